@@ -1,0 +1,5 @@
+"""API endpoints of the platform core."""
+
+from ninja import Router
+
+router = Router(tags=["platform"])

@@ -1,0 +1,45 @@
+"""What every page of the shell needs: the sidebar, the current view, warnings, languages."""
+
+import logging
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
+
+from linli.core import modules
+
+logger = logging.getLogger(__name__)
+
+
+def shell(request):
+    context = {"shell_languages": settings.LANGUAGES}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    match = getattr(request, "resolver_match", None)
+    # Lazy: htmx fragments are rendered with this context too and never show the sidebar.
+    context["shell_modules"] = SimpleLazyObject(lambda: linked_modules(user))
+    context["shell_current"] = match.view_name if match else ""
+    context["shell_warnings"] = SimpleLazyObject(lambda: modules.warnings_for(user))
+    return context
+
+
+def linked_modules(user) -> list[tuple[modules.Module, list[modules.MenuItem]]]:
+    """The user's modules with the menu items that lead somewhere; a module left without
+    any item is not shown."""
+    visible = []
+    for module, items in modules.modules_for(user):
+        linked = [item for item in items if _resolves(module, item)]
+        if linked:
+            visible.append((module, linked))
+    return visible
+
+
+def _resolves(module, item) -> bool:
+    try:
+        reverse(item.url_name)
+    except NoReverseMatch:
+        logger.warning("Menu item %r of module %r: no URL is named %r",
+                       str(item.label), module.key, item.url_name)
+        return False
+    return True

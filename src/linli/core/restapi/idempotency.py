@@ -1,0 +1,94 @@
+"""``Idempotency-Key`` on API POSTs (NFR-4): a replay returns the first response; the same key
+with another body answers 422; a request still in flight with that key answers 409."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.idempotency import IdempotencyRecord
+from linli.core.restapi.auth import user_for_token
+from linli.core.restapi.errors import body
+
+HEADER = "HTTP_IDEMPOTENCY_KEY"
+MAX_KEY_LENGTH = 200
+
+
+def _principal(request):
+    auth = request.META.get("HTTP_AUTHORIZATION", "")
+    if auth.lower().startswith("bearer "):
+        return user_for_token(auth[7:].strip())
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.META.get(HEADER)
+        if request.method != "POST" or not key or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+            # File uploads are not replayed: hashing them would read up to 20 MB into memory;
+            # their endpoints (imports) are dry-run first and confirmed by run id instead.
+            return self.get_response(request)
+        if len(key) > MAX_KEY_LENGTH:
+            return JsonResponse(
+                body("validation_error", _("The Idempotency-Key header is too long."),
+                     {"Idempotency-Key": [_("At most 200 characters.")]}),
+                status=422,
+            )
+        user = _principal(request)
+        if user is None:
+            return self.get_response(request)
+        digest = hashlib.sha256(request.path.encode() + b"\0" + request.body).hexdigest()
+        cutoff = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+        IdempotencyRecord.objects.filter(user=user, key=key, created_at__lt=cutoff).delete()
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    user=user, key=key, method=request.method, path=request.path,
+                    request_hash=digest,
+                )
+        except IntegrityError:
+            record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+            if record is None:
+                return self.get_response(request)
+            if record.request_hash != digest:
+                return JsonResponse(
+                    body("idempotency_key_reused",
+                         _("This Idempotency-Key was already used with a different request.")),
+                    status=422,
+                )
+            if record.status_code is None:
+                return JsonResponse(
+                    body("conflict", _("A request with this Idempotency-Key is in progress.")),
+                    status=409,
+                )
+            response = HttpResponse(
+                bytes(record.response_body or b""), status=record.status_code,
+                content_type=record.content_type or "application/json",
+            )
+            response["Idempotent-Replayed"] = "true"
+            return response
+
+        response = self.get_response(request)
+        if response.status_code >= 500 or getattr(response, "streaming", False):
+            record.delete()
+            return response
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
+            status_code=response.status_code,
+            response_body=response.content,
+            content_type=response.get("Content-Type", "application/json"),
+        )
+        return response
+
+

@@ -1,0 +1,43 @@
+import pytest
+from django.test import Client
+
+from linli.accounts.models import Membership, OrgUnit, User
+from linli.core.tenancy import Tenant
+from linli.demo.generator import DEMO_PASSWORD, USERS, build_demo
+
+
+@pytest.mark.django_db
+def test_demo_data_is_complete_and_idempotent():
+    first = build_demo()
+    assert first.reused is False
+    assert [code for code in Tenant.objects.order_by("code").values_list("code", flat=True)] == [
+        "demo-huating", "demo-jinhua", "demo-linli",
+    ]
+    assert [u for u, _ in first.logins] == [u[0] for u in USERS]
+    counts = (Tenant.objects.count(), OrgUnit.objects.count(), User.objects.count(),
+              Membership.objects.count())
+
+    second = build_demo()
+    assert second.reused is True
+    assert (Tenant.objects.count(), OrgUnit.objects.count(), User.objects.count(),
+            Membership.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_every_demo_login_works_with_the_documented_password():
+    build_demo()
+    for username, *_rest in USERS:
+        client = Client()
+        response = client.post("/accounts/login/", {"username": username,
+                                                    "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_demo_users_are_scoped_to_their_units():
+    build_demo()
+    technician = User.objects.get(username="technician")
+    membership = Membership.objects.get(user=technician)
+    assert (membership.org_unit.name, membership.role.code) == ("工程部", "technician")
+    assert technician.tenant.code == "demo-jinhua"

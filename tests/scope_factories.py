@@ -1,0 +1,162 @@
+"""One record per scoped model, in tenant A's branch A, with a marker a leak would show."""
+
+from linli.accounts.models import Membership, OrgUnit, Role, User
+from linli.core.calendar.models import CalendarDay
+from linli.core.exchange.models import ImportRun
+from linli.core.jobs.models import JobRun
+from linli.core.notifications.models import Message
+from linli.core.personal_data.models import AccessLog
+from linli.core.personal_data.services import access_log_write
+from tests.builders import make_role, make_unit, make_user
+from tests.scope_sweep import scope_factory
+
+
+@scope_factory(OrgUnit)
+def org_unit(world):
+    unit = make_unit(world.branch_a, "机密项目部")
+    return unit, "机密项目部"
+
+
+@scope_factory(Role)
+def role(world):
+    role = make_role(world.tenant, ["accounts.view_orgunit"], code="secret-role-x")
+    return role, "secret-role-x"
+
+
+@scope_factory(Membership)
+def membership(world):
+    user = make_user(world.tenant, world.branch_a, ["accounts.view_orgunit"],
+                     username="member-secret-x")
+    return Membership.objects.get(user=user), "member-secret-x"
+
+
+@scope_factory(User)
+def user(world):
+    member = make_user(world.tenant, world.branch_a, ["accounts.view_orgunit"],
+                       username="user-secret-x", display_name="机密用户")
+    return member, "user-secret-x"
+
+
+@scope_factory(Message)
+def message(world):
+    recipient = make_user(world.tenant, world.branch_a, [], username="msg-recipient-x")
+    message = Message.objects.create(
+        tenant=world.tenant, recipient=recipient, channel="email", address="x@example.com",
+        event="test.secret", language="en", subject="机密通知-x", body="机密内容",
+    )
+    return message, "机密通知-x"
+
+
+@scope_factory(JobRun)
+def job_run(world):
+    job = JobRun.objects.create(tenant=world.tenant, kind="export", label="机密导出-x",
+                                task="linli.test.task")
+    return job, "机密导出-x"
+
+
+@scope_factory(AccessLog)
+def access_log(world):
+    viewer = make_user(world.tenant, world.branch_a, [], username="accesslog-viewer-x")
+    entry = access_log_write(actor=viewer, action="export", label="机密访问-x")
+    return entry, "机密访问-x"
+
+
+@scope_factory(CalendarDay)
+def calendar_day(world):
+    entry = CalendarDay.objects.create(tenant=world.tenant, date="2026-10-09", kind="holiday",
+                                       note="机密日历-x")
+    return entry, "机密日历-x"
+
+
+@scope_factory(ImportRun)
+def import_run(world):
+    uploader = make_user(world.tenant, world.branch_a, ["accounts.add_user"])
+    run = ImportRun.objects.create(tenant=world.tenant, definition="users",
+                                   original_name="机密名单-x.xlsx", uploaded_by=uploader,
+                                   status="validated")
+    return run, "机密名单-x.xlsx"
+
+
+from linli.directory.models import Organization  # noqa: E402
+from linli.directory.services.organizations import (  # noqa: E402
+    contact_add,
+    organization_create,
+)
+
+
+@scope_factory(Organization)
+def organization(world):
+    company = organization_create(actor=None, tenant=world.tenant, org_unit=world.branch_a,
+                                  kind="property_company", name="机密物业-x")
+    contact_add(actor=None, organization=company, name="机密联系人-x", mobile="13812345678")
+    # A namesake in the same unit, so that the duplicates lists show the record as well.
+    organization_create(actor=None, tenant=world.tenant, org_unit=world.branch_a,
+                        kind="property_company", name="机密物业-x")
+    return company, "机密物业-x"
+
+
+from linli.directory.models import Building, Community, Section, Unit, Zone  # noqa: E402
+from linli.directory.services import property as property_services  # noqa: E402
+
+
+def _secret_community(world):
+    return property_services.community_create(actor=None, org_unit=world.branch_a,
+                                              name="机密小区-x")
+
+
+@scope_factory(Community)
+def community(world):
+    return _secret_community(world), "机密小区-x"
+
+
+@scope_factory(Building)
+def building(world):
+    return property_services.building_create(actor=None, community=_secret_community(world),
+                                              number="88", name="机密楼-x"), "机密楼-x"
+
+
+@scope_factory(Section)
+def section(world):
+    secret = property_services.building_create(actor=None, community=_secret_community(world),
+                                               number="88")
+    return property_services.section_create(actor=None, building=secret,
+                                            number="机密单元x"), "机密单元x"
+
+
+@scope_factory(Unit)
+def unit(world):
+    secret = property_services.building_create(actor=None, community=_secret_community(world),
+                                               number="88")
+    return property_services.unit_create(actor=None, building=secret, floor=1,
+                                         number="机密101x"), "88-机密101x"
+
+
+@scope_factory(Zone)
+def zone(world):
+    return property_services.zone_save(actor=None, community=_secret_community(world),
+                                       name="机密片区-x"), "机密片区-x"
+from linli.directory.models import Person, UnitRelation  # noqa: E402
+from linli.directory.services import people as people_services  # noqa: E402
+
+
+@scope_factory(Person)
+def person(world):
+    secret = people_services.person_create(
+        actor=None, tenant=world.tenant, org_unit=world.branch_a, name="机密业主-x",
+        phones=["13800138000"],
+    )
+    # A namesake with the same phone, so that the duplicates lists show the record as well.
+    people_services.person_create(actor=None, tenant=world.tenant, org_unit=world.branch_a,
+                                  name="机密业主-x", phones=["13800138000"])
+    return secret, "机密业主-x"
+
+
+@scope_factory(UnitRelation)
+def unit_relation(world):
+    secret = property_services.building_create(actor=None, community=_secret_community(world),
+                                               number="89")
+    room = property_services.unit_create(actor=None, building=secret, floor=1, number="101")
+    owner = people_services.person_create(actor=None, tenant=world.tenant,
+                                          org_unit=world.branch_a, name="机密住户-x")
+    return people_services.unit_relation_add(actor=None, person=owner, unit=room,
+                                             role="owner"), "机密住户-x"
