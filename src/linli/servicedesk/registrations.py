@@ -1,0 +1,121 @@
+"""Start-up registrations of the service desk: its notification events, role permissions,
+sidebar module, home counters and its entries on the 360° timelines of people and units."""
+
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.presets import extend_role_preset
+from linli.core.modules import MenuItem, Module, register_module
+from linli.core.notifications.catalogue import register_event
+from linli.core.selectors import register_home_counter
+from linli.core.timeline import register_timeline_provider
+
+EVENTS = {
+    "servicedesk.work_order_assigned": (
+        _("A work order was given to me"),
+        {"en": "Work order {{ number }}", "zh-hans": "工单 {{ number }}"},
+        {"en": "{{ summary }} ({{ community }}) was assigned to you.",
+         "zh-hans": "{{ community }}：{{ summary }}，已派给您，请及时处理。"}),
+    "servicedesk.work_order_returned": (
+        _("A department returned a work order"),
+        {"en": "Work order {{ number }} returned", "zh-hans": "工单 {{ number }} 被退回"},
+        {"en": "{{ summary }} was returned: {{ reason }}",
+         "zh-hans": "{{ summary }} 被退回调度：{{ reason }}"}),
+    "servicedesk.work_order_escalated": (
+        _("A work order was escalated to me"),
+        {"en": "Escalation: {{ number }}", "zh-hans": "工单升级：{{ number }}"},
+        {"en": "{{ summary }} is escalated to line {{ line }}{% if clock %} ({{ clock }} "
+               "overdue){% endif %}.",
+         "zh-hans": "{{ summary }} 已升级至第 {{ line }} 线{% if clock %}（{{ clock }}已超时）"
+                    "{% endif %}。"}),
+    "servicedesk.clock_warning": (
+        _("A work order's deadline is near"),
+        {"en": "Due soon: {{ number }}", "zh-hans": "即将超时：{{ number }}"},
+        {"en": "{{ clock }} of {{ summary }} is due at {{ due }}.",
+         "zh-hans": "{{ summary }} 的{{ clock }}时限为 {{ due }}，即将到期。"}),
+    "servicedesk.rework_opened": (
+        _("A customer was not satisfied: rework"),
+        {"en": "Rework {{ number }}", "zh-hans": "返工 {{ number }}"},
+        {"en": "The customer of {{ original }} was not satisfied ({{ reason }}); rework "
+               "{{ number }} is open.",
+         "zh-hans": "工单 {{ original }} 回访不满意（{{ reason }}），已生成返工单 {{ number }}。"}),
+    "servicedesk.major_complaint": (
+        _("A major or formal complaint"),
+        {"en": "Complaint {{ number }}", "zh-hans": "重要投诉 {{ number }}"},
+        {"en": "{% if formal %}Formal complaint{% else %}{{ severity }} complaint{% endif %} "
+               "in {{ community }}: {{ summary }}",
+         "zh-hans": "{{ community }}{% if formal %}申告{% else %}{{ severity }}投诉{% endif %}："
+                    "{{ summary }}"}),
+    "servicedesk.reply_review": (
+        _("A complaint reply waits for my approval"),
+        {"en": "Approve the reply to {{ number }}", "zh-hans": "请审批工单 {{ number }} 的答复"},
+        {"en": "The reply to {{ summary }} waits for your approval.",
+         "zh-hans": "{{ summary }} 的答复待您审批。"}),
+    "servicedesk.reply_rejected": (
+        _("My complaint reply was sent back"),
+        {"en": "Reply to {{ number }} sent back", "zh-hans": "工单 {{ number }} 答复被退回"},
+        {"en": "Change the reply to {{ summary }}: {{ note }}",
+         "zh-hans": "请修改 {{ summary }} 的答复：{{ note }}"}),
+    "servicedesk.complaint_progress": (
+        _("Progress of a complaint (to the complainant)"),
+        {"en": "Your complaint {{ number }}", "zh-hans": "您的投诉 {{ number }}"},
+        {"en": "Your complaint {{ number }} ({{ summary }}): {% if step == 'registered' %}"
+               "registered{% elif step == 'dispatched' %}passed to the responsible department"
+               "{% elif step == 'resolved' %}resolved{% elif step == 'reply' %}{{ reply }}"
+               "{% else %}closed{% endif %}.",
+         "zh-hans": "您的投诉 {{ number }}（{{ summary }}）{% if step == 'registered' %}已登记"
+                    "{% elif step == 'dispatched' %}已转交责任部门处理{% elif step == 'resolved' %}"
+                    "已处理完毕{% elif step == 'reply' %}答复：{{ reply }}{% else %}已办结"
+                    "{% endif %}。"}),
+}
+
+WORK_ORDER = "servicedesk.{}_workorder"
+
+
+def _p(*codes: str) -> list[str]:
+    return [WORK_ORDER.format(c) for c in codes]
+
+
+def register() -> None:
+    for key, (label, subject, body) in EVENTS.items():
+        register_event(key, label=label, subject=subject, body=body)
+    see = [*_p("view"), "servicedesk.view_contactlog", "servicedesk.view_callback",
+           "servicedesk.view_category", "servicedesk.view_servicelevel"]
+    extend_role_preset("front-desk", [*see, *_p("add", "change", "verify", "callback",
+                                                "dispatch"),
+                                      "servicedesk.add_contactlog", "servicedesk.change_callback"])
+    extend_role_preset("dispatcher", [*see, *_p("add", "change", "dispatch", "verify"),
+                                      "servicedesk.add_contactlog"])
+    extend_role_preset("department-supervisor", [*see, *_p("change", "assign", "work")])
+    extend_role_preset("technician", [*_p("view", "work"), "servicedesk.view_category"])
+    extend_role_preset("project-manager", [
+        *see, *_p("add", "change", "dispatch", "assign", "approve", "callback", "verify"),
+        "servicedesk.add_contactlog", "servicedesk.change_callback",
+        *[f"servicedesk.{a}_{m}" for m in ("servicelevel", "routingrule", "category",
+                                           "priorityrule")
+          for a in ("view", "add", "change")]])
+    extend_role_preset("tenant-admin", [*see, *[f"servicedesk.{a}_{m}" for m in
+                                                ("servicelevel", "serviceclock",
+                                                 "routingrule", "category", "priorityrule",
+                                                 "deskpolicy")
+                                                for a in ("view", "add", "change", "delete")]])
+    register_module(Module(
+        key="servicedesk", label=_("Service desk"), icon="headset", order=30, items=(
+            MenuItem(_("Intake"), "servicedesk:intake", "servicedesk.add_workorder",
+                     "phone-incoming"),
+            MenuItem(_("Work orders"), "servicedesk:work_order_list",
+                     "servicedesk.view_workorder", "clipboard-list"),
+            MenuItem(_("Dispatcher queue"), "servicedesk:queue",
+                     "servicedesk.dispatch_workorder", "arrows-split"),
+            MenuItem(_("My orders"), "servicedesk:my_orders", "servicedesk.work_workorder",
+                     "tool"),
+            MenuItem(_("Quarantine"), "servicedesk:quarantine", "servicedesk.verify_workorder",
+                     "shield-question"),
+            MenuItem(_("Callbacks"), "servicedesk:callback_list",
+                     "servicedesk.callback_workorder", "phone-call"),
+            MenuItem(_("Contact log"), "servicedesk:contact_log_list",
+                     "servicedesk.view_contactlog", "notebook"),
+        )))
+    from linli.servicedesk import timeline
+
+    register_timeline_provider("servicedesk.work_orders", timeline.work_order_entries)
+    register_home_counter(timeline.my_open_orders_counter)

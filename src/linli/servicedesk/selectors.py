@@ -1,0 +1,451 @@
+"""Reads of the service desk: configuration lookups, queues, lists and details (scoped)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from linli.accounts.models import Membership, User
+from linli.directory.models import Unit
+from linli.directory.selectors.property import zone_for_unit
+from linli.servicedesk.choices import CallbackStatus, Level, OrderType, Priority
+from linli.servicedesk.models import (
+    Callback,
+    Category,
+    ContactLog,
+    DeskPolicy,
+    PriorityRule,
+    RoutingRule,
+    ServiceLevel,
+    WorkOrder,
+    WorkOrderClock,
+)
+from linli.servicedesk.states import OPEN, Status
+
+# The seed matrix (SVC-3), used while a tenant has entered none of its own.
+DEFAULT_MATRIX = {
+    (Level.HIGH, Level.HIGH): Priority.P1, (Level.HIGH, Level.MEDIUM): Priority.P2,
+    (Level.HIGH, Level.LOW): Priority.P3, (Level.MEDIUM, Level.HIGH): Priority.P2,
+    (Level.MEDIUM, Level.MEDIUM): Priority.P3, (Level.MEDIUM, Level.LOW): Priority.P4,
+    (Level.LOW, Level.HIGH): Priority.P3, (Level.LOW, Level.MEDIUM): Priority.P4,
+    (Level.LOW, Level.LOW): Priority.P5,
+}
+
+
+def _valid_on(day: dt.date) -> Q:
+    return (Q(is_active=True) & (Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            & (Q(valid_until__isnull=True) | Q(valid_until__gte=day)))
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- configuration lookups (system reads: the caller has the tenant already) ---------------
+
+def desk_policy(tenant_id: int) -> DeskPolicy:
+    policy = DeskPolicy.objects.filter(tenant_id=tenant_id).first()
+    return policy or DeskPolicy(tenant_id=tenant_id)
+
+
+def priority_for(tenant_id: int, urgency: str, impact: str, day: dt.date | None = None
+                 ) -> str:
+    rules = PriorityRule.objects.filter(tenant_id=tenant_id).filter(_valid_on(day or _today()))
+    rule = rules.filter(urgency=urgency, impact=impact).order_by("-valid_from").first()
+    if rule is not None:
+        return rule.priority
+    return DEFAULT_MATRIX.get((urgency, impact), Priority.P4)
+
+
+def service_level_for(tenant_id: int, *, order_type: str, priority: str,
+                      category: Category | None, formal: bool = False,
+                      day: dt.date | None = None) -> ServiceLevel | None:
+    """The category's level; else the most specific active level for type × priority (a
+    formal complaint prefers the levels marked for formal complaints)."""
+    active = ServiceLevel.objects.filter(tenant_id=tenant_id).filter(_valid_on(day or _today()))
+    if not formal:
+        node = category
+        while node is not None:
+            if node.service_level_id and active.filter(pk=node.service_level_id).exists():
+                return node.service_level
+            node = node.parent
+    candidates = active.filter(Q(order_type=order_type) | Q(order_type=""),
+                               Q(priority=priority) | Q(priority=""))
+    if formal:
+        formal_levels = candidates.filter(for_formal_complaints=True)
+        if formal_levels.exists():
+            candidates = formal_levels
+    else:
+        candidates = candidates.filter(for_formal_complaints=False)
+    best = None
+    best_key = None
+    for level in candidates:
+        key = (bool(level.order_type) + bool(level.priority), bool(level.order_type))
+        if best_key is None or key > best_key:
+            best, best_key = level, key
+    return best
+
+
+def clock_rules(level: ServiceLevel | None) -> list:
+    return list(level.clocks.all()) if level is not None else []
+
+
+def category_ancestors(category: Category | None) -> list[int]:
+    ids = []
+    node = category
+    while node is not None:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def route_for(order: WorkOrder, day: dt.date | None = None) -> RoutingRule | None:
+    """The most specific active routing rule matching the order; None: the dispatcher queue."""
+    categories = category_ancestors(order.category)
+    rules = (RoutingRule.objects.filter(tenant_id=order.tenant_id)
+             .filter(_valid_on(day or _today()))
+             .filter(Q(order_type="") | Q(order_type=order.order_type))
+             .filter(Q(category__isnull=True) | Q(category_id__in=categories))
+             .filter(Q(area="") | Q(area=order.area))
+             .filter(Q(community__isnull=True) | Q(community_id=order.community_id))
+             .filter(Q(building__isnull=True) | Q(building_id=order.building_id))
+             .select_related("department", "team"))
+    best = None
+    best_key = None
+    for rule in rules:
+        depth = (len(categories) - categories.index(rule.category_id)) if rule.category_id else 0
+        key = (bool(rule.building_id), bool(rule.community_id), depth, bool(rule.area),
+               bool(rule.order_type), -rule.position, -rule.pk)
+        if best_key is None or key > best_key:
+            best, best_key = rule, key
+    return best
+
+
+def housekeeper_of(unit: Unit | None) -> User | None:
+    """The housekeeper of the zone the unit belongs to, if the zone has an active one."""
+    zone = zone_for_unit(unit) if unit is not None else None
+    keeper = zone.housekeeper if zone is not None else None
+    return keeper if keeper is not None and keeper.is_active else None
+
+
+def holders_at(org_unit, codename: str) -> QuerySet[User]:
+    """Active users whose current membership at ``org_unit`` itself grants ``codename``."""
+    today = _today()
+    memberships = Membership.objects.filter(
+        tenant_id=org_unit.tenant_id, org_unit=org_unit, role__permissions__codename=codename,
+    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+             Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    return User.objects.filter(pk__in=memberships.values("user_id"), is_active=True
+                               ).order_by("pk")
+
+
+def can_handle(user: User, department) -> bool:
+    """Whether ``user`` holds a current membership inside ``department``'s subtree whose role
+    lets them work on or assign orders."""
+    today = _today()
+    return Membership.objects.filter(
+        tenant_id=department.tenant_id, user=user,
+        org_unit__path__startswith=department.path,
+        role__permissions__codename__in=["work_workorder", "assign_workorder"],
+    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+             Q(valid_until__isnull=True) | Q(valid_until__gte=today)).exists()
+
+
+def clock_due(order: WorkOrder, kind: str) -> dt.datetime | None:
+    clock = WorkOrderClock.objects.filter(work_order=order, kind=kind).first()
+    return clock.due_at if clock else None
+
+
+def holders_above(org_unit, codename: str) -> list[User]:
+    """Holders of ``codename`` at ``org_unit`` or, failing that, the nearest ancestor with any."""
+    node = org_unit
+    while node is not None:
+        found = list(holders_at(node, codename))
+        if found:
+            return found
+        node = node.parent
+    return []
+
+
+def recent_complaint(order: WorkOrder, hours: int) -> WorkOrder | None:
+    """An earlier complaint by the same person (or phone) within ``hours`` of ``order``."""
+    if order.person_id is None and not order.caller_phone:
+        return None
+    who = Q(person_id=order.person_id) if order.person_id else Q(caller_phone=order.caller_phone)
+    since = (order.created_at or timezone.now()) - dt.timedelta(hours=hours)
+    earlier = WorkOrder.objects.filter(tenant_id=order.tenant_id,
+                                       order_type=OrderType.COMPLAINT,
+                                       created_at__gte=since).filter(who)
+    if order.pk:
+        earlier = earlier.exclude(pk=order.pk)
+    return earlier.order_by("-created_at").first()
+
+
+# --- scoped reads for users ----------------------------------------------------------------
+
+def work_order_list(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
+    filters = filters or {}
+    qs = WorkOrder.objects.restrict(user, "view").select_related(
+        "community", "building", "unit", "category", "department", "handler")
+    if filters.get("status"):
+        qs = qs.filter(status__in=_as_list(filters["status"]))
+    if filters.get("open"):
+        qs = qs.filter(status__in=OPEN)
+    for field in ("order_type", "priority", "area", "channel", "community", "department",
+                  "handler"):
+        value = filters.get(field)
+        if value not in (None, ""):
+            key = f"{field}_id" if field in ("community", "department", "handler") else field
+            qs = qs.filter(**{key: value})
+    if filters.get("mine"):
+        qs = qs.filter(handler=user)
+    if filters.get("unassigned"):
+        qs = qs.filter(department__isnull=True)
+    if filters.get("person"):
+        qs = qs.filter(person_id=filters["person"])
+    if filters.get("unit"):
+        qs = qs.filter(unit_id=filters["unit"])
+    if filters.get("q"):
+        text = str(filters["q"]).strip()
+        qs = qs.filter(Q(number__icontains=text) | Q(summary__icontains=text)
+                       | Q(caller_name__icontains=text))
+    if filters.get("created_from"):
+        qs = qs.filter(created_at__date__gte=filters["created_from"])
+    if filters.get("created_to"):
+        qs = qs.filter(created_at__date__lte=filters["created_to"])
+    return qs
+
+
+def _as_list(value) -> list:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return [v for v in str(value).split(",") if v]
+
+
+def work_order_get(user, pk, action: str = "view") -> WorkOrder:
+    return get_object_or_404(
+        WorkOrder.objects.restrict(user, action).select_related(
+            "community", "building", "unit", "person", "category", "department", "handler",
+            "service_level", "rework_of", "registered_by"),
+        pk=pk)
+
+
+def work_order_find(user, pk) -> WorkOrder | None:
+    return WorkOrder.objects.restrict(user, "view").filter(pk=pk).first()
+
+
+def dispatcher_queue(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
+    """Open orders by due time of their earliest running clock (breaches first)."""
+    from django.db.models import Min
+
+    qs = work_order_list(user, filters).filter(status__in=OPEN - {Status.QUARANTINED})
+    return qs.annotate(
+        next_due=Min("clocks__due_at", filter=Q(clocks__state="running")),
+    ).order_by("next_due", "created_at")
+
+
+def quarantine_list(user) -> QuerySet[WorkOrder]:
+    return work_order_list(user).filter(status=Status.QUARANTINED).order_by("created_at")
+
+
+def clocks_of(order: WorkOrder) -> list[WorkOrderClock]:
+    return list(WorkOrderClock.objects.filter(work_order=order).order_by("due_at"))
+
+
+def callback_list(user, filters: dict | None = None) -> QuerySet[Callback]:
+    filters = filters or {}
+    qs = Callback.objects.restrict(user, "view").select_related(
+        "work_order", "work_order__community", "work_order__unit", "called_by")
+    if filters.get("status"):
+        qs = qs.filter(status__in=_as_list(filters["status"]))
+    else:
+        qs = qs.filter(status__in=[CallbackStatus.DUE, CallbackStatus.RETRY])
+    if filters.get("due_before"):
+        qs = qs.filter(due_at__lte=filters["due_before"])
+    return qs.order_by("due_at", "pk")
+
+
+def callback_get(user, pk, action: str = "view") -> Callback:
+    return get_object_or_404(Callback.objects.restrict(user, action).select_related(
+        "work_order"), pk=pk)
+
+
+def contact_log_list(user, filters: dict | None = None) -> QuerySet[ContactLog]:
+    filters = filters or {}
+    qs = ContactLog.objects.restrict(user, "view").select_related(
+        "community", "unit", "person", "handled_by", "work_order")
+    if filters.get("day"):
+        qs = qs.filter(occurred_at__date=filters["day"])
+    if filters.get("direction"):
+        qs = qs.filter(direction=filters["direction"])
+    if filters.get("q"):
+        text = str(filters["q"]).strip()
+        qs = qs.filter(Q(caller_name__icontains=text) | Q(content__icontains=text)
+                       | Q(caller_phone__endswith=text))
+    return qs
+
+
+def contact_log_get(user, pk) -> ContactLog:
+    return get_object_or_404(ContactLog.objects.restrict(user, "view"), pk=pk)
+
+
+def service_level_list(user) -> QuerySet[ServiceLevel]:
+    return ServiceLevel.objects.restrict(user, "view").prefetch_related("clocks")
+
+
+def service_level_get(user, pk, action: str = "view") -> ServiceLevel:
+    return get_object_or_404(ServiceLevel.objects.restrict(user, action), pk=pk)
+
+
+def routing_rule_list(user) -> QuerySet[RoutingRule]:
+    return RoutingRule.objects.restrict(user, "view").select_related(
+        "category", "community", "building", "department", "team")
+
+
+def routing_rule_get(user, pk, action: str = "view") -> RoutingRule:
+    return get_object_or_404(RoutingRule.objects.restrict(user, action), pk=pk)
+
+
+def category_list(user) -> QuerySet[Category]:
+    return Category.objects.restrict(user, "view").select_related("parent", "service_level")
+
+
+def category_get(user, pk, action: str = "view") -> Category:
+    return get_object_or_404(Category.objects.restrict(user, action), pk=pk)
+
+
+def open_orders_of_caller(user, *, person=None, phone: str = "", unit=None, limit: int = 10):
+    """For intake: the caller's open orders (by person, phone or unit), newest first."""
+    qs = WorkOrder.objects.restrict(user, "view").exclude(
+        status__in=[Status.CLOSED, Status.CANCELLED])
+    who = Q()
+    if person is not None:
+        who |= Q(person=person)
+    if phone:
+        who |= Q(caller_phone=phone)
+    if unit is not None:
+        who |= Q(unit=unit)
+    if not who:
+        return WorkOrder.objects.none()
+    return qs.filter(who).order_by("-created_at")[:limit]
+
+
+# --- reads for the API (payload ids in the caller's scope, the detail's extras) -------------
+
+def category_find(user, pk) -> Category | None:
+    """A category the user may view, by id, or None (for choosing one in a payload)."""
+    return Category.objects.restrict(user, "view").filter(pk=pk).first()
+
+
+def contact_log_find(user, pk) -> ContactLog | None:
+    return ContactLog.objects.restrict(user, "view").filter(pk=pk).first()
+
+
+def department_find(user, pk):
+    """An active org unit of the user's own tenant: any department may be handed an order."""
+    from linli.accounts.models import OrgUnit
+
+    tenant_id = getattr(user, "tenant_id", None)
+    if tenant_id is None:
+        return None
+    return OrgUnit.objects.filter(tenant_id=tenant_id, is_active=True, pk=pk).first()
+
+
+def staff_find(user, pk) -> User | None:
+    """An active user of the user's own tenant (the services check they work in the
+    department)."""
+    tenant_id = getattr(user, "tenant_id", None)
+    if tenant_id is None:
+        return None
+    return User.objects.filter(tenant_id=tenant_id, is_active=True, pk=pk).first()
+
+
+def callbacks_of(user, order: WorkOrder) -> QuerySet[Callback]:
+    """Every callback of ``order`` the user may view, oldest first."""
+    return Callback.objects.restrict(user, "view").filter(work_order=order).select_related(
+        "called_by").order_by("pk")
+
+
+def reworks_of(user, order: WorkOrder) -> list[int]:
+    return list(WorkOrder.objects.restrict(user, "view").filter(rework_of=order)
+                .order_by("pk").values_list("pk", flat=True))
+
+
+def category_tree(user, filters: dict | None = None) -> list[tuple[Category, int]]:
+    """Visible categories depth first (each parent before its children, siblings by type and
+    name) with their depth; ``filters``: order_type, active (valid today)."""
+    filters = filters or {}
+    qs = category_list(user)
+    if filters.get("order_type"):
+        qs = qs.filter(order_type=filters["order_type"])
+    if filters.get("active"):
+        qs = qs.filter(_valid_on(_today()))
+    nodes = list(qs.order_by("order_type", "name", "pk"))
+    present = {c.pk for c in nodes}
+    children: dict[int | None, list[Category]] = {}
+    for node in nodes:
+        parent = node.parent_id if node.parent_id in present else None
+        children.setdefault(parent, []).append(node)
+    ordered: list[tuple[Category, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for node in children.get(parent, []):
+            ordered.append((node, depth))
+            walk(node.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+# Moves outside the state machine (SVC-9, SVC-12), named as the API's paths name them.
+EXTRA_ACTIONS = ("reply", "reply_review", "quote", "quote_answer", "charge")
+
+
+def work_order_actions(user, order: WorkOrder) -> list[str]:
+    """The moves ``user`` may try on ``order`` now: allowed from its status and permitted to
+    the user (the services stay the judges; this is what a client offers as buttons)."""
+    from django.core.exceptions import PermissionDenied
+
+    from linli.servicedesk.choices import QuoteStatus, ReviewStatus
+    from linli.servicedesk.services.lifecycle import authorise
+    from linli.servicedesk.states import FINAL, Action, actions_from
+
+    def permitted(check) -> bool:
+        try:
+            check()
+        except PermissionDenied:
+            return False
+        return True
+
+    def holds(*codenames: str) -> bool:
+        return any(user.has_perm(f"servicedesk.{c}", order) for c in codenames)
+
+    found = []
+    for action in actions_from(order.status):
+        if action == Action.ESCALATE and order.escalation_level >= 3:
+            continue
+        if action == Action.ACCEPT and order.handler_id is None:
+            continue
+        if action in (Action.ASSIGN, Action.RETURN) and order.department_id is None:
+            continue
+        if permitted(lambda a=action: authorise(user, a, order)):
+            found.append(str(action))
+    editor = holds("change_workorder", "assign_workorder", "work_workorder")
+    if order.order_type == OrderType.COMPLAINT and order.status not in FINAL and editor:
+        found.append("reply")
+    if (order.review_status == ReviewStatus.PENDING and order.reply
+            and holds("approve_workorder")):
+        found.append("reply_review")
+    if order.order_type == OrderType.PAID_SERVICE and editor:
+        if order.status not in FINAL and order.quote_status not in (QuoteStatus.ACCEPTED,
+                                                                    QuoteStatus.CHARGED):
+            found.append("quote")
+        if order.quote_status == QuoteStatus.QUOTED:
+            found.append("quote_answer")
+        if order.quote_status == QuoteStatus.ACCEPTED and order.status in (
+                Status.RESOLVED, Status.CALLBACK, Status.CLOSED):
+            found.append("charge")
+    return found

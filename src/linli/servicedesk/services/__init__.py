@@ -1,0 +1,51 @@
+"""Every write of the service desk; see the modules for the use cases."""
+
+from linli.servicedesk.services.callbacks import work_order_callback, work_order_rework
+from linli.servicedesk.services.complaints import (
+    work_order_reply_review,
+    work_order_reply_submit,
+)
+from linli.servicedesk.services.config import (
+    routing_rule_save,
+    service_level_save,
+    servicedesk_defaults_install,
+)
+from linli.servicedesk.services.intake import (
+    contact_log_create,
+    work_order_create,
+    work_order_verify,
+)
+from linli.servicedesk.services.lifecycle import (
+    transition,
+    work_order_accept,
+    work_order_arrive,
+    work_order_assign,
+    work_order_cancel,
+    work_order_close,
+    work_order_dispatch,
+    work_order_escalate,
+    work_order_resolve,
+    work_order_resume,
+    work_order_return,
+    work_order_schedule,
+    work_order_start,
+    work_order_transfer,
+    work_order_wait,
+)
+from linli.servicedesk.services.paid import (
+    work_order_charge,
+    work_order_quote,
+    work_order_quote_answer,
+)
+from linli.servicedesk.services.scan import sla_scan
+
+__all__ = [
+    "contact_log_create", "routing_rule_save", "service_level_save",
+    "servicedesk_defaults_install", "sla_scan", "transition", "work_order_accept",
+    "work_order_arrive", "work_order_assign", "work_order_callback", "work_order_cancel",
+    "work_order_charge", "work_order_close", "work_order_create", "work_order_dispatch",
+    "work_order_escalate", "work_order_quote", "work_order_quote_answer",
+    "work_order_reply_review", "work_order_reply_submit", "work_order_resolve",
+    "work_order_resume", "work_order_return", "work_order_rework", "work_order_schedule",
+    "work_order_start", "work_order_transfer", "work_order_verify", "work_order_wait",
+]

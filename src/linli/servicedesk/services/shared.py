@@ -1,0 +1,151 @@
+"""What the service-desk writers share: permission checks, the row lock, order numbers, the
+clocks of an order, and the notices sent to handlers, supervisors and complainants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.calendar.selectors import calendar_for
+from linli.core.notifications.services import Address, notify
+from linli.servicedesk import selectors, sla
+from linli.servicedesk.choices import ClockKind, ClockState
+from linli.servicedesk.models import OrderSequence, WorkOrder, WorkOrderClock
+
+SMS = "sms"
+IN_APP = "in_app"
+
+
+def require_any(actor, permissions: tuple[str, ...], obj) -> None:
+    """System calls (actor None) may do anything; a user needs one of the permissions at
+    ``obj``'s org unit."""
+    if actor is None:
+        return
+    if not any(actor.has_perm(f"servicedesk.{p}", obj) for p in permissions):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def invalid(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+def lock(order: WorkOrder) -> WorkOrder:
+    """The order's row, locked for this transaction (a no-op on SQLite, whose writers are
+    serialised by ``BEGIN IMMEDIATE``)."""
+    return WorkOrder.objects.select_for_update().get(pk=order.pk)  # scoped-query-ok: caller
+
+
+def next_number(tenant_id: int, now: dt.datetime) -> str:
+    day = timezone.localtime(now).date()
+    OrderSequence.objects.get_or_create(tenant_id=tenant_id, day=day)
+    OrderSequence.objects.filter(tenant_id=tenant_id, day=day).update(last=F("last") + 1)
+    last = OrderSequence.objects.get(tenant_id=tenant_id, day=day).last
+    return f"GD{day:%Y%m%d}-{last:04d}"
+
+
+# --- clocks ---------------------------------------------------------------------------------
+
+def start_clocks(order: WorkOrder, now: dt.datetime) -> list[WorkOrderClock]:
+    """Start every clock of the order's service level (none when it has no level)."""
+    level = order.service_level
+    if level is None:
+        return []
+    calendar = calendar_for(order.tenant_id)
+    clocks = []
+    for rule in selectors.clock_rules(level):
+        times = sla.clock_times(calendar, rule.unit, rule.amount, now, level.warning_share)
+        clocks.append(WorkOrderClock(
+            tenant_id=order.tenant_id, work_order=order, kind=rule.kind, unit=rule.unit,
+            amount=rule.amount, started_at=now, due_at=times.due_at, warn_at=times.warn_at))
+    WorkOrderClock.objects.bulk_create(clocks)
+    return clocks
+
+
+def stop_clocks(order: WorkOrder, kinds: tuple[str, ...], now: dt.datetime) -> None:
+    """Stop the running (or paused) clocks of ``kinds``: met when on time, else missed."""
+    open_clocks = WorkOrderClock.objects.filter(
+        work_order=order, kind__in=kinds, state__in=[ClockState.RUNNING, ClockState.PAUSED])
+    for clock in open_clocks:
+        if clock.state == ClockState.PAUSED and clock.paused_since:
+            clock.paused_seconds += int((now - clock.paused_since).total_seconds())
+            clock.paused_since = None
+        clock.state = ClockState.MET if now <= clock.due_at else ClockState.MISSED
+        clock.stopped_at = now
+        clock.save(update_fields=["state", "stopped_at", "paused_since", "paused_seconds"])
+
+
+def cancel_clocks(order: WorkOrder, now: dt.datetime) -> None:
+    WorkOrderClock.objects.filter(
+        work_order=order, state__in=[ClockState.RUNNING, ClockState.PAUSED],
+    ).update(state=ClockState.CANCELLED, stopped_at=now, paused_since=None)
+
+
+def pause_clocks(order: WorkOrder, now: dt.datetime) -> None:
+    WorkOrderClock.objects.filter(work_order=order, state=ClockState.RUNNING).update(
+        state=ClockState.PAUSED, paused_since=now)
+
+
+def resume_clocks(order: WorkOrder, now: dt.datetime) -> None:
+    calendar = calendar_for(order.tenant_id)
+    for clock in WorkOrderClock.objects.filter(work_order=order, state=ClockState.PAUSED):
+        since = clock.paused_since or now
+        times = sla.resumed(calendar, clock.unit, paused_since=since, now=now,
+                            due_at=clock.due_at, warn_at=clock.warn_at)
+        if clock.escalate_at is not None:
+            clock.escalate_at += now - since
+        clock.due_at, clock.warn_at = times.due_at, times.warn_at
+        clock.paused_seconds += int((now - since).total_seconds())
+        clock.paused_since = None
+        clock.state = ClockState.RUNNING
+        clock.save(update_fields=["due_at", "warn_at", "escalate_at", "paused_seconds",
+                                  "paused_since", "state"])
+
+
+WORK_CLOCKS = (ClockKind.RESPONSE, ClockKind.DISPATCH, ClockKind.ON_SITE, ClockKind.RESOLUTION)
+
+
+# --- notices --------------------------------------------------------------------------------
+
+def order_context(order: WorkOrder, **extra) -> dict:
+    return {
+        "number": order.number, "summary": order.summary,
+        "community": str(order.community) if order.community_id else "",
+        "url": reverse("servicedesk:work_order_detail", args=[order.pk]),
+        **extra,
+    }
+
+
+def tell_users(order: WorkOrder, event: str, users, *, actor=None, dedup: str | None = None,
+               **extra) -> None:
+    users = [u for u in users if u is not None and u != actor]
+    if users:
+        notify(tenant=order.tenant_id, event=event, recipients=users,
+               context=order_context(order, **extra), channels=(IN_APP, SMS),
+               dedup_key=dedup, actor=actor)
+
+
+def tell_complainant(order: WorkOrder, step: str, *, actor=None, **extra) -> None:
+    """Keep a complainant informed (SVC-9): an SMS to the number the complaint came from."""
+    if order.order_type != "complaint" or not order.caller_phone:
+        return
+    notify(tenant=order.tenant_id, event="servicedesk.complaint_progress",
+           recipients=[Address(channel=SMS, address=order.caller_phone)],
+           context=order_context(order, step=step, **extra), channels=(SMS,), actor=actor)
+
+
+def supervisors_of(order: WorkOrder):
+    unit = order.department or order.org_unit
+    return selectors.holders_above(unit, "assign_workorder")
+
+
+def managers_of(order: WorkOrder):
+    return selectors.holders_above(order.community.org_unit, "approve_workorder")
+
+
+def dispatchers_of(order: WorkOrder):
+    return selectors.holders_above(order.community.org_unit, "dispatch_workorder")

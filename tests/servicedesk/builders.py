@@ -1,0 +1,76 @@
+"""A service desk to test with: tenant A's branch A runs a community with departments, staff
+of every desk role, the seed configuration (levels, matrix, categories, routing) and a unit
+with its owner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linli.accounts.models import OrgUnit, User
+from linli.directory.models import Community, Person, Unit
+from linli.servicedesk.models import Category
+from linli.servicedesk.services import servicedesk_defaults_install
+from tests.builders import make_unit, make_user
+from tests.directory.builders import make_building, make_community, make_person
+from tests.directory.builders import make_unit as make_room
+
+SEE = ["servicedesk.view_workorder", "servicedesk.view_callback", "servicedesk.view_contactlog",
+       "servicedesk.view_category", "directory.view_person", "directory.view_unit",
+       "directory.view_community", "directory.view_building"]
+FRONT_DESK = [*SEE, "servicedesk.add_workorder", "servicedesk.change_workorder",
+              "servicedesk.dispatch_workorder", "servicedesk.verify_workorder",
+              "servicedesk.callback_workorder", "servicedesk.add_contactlog"]
+SUPERVISOR = [*SEE, "servicedesk.change_workorder", "servicedesk.assign_workorder",
+              "servicedesk.work_workorder"]
+TECHNICIAN = ["servicedesk.view_workorder", "servicedesk.work_workorder"]
+MANAGER = [*FRONT_DESK, "servicedesk.approve_workorder", "servicedesk.assign_workorder"]
+
+
+@dataclass
+class Desk:
+    world: object
+    community: Community
+    unit: Unit
+    owner: Person
+    departments: dict[str, OrgUnit]
+    frontdesk: User
+    supervisor: User
+    technician: User
+    plumber: User
+    security_chief: User
+    manager: User
+
+    def category(self, name: str) -> Category:
+        return Category.objects.get(tenant=self.world.tenant, name=name)
+
+
+def make_desk(world) -> Desk:
+    office = world.branch_a
+    departments = {"engineering": world.team_a1,
+                   "service": make_unit(office, "客服部", kind="department"),
+                   "security": make_unit(office, "秩序部", kind="department"),
+                   "environment": make_unit(office, "环境部", kind="department"),
+                   "finance": make_unit(office, "财务部", kind="department")}
+    community = make_community(world, "翠湖苑")
+    building = make_building(community, "3", floors=18, sections=["1", "2"])
+    unit = make_room(building, floor=15, number="1502", section=building.sections.get(number="2"))
+    owner = make_person(world, "王建国", phones=["13812341502"])
+    from linli.directory.services.people import unit_relation_add
+
+    unit_relation_add(actor=None, person=owner, unit=unit, role="owner")
+    tenant = world.tenant
+    desk = Desk(
+        world=world, community=community, unit=unit, owner=owner, departments=departments,
+        frontdesk=make_user(tenant, office, FRONT_DESK, username="desk.li", display_name="李前台"),
+        supervisor=make_user(tenant, departments["engineering"], SUPERVISOR,
+                             username="eng.zhao", display_name="赵主管"),
+        technician=make_user(tenant, departments["engineering"], TECHNICIAN,
+                             username="tech.sun", display_name="孙师傅"),
+        plumber=make_user(tenant, departments["engineering"], TECHNICIAN,
+                          username="tech.qian", display_name="钱师傅"),
+        security_chief=make_user(tenant, departments["security"], SUPERVISOR,
+                                 username="sec.zhou", display_name="周队长"),
+        manager=make_user(tenant, office, MANAGER, username="pm.wu", display_name="吴经理"),
+    )
+    servicedesk_defaults_install(actor=None, tenant=tenant, departments=departments)
+    return desk

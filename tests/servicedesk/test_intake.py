@@ -1,0 +1,98 @@
+"""Intake (SVC-1, SVC-2, SVC-4): the contact log, routing rules as data with the unit's
+housekeeper, the dispatcher queue for unmatched orders, and refusals of bad input."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from linli.directory.services.property import zone_save
+from linli.servicedesk import selectors, services
+from linli.servicedesk.models import ContactLog, RoutingRule, WorkOrder
+from tests.builders import make_user
+from tests.directory.builders import make_building, make_community
+from tests.directory.builders import make_unit as make_room
+from tests.servicedesk.builders import SUPERVISOR
+
+
+def test_a_private_unit_consultation_goes_to_the_units_housekeeper(desk):
+    keeper = make_user(desk.world.tenant, desk.departments["service"], SUPERVISOR,
+                       username="keeper.chen", display_name="陈管家")
+    zone_save(actor=None, community=desk.community, name="一区", housekeeper=keeper,
+              buildings=[desk.unit.building])
+    order = services.work_order_create(
+        actor=desk.frontdesk, community=desk.community, order_type="consultation",
+        category=desk.category("停车与门禁卡"), unit=desk.unit, person=desk.owner,
+        summary="如何办理停车卡")
+    assert (order.department, order.handler) == (desk.departments["service"], keeper)
+
+
+def test_an_order_no_rule_matches_waits_in_the_dispatcher_queue(desk):
+    RoutingRule.objects.filter(tenant=desk.world.tenant).delete()
+    order = services.work_order_create(
+        actor=desk.frontdesk, community=desk.community, order_type="suggestion",
+        area="public_area", summary="建议增加健身器材")
+    assert (order.department, order.handler) == (None, None)
+    assert list(selectors.dispatcher_queue(desk.frontdesk)) == [order]
+    assert list(selectors.dispatcher_queue(desk.supervisor)) == []
+
+
+def test_a_building_rule_beats_the_category_rule(desk):
+    services.routing_rule_save(actor=None, tenant=desk.world.tenant,
+                               department=desk.departments["security"],
+                               category=desk.category("漏水"), community=desk.community,
+                               building=desk.unit.building, note="3 栋外包给秩序部")
+    order = services.work_order_create(
+        actor=desk.frontdesk, community=desk.community, order_type="repair",
+        category=desk.category("漏水"), unit=desk.unit, person=desk.owner, summary="漏水")
+    assert (order.department, order.handler) == (desk.departments["security"],
+                                                 desk.security_chief)
+
+
+def test_numbers_count_up_per_day(desk):
+    orders = [services.work_order_create(actor=desk.frontdesk, community=desk.community,
+                                         order_type="praise", area="public_area",
+                                         summary=f"表扬 {i}") for i in range(3)]
+    assert [o.number[-4:] for o in orders] == ["0001", "0002", "0003"]
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"order_type": "party"}, "order_type"),
+    ({"summary": "  "}, "summary"),
+    ({"caller_phone": "not a phone"}, "caller_phone"),
+    ({"urgency": "extreme"}, "urgency"),
+    ({"severity": "major"}, "severity"),
+])
+def test_bad_input_is_refused_and_nothing_is_written(desk, fields, field):
+    data = {"actor": desk.frontdesk, "community": desk.community, "order_type": "repair",
+            "summary": "漏水", "unit": desk.unit, "person": desk.owner, **fields}
+    with pytest.raises(ValidationError) as refusal:
+        services.work_order_create(**data)
+    assert field in refusal.value.message_dict
+    assert WorkOrder.objects.count() == 0
+
+
+def test_a_unit_of_another_community_is_refused(desk):
+    other = make_community(desk.world, "枫林湾")
+    room = make_room(make_building(other, "1"), floor=2, number="201")
+    with pytest.raises(ValidationError) as refusal:
+        services.work_order_create(actor=desk.frontdesk, community=desk.community,
+                                   order_type="repair", summary="漏水", unit=room)
+    assert refusal.value.message_dict == {"unit": ["This unit is not in the chosen community."]}
+
+
+def test_a_technician_cannot_register_orders(desk):
+    with pytest.raises(PermissionDenied):
+        services.work_order_create(actor=desk.technician, community=desk.community,
+                                   order_type="repair", summary="漏水")
+
+
+def test_a_call_is_logged_even_without_an_order(desk):
+    entry = services.contact_log_create(actor=desk.frontdesk, content="咨询物业费标准",
+                                        unit=desk.unit, person=desk.owner,
+                                        caller_phone="138 1234 1502")
+    assert (entry.community, entry.org_unit, entry.caller_phone, entry.caller_name,
+            entry.handled_by) == (desk.community, desk.world.branch_a, "+8613812341502",
+                                  "王建国", desk.frontdesk)
+    assert list(selectors.contact_log_list(desk.frontdesk)) == [entry]
+    with pytest.raises(ValidationError):
+        services.contact_log_create(actor=desk.frontdesk, content="", unit=desk.unit)
+    assert ContactLog.objects.count() == 1
