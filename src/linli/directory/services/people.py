@@ -491,7 +491,7 @@ def ownership_transfer(*, actor, unit: Unit, new_owners: list[Person],
     elif date > timezone.localdate():
         errors["date"] = [_("The transfer date cannot be in the future.")]
     _raise(errors)
-    current = sorted(UnitRelation.objects.select_for_update().filter(
+    current = sorted(UnitRelation.objects.select_for_update(of=("self",)).filter(
         unit=unit, role__in=OWNER_ROLES, end_date__isnull=True,
     ).select_related("person"), key=lambda r: (r.role != UnitRole.OWNER, r.pk))
     late = [r for r in current if r.start_date and r.start_date > date]
