@@ -62,26 +62,54 @@ def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
     """
     history = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
     records = list(history[: limit + 1])
-    entries = []
+    raw: list[tuple[object, list[tuple[object, object, object]]]] = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
+        changed = []
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                field = obj._meta.get_field(change.field)
-                changes.append(FieldChange(
-                    str(getattr(field, "verbose_name", change.field)),
-                    _display(change.old), _display(change.new),
-                ))
-        entries.append(HistoryEntry(
-            at=record.history_date,
-            user=str(record.history_user) if record.history_user else str(_("system")),
-            channel=record.get_history_channel_display(),
-            action=str(_ACTIONS.get(record.history_type, record.history_type)),
-            changes=changes,
-        ))
-    return entries
+            for field in _audited_fields(record):
+                old, new = getattr(previous, field.attname), getattr(record, field.attname)
+                if old != new:
+                    changed.append((field, old, new))
+        raw.append((record, changed))
+    names = _related_names(change for _record, changed in raw for change in changed)
+    return [HistoryEntry(
+        at=record.history_date,
+        user=str(record.history_user) if record.history_user else str(_("system")),
+        channel=record.get_history_channel_display(),
+        action=str(_ACTIONS.get(record.history_type, record.history_type)),
+        changes=[FieldChange(str(field.verbose_name), _value_text(field, old, names),
+                             _value_text(field, new, names)) for field, old, new in changed],
+    ) for record, changed in raw]
+
+
+def _related_names(changes) -> dict[tuple[type, object], str]:
+    """Display names of the rows foreign keys pointed at, one query per related model."""
+    wanted: dict[type, set] = {}
+    for field, old, new in changes:
+        if field.is_relation and field.many_to_one:
+            wanted.setdefault(field.related_model, set()).update(v for v in (old, new) if v)
+    names = {}
+    for model, ids in wanted.items():
+        for row in model._base_manager.filter(pk__in=ids):
+            names[(model, row.pk)] = str(row)
+    return names
+
+
+def _value_text(field, value, names) -> str:
+    if field.is_relation and field.many_to_one and value:
+        return names.get((field.related_model, value), f"#{value}")
+    if field.choices and value not in (None, ""):
+        return str(dict(field.flatchoices).get(value, value))
+    return _display(value)
+
+
+def _audited_fields(record) -> list:
+    """Editable fields, plus those a model names in ``history_extra_fields``: fields only its
+    services set (a status, a handler) are not editable in forms but belong in the history."""
+    extra = set(getattr(record.instance_type, "history_extra_fields", ()))
+    return [f for f in record.tracked_fields
+            if (f.editable or f.name in extra) and not f.primary_key]
 
 
 def _display(value) -> str:

@@ -29,10 +29,16 @@ class TimelineEntry:
 
 
 _providers: dict[str, Callable] = {}
+_verb_labels: dict[str, str] = {}
 
 
 def register_timeline_provider(key: str, provider: Callable) -> None:
     _providers[key] = provider
+
+
+def register_verb_labels(labels: dict[str, str]) -> None:
+    """Human titles (lazy translations) for domain-event verbs such as "work_order.routed"."""
+    _verb_labels.update(labels)
 
 
 def timeline_for(user, subject, limit: int = 100) -> list[TimelineEntry]:
@@ -47,7 +53,8 @@ def timeline_for(user, subject, limit: int = 100) -> list[TimelineEntry]:
 def _event_entry(event) -> TimelineEntry:
     change = f"{event.old_value} → {event.new_value}" if event.old_value or event.new_value else ""
     return TimelineEntry(
-        at=event.occurred_at, kind="event", title=event.verb.replace("_", " "),
+        at=event.occurred_at, kind="event",
+        title=str(_verb_labels.get(event.verb, event.verb.replace("_", " "))),
         detail=" · ".join(p for p in (change, event.note) if p),
         actor=str(event.actor) if event.actor else str(_("system")),
         extra={"channel": event.get_channel_display()},

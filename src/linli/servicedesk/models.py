@@ -325,6 +325,12 @@ class WorkOrder(OrgScoped, TimeStamped):
     charged_at = models.DateTimeField(_("charged at"), null=True, blank=True, editable=False)
 
     history = history()
+    history_extra_fields = ("status", "department", "handler", "escalation_level", "priority",
+                            "service_level", "appointment_at", "arrived_at", "waiting_on",
+                            "resolved_at", "resolution", "closed_at", "interim_measure",
+                            "committed_at", "is_formal", "review_status", "reply",
+                            "responsible_party", "quote_amount", "quote_status",
+                            "charge_amount", "verified_at")
 
     class Meta:
         verbose_name = _("work order")

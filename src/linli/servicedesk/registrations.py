@@ -7,7 +7,8 @@ from linli.accounts.presets import extend_role_preset
 from linli.core.modules import MenuItem, Module, register_module
 from linli.core.notifications.catalogue import register_event
 from linli.core.selectors import register_home_counter
-from linli.core.timeline import register_timeline_provider
+from linli.core.timeline import register_timeline_provider, register_verb_labels
+from linli.servicedesk.states import Action
 
 EVENTS = {
     "servicedesk.work_order_assigned": (
@@ -118,4 +119,22 @@ def register() -> None:
     from linli.servicedesk import timeline
 
     register_timeline_provider("servicedesk.work_orders", timeline.work_order_entries)
+    register_verb_labels({f"work_order.{a.value}": a.label for a in Action})
+    register_verb_labels({
+        "work_order.registered": _("Registered"),
+        "work_order.routed": _("Routed by the routing rules"),
+        "work_order.unrouted": _("Left in the dispatcher queue"),
+        "work_order.formal_complaint": _("Became a formal complaint"),
+        "work_order.breached": _("Service level breached"),
+        "work_order.rework_opened": _("Rework opened"),
+        "work_order.rework_linked": _("Rework order opened"),
+        "work_order.reply_submitted": _("Reply submitted for approval"),
+        "work_order.reply_sent": _("Reply sent to the complainant"),
+        "work_order.reply_approved": _("Reply approved and sent"),
+        "work_order.reply_rejected": _("Reply sent back"),
+        "work_order.quoted": _("Price quoted"),
+        "work_order.quote_accepted": _("Quote accepted"),
+        "work_order.quote_declined": _("Quote declined"),
+        "work_order.charged": _("Charge recorded"),
+    })
     register_home_counter(timeline.my_open_orders_counter)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -233,6 +235,24 @@ def work_order_get(user, pk, action: str = "view") -> WorkOrder:
         pk=pk)
 
 
+def orders_about(user, where: dict, limit: int) -> QuerySet[WorkOrder]:
+    """The newest orders of a person or unit (``where``: person_id or unit_id), for timelines."""
+    return WorkOrder.objects.restrict(user, "view").filter(**where).order_by("-created_at")[
+        :limit]
+
+
+def callbacks_made_about(user, where: dict, limit: int) -> QuerySet[Callback]:
+    return (Callback.objects.restrict(user, "view")
+            .filter(**{f"work_order__{k}": v for k, v in where.items()},
+                    called_at__isnull=False)
+            .select_related("work_order").order_by("-called_at")[:limit])
+
+
+def my_open_order_count(user) -> int:
+    return WorkOrder.objects.restrict(user, "view").filter(handler=user,
+                                                           status__in=OPEN).count()
+
+
 def work_order_find(user, pk) -> WorkOrder | None:
     return WorkOrder.objects.restrict(user, "view").filter(pk=pk).first()
 
@@ -449,3 +469,237 @@ def work_order_actions(user, order: WorkOrder) -> list[str]:
                 Status.RESOLVED, Status.CALLBACK, Status.CLOSED):
             found.append("charge")
     return found
+
+
+# --- reads for the web screens (intake, queues, the order page) -----------------------------
+
+INTAKE_LIMIT = 20
+
+
+def _people_selectors():
+    from linli.directory.selectors import people
+
+    return people
+
+
+@dataclass
+class CallerMatch:
+    """One row of the intake search: a person (with their current units) or a unit."""
+
+    person: object | None
+    relations: list
+    unit: Unit | None = None
+
+
+@dataclass
+class IntakeLookup:
+    """What the desk sees about a caller (journey 1): who matched the search, and for the
+    chosen caller their units, family, open orders and the last callback."""
+
+    query: str
+    matches: list[CallerMatch]
+    person: object | None = None
+    unit: Unit | None = None
+    relations: list = dataclass_field(default_factory=list)
+    family: list = dataclass_field(default_factory=list)
+    unit_people: list = dataclass_field(default_factory=list)
+    open_orders: list = dataclass_field(default_factory=list)
+    last_callback: Callback | None = None
+
+    @property
+    def chosen(self) -> bool:
+        return self.person is not None or self.unit is not None
+
+
+def intake_lookup(user, q: str = "", person_id=None, unit_id=None) -> IntakeLookup:
+    """Search callers by phone, its last 4 digits, room code or name, and gather what the desk
+    needs about the chosen one (all inside the user's scope)."""
+    from linli.core.personal_data.search_query import QueryKind, parse_search_query
+    from linli.directory.selectors import property as property_selectors
+
+    people = _people_selectors()
+    q = (q or "").strip()
+    matches: list[CallerMatch] = []
+    if q:
+        for person in people.person_list(user, {"q": q}, with_units=True)[:INTAKE_LIMIT]:
+            matches.append(CallerMatch(person, list(person.current_relations)))
+        query = parse_search_query(q)
+        if query.kind == QueryKind.ROOM:
+            room = query.room
+            code = "-".join(p for p in (room.building, room.section, room.room) if p)
+            for unit in property_selectors.unit_list(user, {"room_code": code})[:INTAKE_LIMIT]:
+                if unit.room_code == code or unit.room_code.startswith(code + "-"):
+                    matches.append(CallerMatch(None, [], unit))
+    lookup = IntakeLookup(query=q, matches=matches)
+    person = None
+    if str(person_id or "").isdigit():
+        person = people.person_list(user, with_units=True).filter(pk=person_id).first()
+    unit = None
+    if str(unit_id or "").isdigit():
+        unit = property_selectors.unit_list(user).filter(pk=unit_id).first()
+    if person is not None:
+        lookup.relations = list(person.current_relations)
+        if unit is None and len(lookup.relations) == 1:
+            unit = property_selectors.unit_list(user).filter(
+                pk=lookup.relations[0].unit_id).first()
+        lookup.family = people.family_of(user, person)
+    if unit is not None:
+        lookup.unit_people = people.unit_people(user, unit)
+    lookup.person, lookup.unit = person, unit
+    if lookup.chosen:
+        phone = preferred_phone_number(person)
+        lookup.open_orders = list(open_orders_of_caller(user, person=person, phone=phone,
+                                                        unit=unit))
+        lookup.last_callback = last_callback_of(user, person=person, unit=unit)
+    return lookup
+
+
+def preferred_phone_number(person) -> str:
+    """The E.164 number the person prefers to be called on ("" when none or no person)."""
+    if person is None:
+        return ""
+    phone = _people_selectors().preferred_phone(person)
+    return phone.number if phone is not None else ""
+
+
+def last_callback_of(user, *, person=None, unit=None) -> Callback | None:
+    """The latest callback made about the caller's (or the unit's) orders."""
+    who = Q()
+    if person is not None:
+        who |= Q(work_order__person=person)
+    if unit is not None:
+        who |= Q(work_order__unit=unit)
+    if not who:
+        return None
+    return (Callback.objects.restrict(user, "view").filter(who, called_at__isnull=False)
+            .select_related("work_order", "called_by").order_by("-called_at", "-pk").first())
+
+
+def department_choices(user):
+    """The org units of the user's tenant an order may be handed to (departments, teams and
+    management offices), in tree order."""
+    from linli.accounts.models import OrgUnit, OrgUnitKind
+
+    tenant_id = getattr(user, "tenant_id", None)
+    if tenant_id is None:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(
+        tenant_id=tenant_id, is_active=True,
+        kind__in=[OrgUnitKind.DEPARTMENT, OrgUnitKind.TEAM, OrgUnitKind.PROJECT],
+    ).order_by("path")
+
+
+def desk_staff(user, department=None) -> QuerySet[User]:
+    """Active users of the user's tenant who may work on or assign orders — inside
+    ``department``'s subtree when given (the services check the handler there again)."""
+    tenant_id = getattr(user, "tenant_id", None)
+    if tenant_id is None:
+        return User.objects.none()
+    today = _today()
+    memberships = Membership.objects.filter(
+        tenant_id=tenant_id,
+        role__permissions__codename__in=["work_workorder", "assign_workorder"],
+    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+             Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    if department is not None:
+        memberships = memberships.filter(org_unit__path__startswith=department.path)
+    return User.objects.filter(tenant_id=tenant_id, is_active=True,
+                               pk__in=memberships.values("user_id")
+                               ).order_by("display_name", "username", "pk")
+
+
+def suggested_department(order: WorkOrder):
+    """Where a one-click dispatch sends an order: the matching routing rule's department,
+    else the category's default department (None: the dispatcher chooses)."""
+    rule = route_for(order)
+    if rule is not None:
+        return rule.department
+    node = order.category
+    while node is not None:
+        if node.default_department_id:
+            return node.default_department
+        node = node.parent
+    return None
+
+
+QUEUE_SORTS = {"due": "next_due", "priority": "priority", "created": "created_at",
+               "number": "number"}
+
+
+def queue_list(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
+    """The dispatcher queue (or, with ``mine``, the user's own open orders) with the next
+    due and warning times of the running clocks and whether a clock was breached;
+    ``filters["sort"]``: a key of QUEUE_SORTS ("-" for descending), default next due."""
+    from django.db.models import Exists, F, Min, OuterRef
+
+    filters = filters or {}
+    breached = WorkOrderClock.objects.filter(work_order=OuterRef("pk")).filter(
+        Q(breached_at__isnull=False) | Q(state="missed"))
+    qs = dispatcher_queue(user, filters).annotate(
+        next_warn=Min("clocks__warn_at", filter=Q(clocks__state="running")),
+        was_breached=Exists(breached))
+    sort = str(filters.get("sort") or "")
+    key = sort.lstrip("-")
+    field_name = QUEUE_SORTS.get(key, "next_due")
+    descending = sort.startswith("-") and key in QUEUE_SORTS
+    order = F(field_name).desc(nulls_last=True) if descending else F(field_name).asc(
+        nulls_last=True)
+    return qs.order_by(order, "created_at", "pk")
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """A clock as a screen shows it: ``status`` is breached, warned, paused, running, met,
+    missed or cancelled; ``colour`` its Tabler colour."""
+
+    clock: WorkOrderClock
+    status: str
+    colour: str
+
+
+CLOCK_COLOURS = {"breached": "red", "missed": "red", "warned": "orange", "paused": "yellow",
+                 "running": "blue", "met": "green", "cancelled": "secondary"}
+
+
+def clock_status(state: str, due_at, warn_at, breached_at=None, now=None) -> str:
+    now = now or timezone.now()
+    if state == "running":
+        if breached_at is not None or (due_at is not None and due_at <= now):
+            return "breached"
+        if warn_at is not None and warn_at <= now:
+            return "warned"
+        return "running"
+    return state
+
+
+def clock_views(order: WorkOrder, now=None) -> list[ClockView]:
+    now = now or timezone.now()
+    views = []
+    for clock in clocks_of(order):
+        status = clock_status(clock.state, clock.due_at, clock.warn_at, clock.breached_at, now)
+        views.append(ClockView(clock, status, CLOCK_COLOURS.get(status, "secondary")))
+    return views
+
+
+def verify_candidates(user, order: WorkOrder, q: str = "") -> list:
+    """People to offer when identifying a quarantined order's contact: those with the order's
+    phone or name, and those matching ``q``."""
+    people = _people_selectors()
+    found: dict[int, object] = {}
+    for text in (q, order.caller_phone, order.caller_name):
+        text = (text or "").strip()
+        if text:
+            for person in people.person_list(user, {"q": text}, with_units=True)[:10]:
+                found.setdefault(person.pk, person)
+    if order.person_id:
+        person = people.person_find(user, order.person_id)
+        if person is not None:
+            found.setdefault(person.pk, person)
+    return list(found.values())
+
+
+def orders_registered_on(user, day: dt.date) -> QuerySet[WorkOrder]:
+    """Orders registered on ``day`` that no contact-log entry records (for the day's printed
+    call and visit log)."""
+    return (work_order_list(user, {"created_from": day, "created_to": day})
+            .filter(contact_logs__isnull=True).order_by("created_at", "pk"))

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from linli.core.selectors import Counter
 from linli.core.timeline import TimelineEntry
 from linli.directory.models import Person, Unit
-from linli.servicedesk.models import Callback, WorkOrder
-from linli.servicedesk.states import OPEN, Status
+from linli.servicedesk import selectors
+from linli.servicedesk.states import Status
 
 LIMIT = 50
 
@@ -22,18 +22,14 @@ def work_order_entries(user, subject) -> list[TimelineEntry]:
         where = {"unit_id": subject.pk}
     else:
         return []
-    orders = (WorkOrder.objects.restrict(user, "view").filter(**where)
-              .order_by("-created_at")[:LIMIT])
+    orders = selectors.orders_about(user, where, LIMIT)
     entries = [TimelineEntry(
         at=o.created_at, kind="work_order",
         title=f"{o.get_order_type_display()} {o.number}: {o.summary}",
         detail=o.get_status_display(), url=reverse("servicedesk:work_order_detail",
                                                    args=[o.pk]),
         badge=Status(o.status).badge) for o in orders]
-    callbacks = (Callback.objects.restrict(user, "view")
-                 .filter(**{f"work_order__{k}": v for k, v in where.items()},
-                         called_at__isnull=False)
-                 .select_related("work_order").order_by("-called_at")[:LIMIT])
+    callbacks = selectors.callbacks_made_about(user, where, LIMIT)
     for callback in callbacks:
         score = (_(" · satisfaction %(score)d") % {"score": callback.satisfaction}
                  if callback.satisfaction else "")
@@ -50,6 +46,5 @@ def work_order_entries(user, subject) -> list[TimelineEntry]:
 def my_open_orders_counter(user) -> list[Counter]:
     if not user.has_perm("servicedesk.work_workorder"):
         return []
-    count = WorkOrder.objects.restrict(user, "view").filter(handler=user,
-                                                             status__in=OPEN).count()
+    count = selectors.my_open_order_count(user)
     return [Counter(_("My open work orders"), count, reverse("servicedesk:my_orders"))]

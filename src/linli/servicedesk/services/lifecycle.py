@@ -90,7 +90,9 @@ def transition(order: WorkOrder, action: str, *, actor,
                      note=change.note, data=change.data)
         for step in change.after:
             step(locked)
-    order.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    # The caller's object follows the row (setattr clears stale cached relations).
+    for model_field in WorkOrder._meta.concrete_fields:
+        setattr(order, model_field.attname, getattr(locked, model_field.attname))
     return locked
 
 
