@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/", include("linli.core.exchange.urls")),
     path("accounts/", include("linli.accounts.urls_auth")),
     path("directory/", include("linli.directory.urls")),
+    path("service/", include("linli.servicedesk.urls")),
     path("org/", include("linli.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

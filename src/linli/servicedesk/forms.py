@@ -1,0 +1,495 @@
+"""Forms of the service-desk screens: intake, the contact log, the moves of a work order and
+the list filters.
+
+Choices are scoped to the signed-in user (communities, buildings, people, categories, org
+units and staff come from the selectors); the services check rights and rules again, and
+their errors are attached to the form with ``add_service_errors``. Each move's form names its
+service's keyword arguments in ``service_kwargs``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.directory.selectors import people as people_selectors
+from linli.directory.selectors import property as property_selectors
+from linli.servicedesk import selectors
+from linli.servicedesk.choices import (
+    Area,
+    CallbackOutcome,
+    CallbackStatus,
+    ComplaintSubject,
+    ContactChannel,
+    ContactDirection,
+    IntakeChannel,
+    Level,
+    OrderType,
+    Priority,
+    Severity,
+    WaitingOn,
+)
+from linli.servicedesk.states import Status
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+EMPTY = [("", "—")]
+
+
+def _text(rows: int = 2, **attrs) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, **attrs})
+
+
+def _person_label(person) -> str:
+    phone = people_selectors.preferred_phone(person)
+    units = ", ".join(r.unit.room_code for r in getattr(person, "current_relations", []))
+    parts = [person.name, f"···{phone.last4}" if phone else "", units]
+    return " · ".join(p for p in parts if p)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    """Org units indented by depth, so a flat select still reads as the tree."""
+
+    def label_from_instance(self, obj) -> str:
+        return "\u3000" * max(obj.depth - 1, 0) + obj.name
+
+
+def category_choices(actor) -> list:
+    """Active categories grouped by order type, children indented under their parents."""
+    groups: dict[str, list] = {}
+    for category, depth in selectors.category_tree(actor, {"active": True}):
+        groups.setdefault(category.order_type, []).append(
+            (category.pk, "\u3000" * depth + category.name))
+    return [*EMPTY, *[(OrderType(t).label, items) for t, items in groups.items()]]
+
+
+# --- intake ---------------------------------------------------------------------------------
+
+class _CallerForm(forms.Form):
+    """Who is calling and about which place: the community, the room (resolved to a unit of
+    that community) and the person chosen in the search."""
+
+    community = forms.ModelChoiceField(label=_("Community"), queryset=None)
+    room_code = forms.CharField(label=_("Room"), max_length=60, required=False,
+                                help_text=_("Building-section-room, e.g. 3-2-1502."))
+    person = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput,
+                                    label=_("Caller"))
+    caller_name = forms.CharField(label=_("Caller's name"), max_length=100, required=False)
+    caller_phone = forms.CharField(
+        label=_("Caller's phone"), max_length=30, required=False,
+        help_text=_("Empty: the chosen caller's preferred number."))
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        communities = people_selectors.communities_for_filter(actor)
+        self.fields["community"].queryset = communities
+        self.fields["person"].queryset = people_selectors.person_queryset(actor)
+
+    def clean(self):
+        data = super().clean()
+        data["unit"] = None
+        community, code = data.get("community"), (data.get("room_code") or "").strip()
+        if community is not None and code:
+            data["unit"] = people_selectors.unit_find(self.actor, community.pk, code)
+            if data["unit"] is None:
+                self.add_error("room_code", _("There is no unit %(code)s in this community.")
+                               % {"code": code})
+        if not (data.get("caller_phone") or "").strip():
+            data["caller_phone"] = selectors.preferred_phone_number(data.get("person"))
+        return data
+
+    def caller_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"community": data["community"], "unit": data["unit"],
+                "person": data.get("person"), "caller_name": data.get("caller_name", ""),
+                "caller_phone": data.get("caller_phone", "")}
+
+
+class WorkOrderForm(_CallerForm):
+    """A new work order with the "five clears": who, where, what, since when, how urgent."""
+
+    order_type = forms.ChoiceField(label=_("Type"), choices=[*EMPTY, *OrderType.choices])
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int,
+                                      empty_value=None)
+    area = forms.ChoiceField(label=_("Area"), choices=Area.choices, initial=Area.PRIVATE_UNIT)
+    channel = forms.ChoiceField(label=_("Channel"), choices=IntakeChannel.choices,
+                                initial=IntakeChannel.PHONE)
+    building = forms.ModelChoiceField(label=_("Building"), queryset=None, required=False,
+                                      help_text=_("For public areas without a room."))
+    location = forms.CharField(label=_("Where exactly"), max_length=200, required=False,
+                               widget=forms.TextInput(attrs={
+                                   "placeholder": _("e.g. kitchen ceiling, lift 2")}))
+    summary = forms.CharField(label=_("What happened"), max_length=200,
+                              widget=forms.TextInput(attrs={
+                                  "placeholder": _("In a few words")}))
+    description = forms.CharField(label=_("Details"), required=False, widget=_text(3))
+    since = forms.CharField(label=_("Since when"), max_length=100, required=False,
+                            widget=forms.TextInput(attrs={
+                                "placeholder": _("e.g. since this morning")}))
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Level.choices,
+                                initial=Level.MEDIUM)
+    impact = forms.ChoiceField(label=_("Impact"), choices=Level.choices, initial=Level.LOW)
+    severity = forms.ChoiceField(label=_("Complaint severity"), required=False,
+                                 choices=[*EMPTY, *Severity.choices])
+    complaint_subject = forms.ChoiceField(label=_("Complaint about"), required=False,
+                                          choices=[*EMPTY, *ComplaintSubject.choices])
+    is_sensitive = forms.BooleanField(
+        label=_("Sensitive or public opinion (the reply needs approval)"), required=False)
+
+    FIVE_CLEARS = {
+        _("Who"): ("caller_name", "caller_phone", "channel"),
+        _("Where"): ("community", "room_code", "building", "area", "location"),
+        _("What"): ("order_type", "category", "summary", "description"),
+        _("Since when"): ("since",),
+        _("How urgent"): ("urgency", "impact"),
+        _("Complaints only"): ("severity", "complaint_subject", "is_sensitive"),
+    }
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        self.fields["category"].choices = category_choices(actor)
+        community = self._chosen_community()
+        self.fields["building"].queryset = (
+            property_selectors.building_list(actor, {"community": community})
+            if community else property_selectors.building_list(actor).none())
+
+    def _chosen_community(self) -> int | None:
+        raw = (self.data.get(self.add_prefix("community")) if self.is_bound
+               else self.initial.get("community"))
+        raw = getattr(raw, "pk", raw)
+        return int(raw) if str(raw or "").isdigit() else None
+
+    def sections(self) -> list[tuple[str, list]]:
+        """The visible fields grouped by the five clears, for the template."""
+        return [(title, [self[name] for name in names]) for title, names in
+                self.FIVE_CLEARS.items()]
+
+    def clean(self):
+        data = super().clean()
+        data["category_obj"] = None
+        if data.get("category"):
+            data["category_obj"] = selectors.category_find(self.actor, data["category"])
+            if data["category_obj"] is None:
+                self.add_error("category", _("Choose a category from the list."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {**self.caller_kwargs(), "order_type": data["order_type"],
+                "category": data["category_obj"], "area": data["area"],
+                "channel": data["channel"], "building": data.get("building"),
+                "location": data["location"], "summary": data["summary"],
+                "description": data["description"], "since": data["since"],
+                "urgency": data["urgency"], "impact": data["impact"],
+                "severity": data["severity"], "complaint_subject": data["complaint_subject"],
+                "is_sensitive": data["is_sensitive"]}
+
+
+class ContactLogForm(_CallerForm):
+    """A call or visit that needs no work order (logged all the same)."""
+
+    direction = forms.ChoiceField(label=_("Direction"), choices=ContactDirection.choices,
+                                  initial=ContactDirection.INBOUND)
+    channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices,
+                                initial=ContactChannel.PHONE)
+    content = forms.CharField(label=_("What was it about"), widget=_text(2))
+    follow_up = forms.CharField(label=_("Follow-up"), max_length=200, required=False)
+
+    field_order = ["direction", "channel", "community", "room_code", "caller_name",
+                   "caller_phone", "content", "follow_up"]
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        self.fields["community"].required = False
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {**self.caller_kwargs(), "direction": data["direction"],
+                "channel": data["channel"], "content": data["content"],
+                "follow_up": data["follow_up"]}
+
+
+# --- the moves of a work order --------------------------------------------------------------
+
+class ActionForm(forms.Form):
+    """The input of one move on ``order``; ``service_kwargs`` are its service's arguments.
+
+    Field ids carry the order's id, so that many rows of a list can each hold the form.
+    """
+
+    def __init__(self, *args, order, actor, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{order.pk}_%s")
+        super().__init__(*args, **kwargs)
+        self.order = order
+        self.actor = actor
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class NoInputForm(ActionForm):
+    """Moves that need nothing but the click (accept, arrive, start)."""
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=_text(2))
+
+
+class OptionalReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False,
+                             widget=_text(2))
+
+
+class NoteForm(ActionForm):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=_text(2))
+
+
+class VerifyForm(ActionForm):
+    """Identify a quarantined order's contact: a person (among the candidates found by the
+    order's phone and name) and, for a private unit, the room."""
+
+    person = forms.ModelChoiceField(label=_("The person who asked"), queryset=None,
+                                    widget=forms.RadioSelect)
+    room_code = forms.CharField(label=_("Room"), max_length=60, required=False,
+                                help_text=_("Building-section-room in the order's "
+                                            "community, e.g. 3-2-1502."))
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        field.queryset = people_selectors.person_queryset(self.actor)
+        if candidates is None:
+            candidates = selectors.verify_candidates(self.actor, self.order)
+        # Validated against every visible person, listed as the candidates only.
+        field.widget.choices = [(p.pk, _person_label(p)) for p in candidates]
+        if self.order.unit_id:
+            self.fields["room_code"].initial = self.order.unit.room_code
+
+    def clean(self):
+        data = super().clean()
+        data["unit"] = None
+        code = (data.get("room_code") or "").strip()
+        if code:
+            data["unit"] = people_selectors.unit_find(self.actor, self.order.community_id, code)
+            if data["unit"] is None:
+                self.add_error("room_code", _("There is no unit %(code)s in this community.")
+                               % {"code": code})
+        return data
+
+    def service_kwargs(self) -> dict:
+        return {"person": self.cleaned_data["person"], "unit": self.cleaned_data["unit"]}
+
+
+class DispatchForm(ActionForm):
+    department = DepartmentChoiceField(label=_("Department"), queryset=None)
+    handler = StaffChoiceField(label=_("Handler"), queryset=None, required=False,
+                               help_text=_("Empty: the department's supervisor."))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = selectors.department_choices(self.actor)
+        self.fields["handler"].queryset = selectors.desk_staff(self.actor)
+        suggested = selectors.suggested_department(self.order) if not self.is_bound else None
+        if suggested is not None:
+            self.fields["department"].initial = suggested.pk
+
+
+class AssignForm(ActionForm):
+    handler = StaffChoiceField(label=_("Worker"), queryset=None)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = selectors.desk_staff(self.actor,
+                                                               self.order.department)
+
+
+class TransferForm(ActionForm):
+    department = DepartmentChoiceField(label=_("To department"), queryset=None)
+    handler = StaffChoiceField(label=_("To handler"), queryset=None, required=False,
+                               help_text=_("Empty: the department's supervisor."))
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=_text(2))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = selectors.department_choices(self.actor)
+        self.fields["handler"].queryset = selectors.desk_staff(self.actor)
+
+
+class ScheduleForm(ActionForm):
+    appointment_at = forms.DateTimeField(label=_("Appointment"), widget=DATETIME)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class WaitForm(ActionForm):
+    waiting_on = forms.ChoiceField(label=_("Waiting on"), choices=WaitingOn.choices,
+                                   widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=_text(2))
+
+
+class ResolveForm(ActionForm):
+    resolution = forms.CharField(label=_("What was done"), widget=_text(3))
+    interim_measure = forms.CharField(
+        label=_("Interim measure"), required=False, widget=_text(2),
+        help_text=_("When it cannot be fixed in time: what was done for now."))
+    committed_at = forms.DateTimeField(label=_("Committed fix time"), required=False,
+                                       widget=DATETIME)
+
+
+SATISFACTION = [("", _("Not asked")), *[(str(n), str(n)) for n in range(5, 0, -1)]]
+
+
+class CallbackForm(ActionForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CallbackOutcome.choices,
+                                widget=forms.RadioSelect)
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction (5 = very satisfied)"), choices=SATISFACTION, coerce=int,
+        empty_value=None, required=False, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=_text(2))
+
+
+class ReplyForm(ActionForm):
+    reply = forms.CharField(label=_("Reply to the complainant"), widget=_text(3))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply"].initial = self.order.reply
+
+
+class ReplyReviewForm(ActionForm):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        ("approve", _("Approve and send")), ("reject", _("Send back"))])
+    note = forms.CharField(label=_("Note"), max_length=500, required=False,
+                           help_text=_("Required when sending back: what to change."))
+
+    def service_kwargs(self) -> dict:
+        return {"approve": self.cleaned_data["decision"] == "approve",
+                "note": self.cleaned_data["note"]}
+
+
+class QuoteForm(ActionForm):
+    amount = forms.DecimalField(label=_("Price (yuan)"), max_digits=12, decimal_places=2,
+                                min_value=0)
+    note = forms.CharField(label=_("Quote details"), max_length=200, required=False)
+
+
+class QuoteAnswerForm(ActionForm):
+    answer = forms.ChoiceField(label=_("The customer"), widget=forms.RadioSelect, choices=[
+        ("accepted", _("Accepts the quote")), ("declined", _("Declines the quote"))])
+
+    def service_kwargs(self) -> dict:
+        return {"accepted": self.cleaned_data["answer"] == "accepted"}
+
+
+class ChargeForm(ActionForm):
+    amount = forms.DecimalField(label=_("Amount charged (yuan)"), max_digits=12,
+                                decimal_places=2, min_value=0, required=False,
+                                help_text=_("Empty: the quoted price."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].widget.attrs["placeholder"] = str(self.order.quote_amount or "")
+
+
+# --- list filters ---------------------------------------------------------------------------
+
+class _FilterForm(forms.Form):
+    def filters(self) -> dict:
+        """The valid filters only: a wrong value is reported and the others still apply."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+
+
+def _community_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=_("Community"), required=False, coerce=int,
+                                  empty_value=None)
+
+
+def _community_choices(actor) -> list:
+    return [("", _("All communities"))] + [
+        (c.pk, c.name) for c in people_selectors.communities_for_filter(actor)]
+
+
+class WorkOrderFilterForm(_FilterForm):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={
+                            "placeholder": _("Number, summary or caller")}))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status")), *Status.choices])
+    order_type = forms.ChoiceField(label=_("Type"), required=False,
+                                   choices=[("", _("Any type")), *OrderType.choices])
+    priority = forms.ChoiceField(label=_("Priority"), required=False,
+                                 choices=[("", _("Any priority")), *Priority.choices])
+    community = _community_field()
+    created_from = forms.DateField(label=_("Registered from"), required=False, widget=DATE)
+    created_to = forms.DateField(label=_("Registered until"), required=False, widget=DATE)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = _community_choices(actor)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("created_from"), data.get("created_to")
+        if start and end and end < start:
+            self.add_error("created_to", _("The end comes before the start."))
+        return data
+
+
+class QueueFilterForm(_FilterForm):
+    community = _community_field()
+    order_type = forms.ChoiceField(label=_("Type"), required=False,
+                                   choices=[("", _("Any type")), *OrderType.choices])
+    priority = forms.ChoiceField(label=_("Priority"), required=False,
+                                 choices=[("", _("Any priority")), *Priority.choices])
+    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int,
+                                        empty_value=None)
+    unassigned = forms.BooleanField(label=_("Not dispatched yet"), required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = _community_choices(actor)
+        self.fields["department"].choices = [("", _("All departments"))] + [
+            (d.pk, d.name) for d in selectors.department_choices(actor)]
+
+
+class CallbackFilterForm(_FilterForm):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("Due and retry")), *CallbackStatus.choices])
+    due_today = forms.BooleanField(label=_("Due by the end of today"), required=False)
+
+    def filters(self) -> dict:
+        data = super().filters()
+        if data.pop("due_today", False):
+            end = timezone.localtime().replace(hour=23, minute=59, second=59, microsecond=0)
+            data["due_before"] = end
+        return data
+
+
+class ContactLogFilterForm(_FilterForm):
+    day = forms.DateField(label=_("Day"), required=False, widget=DATE)
+    direction = forms.ChoiceField(label=_("Direction"), required=False,
+                                  choices=[("", _("Both directions")),
+                                           *ContactDirection.choices])
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={
+                            "placeholder": _("Name, content or last digits of the phone")}))
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(label=_("Day"), required=False, widget=DATE)
+
+    def day_or_today(self):
+        if self.is_valid() and self.cleaned_data.get("day"):
+            return self.cleaned_data["day"]
+        return timezone.localdate()

@@ -1,0 +1,232 @@
+"""The work queues of the desk: the dispatcher queue (journey 2), a worker's own orders on a
+phone (journey 3), the quarantine of unidentified contacts (SVC-10) and the due callbacks
+(journey 4).
+
+The queue, "my orders" and the quarantine are work lists of one role each (filtered by state,
+handler or due time, and behind that role's permission), so they are not scope-sweep list
+endpoints; they read through the scoped selectors all the same, and their scope is tested in
+tests/servicedesk/test_views.py. The callback list is a plain scoped list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import ListView
+
+from linli.core.scoped_views import ScopedListView
+from linli.core.templatetags.linli_ui import sort_param
+from linli.servicedesk import selectors
+from linli.servicedesk.choices import CallbackStatus, Priority
+from linli.servicedesk.forms import CallbackFilterForm, QueueFilterForm
+from linli.servicedesk.models import Callback
+from linli.servicedesk.states import Action, Status
+from linli.servicedesk.views.moves import Offer, move_form, offers
+
+# The moves a worker makes from the phone card; the others are on the order's page.
+CARD_MOVES = (Action.ACCEPT, Action.ARRIVE, Action.START, Action.RESUME, Action.RESOLVE)
+
+
+class AnyPermissionMixin(PermissionRequiredMixin):
+    """Lets in users holding any one of ``permission_required``."""
+
+    def has_permission(self) -> bool:
+        return any(self.request.user.has_perm(p) for p in self.get_permission_required())
+
+
+def due_state(order, now=None) -> str:
+    """"breached", "warned" or "" for a queue row (annotated by ``selectors.queue_list``)."""
+    now = now or timezone.now()
+    next_due = getattr(order, "next_due", None)
+    next_warn = getattr(order, "next_warn", None)
+    if (next_due is not None and next_due <= now) or getattr(order, "was_breached", False):
+        return "breached"
+    if next_warn is not None and next_warn <= now:
+        return "warned"
+    return ""
+
+
+ROW_CLASS = {"breached": "table-danger", "warned": "table-warning", "": ""}
+CARD_CLASS = {"breached": "border-danger", "warned": "border-warning", "": ""}
+
+
+@dataclass
+class QueueRow:
+    order: object
+    state: str
+    offers: list[Offer]
+    suggested: object | None = None
+
+    @property
+    def row_class(self) -> str:
+        return ROW_CLASS[self.state]
+
+    @property
+    def card_class(self) -> str:
+        return CARD_CLASS[self.state]
+
+    @property
+    def card_target(self) -> str:
+        return f"#order-card-{self.order.pk}"
+
+    def offer(self, name: str) -> Offer | None:
+        return next((o for o in self.offers if o.name == name), None)
+
+
+def queue_row(user, order, bound=None, now=None) -> QueueRow:
+    allowed = selectors.work_order_actions(user, order)
+    row = QueueRow(order, due_state(order, now),
+                   offers(user, order, allowed, bound, only=(Action.DISPATCH, Action.ASSIGN)))
+    if row.offer(Action.DISPATCH) is not None and order.department_id is None:
+        row.suggested = selectors.suggested_department(order)
+    return row
+
+
+def card_row(user, order, bound=None, now=None) -> QueueRow:
+    allowed = selectors.work_order_actions(user, order)
+    return QueueRow(order, due_state(order, now), offers(user, order, allowed, bound,
+                                                         only=CARD_MOVES))
+
+
+def card_order(user, order):
+    """The order as "my orders" shows it (with its due times), or the order itself once it
+    has left the list (e.g. resolved)."""
+    return selectors.queue_list(user, {"mine": True}).filter(pk=order.pk).first() or order
+
+
+# --- the dispatcher queue -------------------------------------------------------------------
+
+class QueueView(LoginRequiredMixin, AnyPermissionMixin, ListView):
+    permission_required = ("servicedesk.dispatch_workorder", "servicedesk.assign_workorder")
+    template_name = "servicedesk/queue.html"
+    context_object_name = "orders"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filter_form = QueueFilterForm(self.request.GET or None, actor=self.request.user)
+        filters = self.filter_form.filters()
+        filters["sort"] = self.request.GET.get("sort", "")
+        return selectors.queue_list(self.request.user, filters)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        context.update({
+            "filter_form": self.filter_form,
+            "priorities": Priority,
+            "rows": [queue_row(self.request.user, o, now=now) for o in context["orders"]],
+            "columns": [
+                {"label": _("Number"), "sort": "number"},
+                {"label": _("Summary")},
+                {"label": _("Priority"), "sort": "priority"},
+                {"label": _("Next due"), "sort": "due"},
+                {"label": _("Department · handler")},
+                {"label": _("Dispatch or assign")},
+            ],
+        })
+        return context
+
+
+# --- my orders ------------------------------------------------------------------------------
+
+class MyOrdersView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
+    permission_required = "servicedesk.work_workorder"
+    template_name = "servicedesk/my_orders.html"
+    context_object_name = "orders"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return selectors.queue_list(self.request.user, {"mine": True})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        context["rows"] = [card_row(self.request.user, o, now=now) for o in context["orders"]]
+        context.update(statuses=Status, priorities=Priority)
+        return context
+
+
+# --- quarantine -----------------------------------------------------------------------------
+
+class QuarantineView(LoginRequiredMixin, AnyPermissionMixin, ListView):
+    permission_required = ("servicedesk.verify_workorder", "servicedesk.dispatch_workorder")
+    template_name = "servicedesk/quarantine.html"
+    context_object_name = "orders"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return selectors.quarantine_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        q = self.request.GET.get("q", "").strip()
+        context["q"] = q
+        context["rows"] = [quarantine_row(self.request.user, o, q=q)
+                           for o in context["orders"]]
+        return context
+
+
+def quarantine_row(user, order, bound=None, q: str = "") -> dict:
+    allowed = selectors.work_order_actions(user, order)
+    verify = None
+    if Action.VERIFY in allowed:
+        verify = bound or move_form(Action.VERIFY, order, user,
+                                    candidates=selectors.verify_candidates(user, order, q))
+    return {"order": order, "form": verify}
+
+
+# --- callbacks ------------------------------------------------------------------------------
+
+class CallbackListView(PermissionRequiredMixin, ScopedListView):
+    model = Callback
+    permission_required = "servicedesk.view_callback"
+    template_name = "servicedesk/callback_list.html"
+    context_object_name = "callbacks"
+
+    def get_scoped_queryset(self):
+        self.filter_form = CallbackFilterForm(self.request.GET or None)
+        qs = selectors.callback_list(self.request.user, self.filter_form.filters())
+        return qs.order_by(sort_param(self.request, {"due": "due_at", "attempts": "attempts"},
+                                      "due_at"), "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update({
+            "filter_form": self.filter_form,
+            "rows": [callback_row(self.request.user, c) for c in context["callbacks"]],
+            "columns": [
+                {"label": _("Due"), "sort": "due"},
+                {"label": _("Work order")},
+                {"label": _("Caller")},
+                {"label": _("Resolution")},
+                {"label": _("Attempts"), "sort": "attempts", "class": "text-end"},
+                {"label": _("Outcome")},
+            ],
+        })
+        return context
+
+
+def callback_row(user, callback, bound=None) -> dict:
+    """A retry is offered again once it is due; until then the row shows the last attempt."""
+    order = callback.work_order
+    now = timezone.now()
+    callable_now = callback.status == CallbackStatus.DUE or (
+        callback.status == CallbackStatus.RETRY and callback.due_at <= now)
+    form = None
+    if bound is not None or (callable_now and Action.CALLBACK in
+                             selectors.work_order_actions(user, order)):
+        form = bound or move_form(Action.CALLBACK, order, user)
+    return {"callback": callback, "order": order, "form": form,
+            "overdue": callable_now and callback.due_at <= now}
+
+
+urlpatterns = [
+    path("queue/", QueueView.as_view(), name="queue"),
+    path("mine/", MyOrdersView.as_view(), name="my_orders"),
+    path("quarantine/", QuarantineView.as_view(), name="quarantine"),
+    path("callbacks/", CallbackListView.as_view(), name="callback_list"),
+]
