@@ -160,3 +160,65 @@ def unit_relation(world):
                                           org_unit=world.branch_a, name="机密住户-x")
     return people_services.unit_relation_add(actor=None, person=owner, unit=room,
                                              role="owner"), "机密住户-x"
+
+
+from decimal import Decimal  # noqa: E402
+
+from linli.servicedesk import services as desk_services  # noqa: E402
+from linli.servicedesk.models import (  # noqa: E402
+    Callback,
+    Category,
+    ContactLog,
+    RoutingRule,
+    ServiceLevel,
+    WorkOrder,
+)
+
+
+def _secret_order(world, summary: str) -> WorkOrder:
+    # A public-area order from the phone is neither quarantined nor routed (no rules here): it
+    # stays with the community's office, branch A.
+    return desk_services.work_order_create(actor=None, community=_secret_community(world),
+                                           order_type="repair", area="public_area",
+                                           summary=summary)
+
+
+@scope_factory(WorkOrder)
+def work_order(world):
+    return _secret_order(world, "机密工单-x"), "机密工单-x"
+
+
+@scope_factory(Callback)
+def callback(world):
+    order = _secret_order(world, "机密回访单-x")
+    desk_services.work_order_resolve(order, actor=None, resolution="已修复")
+    return order.callbacks.get(), "机密回访单-x"
+
+
+@scope_factory(ContactLog)
+def contact_log(world):
+    entry = desk_services.contact_log_create(actor=None, content="机密来电-x",
+                                             org_unit=world.branch_a, caller_name="机密来电人")
+    return entry, "机密来电-x"
+
+
+@scope_factory(ServiceLevel)
+def service_level(world):
+    level = desk_services.service_level_save(
+        actor=None, tenant=world.tenant, code="secret-level-x", name="机密时限-x",
+        clocks=[("response", Decimal("1"), "calendar_hours")])
+    return level, "机密时限-x"
+
+
+@scope_factory(RoutingRule)
+def routing_rule(world):
+    rule = desk_services.routing_rule_save(actor=None, tenant=world.tenant,
+                                           department=world.team_a1, note="机密路由-x")
+    return rule, "机密路由-x"
+
+
+@scope_factory(Category)
+def category(world):
+    # No service writes categories (administrators edit them in the admin).
+    return Category.objects.create(tenant=world.tenant, order_type="repair",
+                                   name="机密分类-x"), "机密分类-x"

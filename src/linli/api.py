@@ -31,6 +31,7 @@ ROUTERS = [
     ("v1/", "linli.core.personal_data.api.router"),
     ("v1/", "linli.accounts.api.router"),
     ("v1/", "linli.directory.api.router"),
+    ("v1/", "linli.servicedesk.api.router"),
 ]
 
 for prefix, dotted in ROUTERS:

@@ -68,7 +68,7 @@ def test_no_illegal_move_is_ever_accepted(desk, moves, quarantined):
             continue
         order.refresh_from_db()
         assert allowed(action, before), (action, before)
-        sources, target = TRANSITIONS[action]
+        _sources, target = TRANSITIONS[action]
         if action == A.CALLBACK:
             assert order.status in CALLBACK_TARGETS
         else:

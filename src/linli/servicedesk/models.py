@@ -152,7 +152,7 @@ class Category(TenantOwned, Validity):
         ordering = ["order_type", "name"]
 
     def __str__(self) -> str:
-        return f"{self.parent} › {self.name}" if self.parent_id else self.name
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
 
 class RoutingRule(TenantOwned, Validity):

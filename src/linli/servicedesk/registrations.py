@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.accounts.presets import extend_role_preset
 from linli.core.modules import MenuItem, Module, register_module
 from linli.core.notifications.catalogue import register_event
+from linli.core.personal_data.revealable import register_revealable
 from linli.core.selectors import register_home_counter
 from linli.core.timeline import register_timeline_provider, register_verb_labels
 from linli.servicedesk.states import Action
@@ -79,6 +80,9 @@ def _p(*codes: str) -> list[str]:
 def register() -> None:
     for key, (label, subject, body) in EVENTS.items():
         register_event(key, label=label, subject=subject, body=body)
+    # The desk calls people back: their numbers may be revealed (and the reveal is logged).
+    register_revealable("servicedesk.WorkOrder", "caller_phone", kind="phone")
+    register_revealable("servicedesk.ContactLog", "caller_phone", kind="phone")
     see = [*_p("view"), "servicedesk.view_contactlog", "servicedesk.view_callback",
            "servicedesk.view_category", "servicedesk.view_servicelevel"]
     extend_role_preset("front-desk", [*see, *_p("add", "change", "verify", "callback",

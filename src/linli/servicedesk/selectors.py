@@ -98,7 +98,7 @@ def clock_rules(level: ServiceLevel | None) -> list:
 def category_ancestors(category: Category | None) -> list[int]:
     ids = []
     node = category
-    while node is not None:
+    while node is not None and node.pk not in ids:  # a cycle entered by hand ends here
         ids.append(node.pk)
         node = node.parent
     return ids

@@ -1,9 +1,9 @@
 """Due-time arithmetic of service clocks (SVC-3, SVC-7), without database access.
 
 A clock runs in calendar minutes or hours, business hours (the tenant's business hours on
-working days) or working days ("within 3 working days": due at the end of business of the third working day
-after registration, per PLAT-4). Pauses push the due time by the clock time that was left when
-the pause began, measured in the clock's own unit.
+working days) or working days ("within 3 working days": due at the end of business of the
+third working day after registration, per PLAT-4). Pauses push the due time by the clock time
+that was left when the pause began, measured in the clock's own unit.
 """
 
 from __future__ import annotations

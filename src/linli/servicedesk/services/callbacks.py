@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.events import record_event
 from linli.servicedesk import selectors
-from linli.servicedesk.choices import CallbackOutcome, CallbackStatus
+from linli.servicedesk.choices import CallbackOutcome, CallbackStatus, ClockKind
 from linli.servicedesk.models import Callback, WorkOrder
 from linli.servicedesk.services import shared
 from linli.servicedesk.services.lifecycle import Change, transition
@@ -117,6 +117,8 @@ def open_rework(original: WorkOrder, *, actor, reason: str) -> WorkOrder:
     )
     rework.save()
     shared.start_clocks(rework, now)
+    # It goes straight back to the same handler: there is nothing left to dispatch.
+    shared.stop_clocks(rework, (ClockKind.DISPATCH,), now)
     record_event(rework, "work_order.rework_opened", actor=actor, old=original.number,
                  new=rework.number, note=reason)
     record_event(original, "work_order.rework_linked", actor=actor, new=rework.number,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -132,7 +132,9 @@ def servicedesk_defaults_install(*, actor, tenant, departments: dict[str, OrgUni
     return counts
 
 
-def _require_config(actor, action: str, model: str) -> None:
+def _require_config(actor, action: str, model: str, tenant) -> None:
+    if actor is not None and actor.tenant_id != getattr(tenant, "pk", None):
+        raise PermissionDenied(_("You do not have permission to do this."))
     shared.require_any(actor, (f"{action}_{model}",), None)
 
 
@@ -145,7 +147,7 @@ def service_level_save(*, actor, tenant, level: ServiceLevel | None = None, code
                        valid_from=None, valid_until=None, is_active: bool = True
                        ) -> ServiceLevel:
     """Create or change a level and, when ``clocks`` is given, replace its clocks."""
-    _require_config(actor, "change" if level else "add", "servicelevel")
+    _require_config(actor, "change" if level else "add", "servicelevel", tenant)
     level = level or ServiceLevel(tenant=tenant)
     level.code, level.name = (code or "").strip(), (name or "").strip()
     level.order_type, level.priority = order_type or "", priority or ""
@@ -193,8 +195,13 @@ def routing_rule_save(*, actor, tenant, rule: RoutingRule | None = None, departm
                       community=None, building=None, team: OrgUnit | None = None,
                       to_housekeeper: bool = False, position: int = 100, note: str = "",
                       valid_from=None, valid_until=None, is_active: bool = True) -> RoutingRule:
-    _require_config(actor, "change" if rule else "add", "routingrule")
+    _require_config(actor, "change" if rule else "add", "routingrule", tenant)
     errors: dict[str, list[str]] = {}
+    if not isinstance(position, int) or not 0 <= position <= 100000:
+        errors.setdefault("position", []).append(_("Enter a position from 0 to 100000."))
+    if len((note or "").strip()) > 200:
+        errors.setdefault("note", []).append(
+            _("Keep this within %(limit)d characters.") % {"limit": 200})
     for name, obj in (("department", department), ("team", team), ("category", category),
                       ("community", community), ("building", building)):
         if obj is not None and obj.tenant_id != tenant.pk:
@@ -222,7 +229,7 @@ def routing_rule_save(*, actor, tenant, rule: RoutingRule | None = None, departm
                         ("category", category), ("area", area or ""), ("community", community),
                         ("building", building), ("team", team),
                         ("to_housekeeper", bool(to_housekeeper)), ("position", position),
-                        ("note", (note or "").strip()[:200]), ("valid_from", valid_from),
+                        ("note", (note or "").strip()), ("valid_from", valid_from),
                         ("valid_until", valid_until), ("is_active", is_active)):
         setattr(rule, name, value)
     rule.save()

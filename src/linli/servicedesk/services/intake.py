@@ -130,8 +130,11 @@ def work_order_create(
     person = _same_tenant(person, tenant_id, "person", errors, _("Choose a person you manage."))
     building = _place(community, building, unit, errors)
     caller_phone = _phone(caller_phone, errors)
-    if order_type != OrderType.COMPLAINT and (severity or complaint_subject or is_sensitive):
-        errors.setdefault("severity", []).append(_("Severity and subject are for complaints."))
+    if order_type != OrderType.COMPLAINT:
+        for field_name, value in (("severity", severity), ("complaint_subject", complaint_subject),
+                                  ("is_sensitive", is_sensitive)):
+            if value:
+                errors.setdefault(field_name, []).append(_("This is only for complaints."))
     if order_type == OrderType.COMPLAINT and not severity:
         severity = Severity.MINOR
     if order_type == OrderType.COMPLAINT and not complaint_subject:
@@ -273,7 +276,10 @@ def contact_log_create(
 ) -> ContactLog:
     """Log one call or visit (SVC-1), whether or not an order comes of it."""
     errors: dict[str, list[str]] = {}
-    tenant_id = actor.tenant_id if actor is not None else (community or org_unit).tenant_id
+    owner = actor or community or unit or org_unit
+    if owner is None:
+        raise shared.invalid("community", _("Choose the community the call concerns."))
+    tenant_id = owner.tenant_id
     direction = _choice(direction, ContactDirection, "direction", errors,
                         _("Choose inbound or outbound."))
     channel = _choice(channel, ContactChannel, "channel", errors, _("Choose the channel."))

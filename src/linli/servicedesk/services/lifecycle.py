@@ -214,7 +214,9 @@ def work_order_escalate(order: WorkOrder, *, actor, reason: str = "",
     def apply(locked, now):
         current = locked.escalation_level
         target = level if level is not None else current + 1
-        if target <= current or target > 3:
+        if target > 3:
+            raise shared.invalid("level", _("Line 3, management, is the last line."))
+        if target <= current:
             raise shared.invalid("level", _("The order is on line %(line)d already.")
                                  % {"line": current})
         locked.escalation_level = target
