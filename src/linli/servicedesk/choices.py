@@ -97,7 +97,7 @@ class ReviewStatus(models.TextChoices):
 class QuoteStatus(models.TextChoices):
     NONE = "", _("No quote")
     QUOTED = "quoted", _("Quoted")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("quote", "Accepted")
     DECLINED = "declined", _("Declined")
     CHARGED = "charged", _("Charged")
 
@@ -119,7 +119,7 @@ class CallbackOutcome(models.TextChoices):
 
 
 class CallbackStatus(models.TextChoices):
-    DUE = "due", _("Due")
+    DUE = "due", pgettext_lazy("callback", "Due")
     RETRY = "retry", _("Retry")
     DONE = "done", _("Done")
     GAVE_UP = "gave_up", _("Not reached, given up")

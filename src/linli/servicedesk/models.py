@@ -92,7 +92,7 @@ class ServiceClock(TenantOwned):
     kind = models.CharField(_("clock"), max_length=20, choices=ClockKind.choices)
     amount = models.DecimalField(_("amount"), max_digits=7, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01"))])
-    unit = models.CharField(_("unit"), max_length=20, choices=ClockUnit.choices,
+    unit = models.CharField(_("time unit"), max_length=20, choices=ClockUnit.choices,
                             default=ClockUnit.CALENDAR_HOURS)
 
     history = history()
@@ -370,7 +370,7 @@ class WorkOrderClock(TenantOwned):
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="clocks")
     kind = models.CharField(_("clock"), max_length=20, choices=ClockKind.choices)
-    unit = models.CharField(_("unit"), max_length=20, choices=ClockUnit.choices)
+    unit = models.CharField(_("time unit"), max_length=20, choices=ClockUnit.choices)
     amount = models.DecimalField(_("amount"), max_digits=7, decimal_places=2)
     state = models.CharField(_("state"), max_length=10, choices=ClockState.choices,
                              default=ClockState.RUNNING)

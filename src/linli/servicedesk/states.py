@@ -45,7 +45,7 @@ class Action(models.TextChoices):
     VERIFY = "verify", _("Verify the contact")
     DISPATCH = "dispatch", _("Dispatch")
     ASSIGN = "assign", _("Assign a worker")
-    TRANSFER = "transfer", _("Transfer")
+    TRANSFER = "transfer", pgettext_lazy("action", "Transfer")
     RETURN = "return", _("Return to the dispatcher")
     ACCEPT = "accept", _("Accept")
     SCHEDULE = "schedule", _("Agree an appointment")
