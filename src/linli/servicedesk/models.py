@@ -387,7 +387,7 @@ class WorkOrderClock(TenantOwned):
     class Meta:
         verbose_name = _("work-order clock")
         verbose_name_plural = _("work-order clocks")
-        ordering = ["due_at"]
+        ordering = ["due_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["work_order", "kind"],
                                                name="work_order_clock_unique_kind")]
         # The breach scan reads only running clocks by due, warning or escalation time.

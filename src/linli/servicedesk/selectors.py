@@ -272,7 +272,7 @@ def quarantine_list(user) -> QuerySet[WorkOrder]:
 
 
 def clocks_of(order: WorkOrder) -> list[WorkOrderClock]:
-    return list(WorkOrderClock.objects.filter(work_order=order).order_by("due_at"))
+    return list(WorkOrderClock.objects.filter(work_order=order).order_by("due_at", "pk"))
 
 
 def callback_list(user, filters: dict | None = None) -> QuerySet[Callback]:
