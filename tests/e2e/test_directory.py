@@ -8,7 +8,6 @@ guide (directory-*.png).
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 
@@ -16,10 +15,7 @@ import pytest
 # itself (building the directory, reading the access log) are still plain synchronous code.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+from tests.e2e.conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.e2e,
@@ -59,21 +55,6 @@ OWNER = "王建国"  # pinyin initials "wjg"
 PHONE = "13812341502"
 MASKED = "138****1502"
 SHOWN = "138 1234 1502"  # the revealed number, in national format
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def screenshot_dir(tmp_path) -> Path:
-    target = Path(os.environ.get("LINLI_SCREENSHOT_DIR", tmp_path))
-    target.mkdir(parents=True, exist_ok=True)
-    return target
 
 
 @pytest.fixture

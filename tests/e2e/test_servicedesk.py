@@ -9,16 +9,12 @@ screenshots of the user guide.
 """
 
 import os
-from pathlib import Path
 
 import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+from tests.e2e.conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.e2e,
@@ -38,21 +34,6 @@ from tests.servicedesk.builders import make_desk  # noqa: E402
 
 DESKTOP = {"width": 1366, "height": 860}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def screenshot_dir(tmp_path) -> Path:
-    target = Path(os.environ.get("LINLI_SCREENSHOT_DIR", tmp_path))
-    target.mkdir(parents=True, exist_ok=True)
-    return target
 
 
 @pytest.fixture

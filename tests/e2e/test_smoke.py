@@ -5,7 +5,6 @@ LINLI_SCREENSHOT_DIR=docs/img to refresh the screenshots used by the user guide.
 """
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -13,10 +12,7 @@ import pytest
 # itself (creating users) are still plain synchronous code.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+from tests.e2e.conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.e2e,
@@ -33,21 +29,6 @@ from tests.builders import PASSWORD, make_user, make_world  # noqa: E402
 
 DESKTOP = {"width": 1366, "height": 860}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def screenshot_dir(tmp_path) -> Path:
-    target = Path(os.environ.get("LINLI_SCREENSHOT_DIR", tmp_path))
-    target.mkdir(parents=True, exist_ok=True)
-    return target
 
 
 @pytest.fixture
