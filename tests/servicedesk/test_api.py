@@ -458,6 +458,38 @@ def test_paid_service_quote_answer_charge(desk, front):
     assert response.json()["fields"] == {"order_type": ["Only paid-service orders are quoted."]}
 
 
+MOVE_PAYLOADS = {
+    "verify": "VerifyIn", "dispatch": "DispatchIn", "assign": "AssignIn",
+    "transfer": "TransferIn", "return": "ReasonIn", "accept": None, "schedule": "ScheduleIn",
+    "arrive": None, "start": None, "wait": "WaitIn", "resume": "NoteIn",
+    "resolve": "ResolveIn", "callback": "CallbackIn", "rework": "ReasonIn", "close": "NoteIn",
+    "cancel": "ReasonIn", "escalate": "EscalateIn", "reply": "ReplyIn",
+    "reply-review": "ReplyReviewIn", "quote": "QuoteIn", "quote-answer": "QuoteAnswerIn",
+    "charge": "ChargeIn",
+}
+
+
+def test_every_move_is_one_documented_post(client):
+    """The moves' OpenAPI: a POST each, with its operation id, its own payload schema (none
+    for accept, arrive and start) and the order's detail as the answer."""
+    paths = client.get("/api/openapi.json").json()["paths"]
+    prefix = "/api/v1/work-orders/{order_id}/"
+    moves = {path.removeprefix(prefix): spec for path, spec in paths.items()
+             if path.startswith(prefix) and path != prefix + "events"}
+    assert list(moves) == list(MOVE_PAYLOADS)
+    for name, spec in moves.items():
+        assert list(spec) == ["post"], name
+        post = spec["post"]
+        body = post.get("requestBody", {}).get("content", {}).get("application/json", {})
+        assert (post["operationId"], body.get("schema", {}).get("$ref")) == (
+            "linli_servicedesk_api_actions_work_order_" + name.replace("-", "_"),
+            f"#/components/schemas/{MOVE_PAYLOADS[name]}" if MOVE_PAYLOADS[name] else None)
+        assert [p["name"] for p in post["parameters"]] == ["order_id"], name
+        assert post["responses"]["200"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/WorkOrderDetailOut"}, name
+    assert moves["callback"]["post"]["description"].startswith("Reached and satisfied")
+
+
 def test_illegal_move_is_422_with_the_services_message(desk, front):
     order = _leak(desk)
     response = front.post(f"/work-orders/{order.pk}/arrive")
@@ -568,7 +600,7 @@ def test_callbacks_list(desk, front):
     assert front.get("/callbacks", {
         "due_before": timezone.now().isoformat()}).json()["items"] == []
     assert front.get("/callbacks", {"status": "late"}).json()["fields"] == {
-        "status": ["Choose statuses among: due, retry, done, gave_up."]}
+        "status": ["Choose statuses among: due, retry, done, gave_up, cancelled."]}
     callback_id = rows[0]["id"]
     assert front.get(f"/callbacks/{callback_id}").status_code == 200
     assert _outsider(desk).get(f"/callbacks/{callback_id}").status_code == 404

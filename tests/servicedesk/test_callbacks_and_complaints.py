@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from linli.core.events import DomainEvent
 from linli.core.notifications.models import Message
-from linli.servicedesk import services
+from linli.servicedesk import selectors, services
 from linli.servicedesk.models import Callback, WorkOrder
 from linli.servicedesk.states import Status
 from tests.core.calendar.builders import local
@@ -75,6 +76,74 @@ def test_not_reached_retries_then_gives_up(desk):
     assert (order.status, callback.status, callback.attempts) == (Status.CLOSED, "gave_up", 3)
 
 
+def test_closing_by_hand_calls_off_the_callback(desk):
+    order = _resolved(desk)
+    services.work_order_callback(order, actor=desk.frontdesk, outcome="no_answer")
+    services.work_order_close(order, actor=desk.manager, note="业主已当面确认")
+    order.refresh_from_db()
+    callback = order.callbacks.get()
+    assert (order.status, callback.status, callback.attempts) == (Status.CLOSED, "cancelled", 1)
+    assert list(selectors.callback_list(desk.frontdesk)) == []
+
+
+def test_reworking_a_resolved_order_calls_off_its_callback(desk):
+    order = _resolved(desk)
+    services.work_order_rework(order, actor=desk.manager, reason="业主来电：又漏了")
+    order.refresh_from_db()
+    rework = WorkOrder.objects.get(rework_of=order)
+    assert (order.status, order.callbacks.get().status) == (Status.REOPENED, "cancelled")
+    assert list(selectors.callback_list(desk.frontdesk)) == []
+    # The rework is called back once it is resolved; a satisfied customer closes both.
+    services.work_order_accept(rework, actor=desk.technician)
+    services.work_order_resolve(rework, actor=desk.technician, resolution="更换密封圈")
+    assert [c.work_order for c in selectors.callback_list(desk.frontdesk)] == [rework]
+    services.work_order_callback(rework, actor=desk.frontdesk, outcome="done", satisfaction=5)
+    order.refresh_from_db()
+    assert order.status == Status.CLOSED
+
+
+def test_a_cancelled_rework_sends_the_original_back_to_resolved_with_a_new_callback(desk):
+    order = _resolved(desk)
+    services.work_order_callback(order, actor=desk.frontdesk, outcome="done", satisfaction=1,
+                                 comment="还在滴水")
+    rework = WorkOrder.objects.get(rework_of=order)
+    services.work_order_cancel(rework, actor=desk.manager, reason="业主已自行找人修好")
+    order.refresh_from_db()
+    first, second = order.callbacks.order_by("pk")
+    assert (order.status, order.closed_at, first.status, second.status) == (
+        Status.RESOLVED, None, "done", "due")
+    assert DomainEvent.objects.filter(subject_id=order.pk, verb="work_order.restore",
+                                      note=f"Rework {rework.number} cancelled.").count() == 1
+    # The customer is asked again: satisfied now, the order closes.
+    services.work_order_callback(order, actor=desk.frontdesk, outcome="done", satisfaction=4)
+    order.refresh_from_db()
+    second.refresh_from_db()
+    assert (order.status, second.status) == (Status.CLOSED, "done")
+
+
+def test_a_cancelled_rework_of_a_closed_order_also_sends_it_back_to_resolved(desk):
+    order = _resolved(desk)
+    services.work_order_callback(order, actor=desk.frontdesk, outcome="done", satisfaction=5)
+    services.work_order_rework(order, actor=desk.manager, reason="业主再次来电")
+    services.work_order_cancel(WorkOrder.objects.get(rework_of=order), actor=desk.manager,
+                               reason="误报")
+    order.refresh_from_db()
+    assert (order.status, order.closed_at) == (Status.RESOLVED, None)
+    assert list(order.callbacks.order_by("pk").values_list("status", flat=True)) == [
+        "done", "due"]
+
+
+def test_only_the_system_restores_an_order(desk):
+    order = _resolved(desk)
+    services.work_order_rework(order, actor=desk.manager, reason="又坏了")
+    with pytest.raises(PermissionDenied):
+        services.work_order_restore(order, actor=desk.manager)
+    with pytest.raises(ValidationError) as refusal:
+        services.work_order_restore(order, actor=None)
+    assert refusal.value.message_dict == {"status": ["Its rework is still open."]}
+    assert "restore" not in selectors.work_order_actions(desk.manager, order)
+
+
 @pytest.mark.parametrize(("outcome", "satisfaction", "field"), [
     ("done", None, "satisfaction"), ("done", 6, "satisfaction"), ("no_answer", 3, "satisfaction"),
     ("maybe", None, "outcome"),
@@ -97,10 +166,10 @@ def test_a_technician_may_not_record_callbacks(desk):
 
 
 def _complaint(desk, now, **fields):
+    fields = {"category": desk.category("环境卫生"), "summary": "垃圾未清运", **fields}
     return services.work_order_create(
         actor=desk.frontdesk, community=desk.community, order_type="complaint",
-        category=desk.category("环境卫生"), area="public_area", person=desk.owner,
-        caller_phone="13812341502", summary="垃圾未清运", now=now, **fields)
+        area="public_area", person=desk.owner, caller_phone="13812341502", now=now, **fields)
 
 
 def test_a_second_complaint_within_four_hours_becomes_formal(desk):
@@ -132,6 +201,29 @@ def test_the_complainant_hears_of_each_step_by_sms(desk):
                                         address="+8613812341502").order_by("id")
                  .values_list("payload__step", flat=True))
     assert steps == ["registered", "dispatched", "resolved", "closed"]
+
+
+def test_a_complaint_routed_at_intake_is_announced_like_a_dispatch(desk):
+    def notices(order):
+        return sorted(Message.objects.filter(payload__number=order.number).values_list(
+            "event", "channel", "recipient__username", "payload__step"))
+
+    security = desk.departments["security"]
+    # 秩序安全 is routed to 秩序部 at intake; 环境卫生 waits for the dispatcher (nobody works in
+    # 环境部) who dispatches it to 秩序部 by hand. Five hours apart: neither is formal.
+    routed = _complaint(desk, local(2026, 12, 3, 9), category=desk.category("秩序安全"),
+                        summary="外来车辆占用消防通道")
+    dispatched = _complaint(desk, local(2026, 12, 3, 14))
+    services.work_order_dispatch(dispatched, actor=desk.frontdesk, department=security)
+    assert (routed.department, routed.handler) == (security, desk.security_chief)
+    assert notices(routed) == notices(dispatched) == [
+        ("servicedesk.complaint_progress", "sms", None, "dispatched"),
+        ("servicedesk.complaint_progress", "sms", None, "registered"),
+        ("servicedesk.work_order_assigned", "in_app", "sec.zhou", None)]
+    steps = list(Message.objects.filter(payload__number=routed.number, channel="sms",
+                                        event="servicedesk.complaint_progress")
+                 .order_by("id").values_list("payload__step", flat=True))
+    assert steps == ["registered", "dispatched"]
 
 
 def test_housing_quality_complaints_go_to_the_developer(desk):

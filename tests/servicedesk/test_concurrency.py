@@ -1,16 +1,21 @@
 """Two people acting on one order at once (SVC-6, NFR-4): the row lock serialises them, so
-exactly one of two concurrent accepts wins and the loser gets the clear refusal. Needs real
-concurrent connections: PostgreSQL only (SQLite serialises writers by itself)."""
+exactly one of two concurrent accepts wins and the loser gets the clear refusal; two SLA scans
+at once (SVC-7) mark, record and escalate each breach once. Needs real concurrent connections:
+PostgreSQL only (SQLite serialises writers by itself)."""
 
+import datetime as dt
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
+from linli.core.events import DomainEvent
 from linli.servicedesk import services
 from linli.servicedesk.models import WorkOrder
+from linli.servicedesk.services import scan
 from linli.servicedesk.states import Status
+from tests.core.calendar.builders import local
 
 pytestmark = [
     pytest.mark.postgres,
@@ -18,33 +23,78 @@ pytestmark = [
 ]
 
 
+def _run_together(target, count: int = 2) -> list:
+    """Run ``target`` in ``count`` threads released at once; what each raised, if anything."""
+    barrier = threading.Barrier(count)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            target()
+        except Exception as exc:  # the test reports it
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_accepts_cannot_both_win(desk):
     order = services.work_order_create(
         actor=desk.frontdesk, community=desk.community, order_type="repair",
         category=desk.category("漏水"), unit=desk.unit, person=desk.owner, summary="漏水")
-    barrier = threading.Barrier(2)
     outcomes = []
 
     def accept():
-        try:
-            barrier.wait(timeout=10)
-            services.work_order_accept(WorkOrder.objects.get(pk=order.pk), actor=None)
-            outcomes.append("accepted")
-        except ValidationError as exc:
-            outcomes.append(" ".join(exc.messages))
-        finally:
-            connections.close_all()
+        services.work_order_accept(WorkOrder.objects.get(pk=order.pk), actor=None)
+        outcomes.append("accepted")
 
-    threads = [threading.Thread(target=accept) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    for refusal in _run_together(accept):
+        assert isinstance(refusal, ValidationError), refusal
+        outcomes.append(" ".join(refusal.messages))
     order.refresh_from_db()
     assert sorted(outcomes) == sorted(
         ["accepted", "A work order that is “Accepted” cannot be given “Accept”."])
     assert order.status == Status.ACCEPTED
-    from linli.core.events import DomainEvent
-
     assert DomainEvent.objects.filter(subject_id=order.pk, verb="work_order.accept").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_scans_record_each_breach_once(desk, monkeypatch):
+    start = local(2026, 12, 3, 22, 0)
+    order = services.work_order_create(
+        actor=desk.frontdesk, community=desk.community, order_type="repair",
+        category=desk.category("漏水"), unit=desk.unit, person=desk.owner,
+        summary="主管道爆裂", urgency="high", impact="high", now=start)
+    # The first scan to record a breach waits (up to 3 s) until the other scan has finished:
+    # a scan that took the same clocks would record them again meanwhile.
+    finished = threading.Event()
+    record = scan.record_event
+
+    def slow_record(subject, verb, **kwargs):
+        if verb == "work_order.breached":
+            finished.wait(timeout=3)
+        return record(subject, verb, **kwargs)
+
+    monkeypatch.setattr(scan, "record_event", slow_record)
+
+    def sweep():
+        try:
+            services.sla_scan(now=start + dt.timedelta(minutes=21))
+        finally:
+            finished.set()
+
+    assert _run_together(sweep) == []
+    breaches = DomainEvent.objects.filter(subject_id=order.pk, verb="work_order.breached")
+    assert sorted(breaches.values_list("data__clock", flat=True)) == ["on_site", "response"]
+    escalations = DomainEvent.objects.filter(subject_id=order.pk, verb="work_order.escalate")
+    assert sorted(escalations.values_list("new_value", flat=True)) == ["2", "3"]
+    order.refresh_from_db()
+    assert order.escalation_level == 3

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from linli.directory.services.property import zone_save
 from linli.servicedesk import selectors, services
 from linli.servicedesk.models import ContactLog, RoutingRule, WorkOrder
-from tests.builders import make_user
+from tests.builders import make_unit, make_user
 from tests.directory.builders import make_building, make_community
 from tests.directory.builders import make_unit as make_room
 from tests.servicedesk.builders import SUPERVISOR
@@ -45,6 +45,43 @@ def test_a_building_rule_beats_the_category_rule(desk):
         category=desk.category("漏水"), unit=desk.unit, person=desk.owner, summary="漏水")
     assert (order.department, order.handler) == (desk.departments["security"],
                                                  desk.security_chief)
+
+
+def _water_outage_at(desk, office):
+    """A water outage in a community of ``office`` (a public facility: no unit, no person)."""
+    community = make_community(desk.world, "枫林湾", org_unit=office)
+    return services.work_order_create(
+        actor=None, community=community, order_type="repair", category=desk.category("停水"),
+        area="public_facility", building=make_building(community, "1"), summary="整栋楼停水")
+
+
+def test_tenant_wide_rules_route_to_the_same_named_department_of_the_orders_office(desk):
+    # The seed rules are tenant-wide and name branch A's 工程部; branch B has its own.
+    office = desk.world.branch_b
+    engineering = make_unit(office, "工程部", kind="department")
+    head = make_user(desk.world.tenant, engineering, SUPERVISOR, username="eng.b")
+    order = _water_outage_at(desk, office)
+    assert (order.department, order.handler, order.org_unit) == (engineering, head, engineering)
+    assert selectors.suggested_department(order) == engineering
+
+
+def test_an_office_without_the_rules_department_gets_the_dispatcher_queue(desk):
+    order = _water_outage_at(desk, desk.world.branch_b)
+    assert (order.department, order.handler, order.org_unit) == (None, None,
+                                                                desk.world.branch_b)
+    assert selectors.suggested_department(order) is None
+
+
+def test_the_categorys_default_department_is_suggested_only_inside_the_office(desk):
+    RoutingRule.objects.filter(tenant=desk.world.tenant).delete()
+    here = services.work_order_create(
+        actor=None, community=desk.community, order_type="repair",
+        category=desk.category("停水"), area="public_facility", summary="整栋楼停水")
+    assert selectors.suggested_department(here) == desk.departments["engineering"]
+    elsewhere = _water_outage_at(desk, desk.world.branch_b)
+    assert selectors.suggested_department(elsewhere) is None
+    engineering = make_unit(desk.world.branch_b, "工程部", kind="department")
+    assert selectors.suggested_department(elsewhere) == engineering
 
 
 def test_numbers_count_up_per_day(desk):

@@ -68,3 +68,25 @@ def test_a_paused_clock_is_not_scanned(desk, monkeypatch):
                              reason="等待燃气公司")
     result = services.sla_scan(now=START + dt.timedelta(hours=10))
     assert (result.warned, result.breached) == (0, 0)
+
+
+def test_a_batch_of_breaches_is_marked_in_one_statement_and_recorded_once(desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from linli.servicedesk.models import WorkOrderClock
+
+    orders = [_urgent_leak(desk) for _n in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        result = services.sla_scan(now=START + dt.timedelta(minutes=21))
+    # Each order's first-response (10 min) and on-site (20 min) clocks are overdue, so the
+    # order goes to line 2; the first-response clock is over by its length again: line 3.
+    assert (result.breached, result.escalated) == (6, 6)
+    clock_updates = [q["sql"] for q in queries.captured_queries
+                     if q["sql"].startswith('UPDATE "servicedesk_workorderclock"')]
+    assert len(clock_updates) == 3  # the warnings, the breaches, the managers' escalations
+    assert WorkOrderClock.objects.filter(breached_at__isnull=False).count() == 6
+    for order in orders:
+        assert DomainEvent.objects.filter(subject_id=order.pk, verb="work_order.breached"
+                                          ).count() == 2
+    assert services.sla_scan(now=START + dt.timedelta(minutes=22)).breached == 0

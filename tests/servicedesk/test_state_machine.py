@@ -38,6 +38,7 @@ def _move(desk, order, action):
         A.RESOLVE: lambda: services.work_order_resolve(order, actor=None, resolution="已修复"),
         A.CALLBACK: lambda: services.work_order_callback(order, actor=None, outcome="no_answer"),
         A.REWORK: lambda: services.work_order_rework(order, actor=None, reason="又坏了"),
+        A.RESTORE: lambda: services.work_order_restore(order, actor=None),
         A.CLOSE: lambda: services.work_order_close(order, actor=None),
         A.CANCEL: lambda: services.work_order_cancel(order, actor=None, reason="业主取消"),
         A.ESCALATE: lambda: services.work_order_escalate(order, actor=None),

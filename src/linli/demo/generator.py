@@ -93,7 +93,9 @@ TENANTS = [
 # (username, display name, tenant key, unit key or None for the root, role code, description)
 USERS = [
     ("admin", "系统管理员", "jinhua", None, "tenant-admin", "tenant administrator · 锦华物业"),
-    ("frontdesk", "王小娟", "jinhua", "jinhua.cuihu.service", "front-desk",
+    # The front desk answers for the whole office: her role is held at the office, whose
+    # subtree holds its communities' orders, callbacks and contact log.
+    ("frontdesk", "王小娟", "jinhua", "jinhua.cuihu", "front-desk",
      "客服前台 front desk · 翠湖苑管理处"),
     ("dispatcher", "赵建国", "jinhua", "jinhua.cuihu", "dispatcher",
      "调度 dispatcher · 翠湖苑管理处"),

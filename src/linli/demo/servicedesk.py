@@ -449,15 +449,6 @@ def _staff(ctx: DemoContext, faker: Faker) -> dict[str, User]:
                 mobile=faker.phone_number(), org_unit=ctx.units[unit_key],
                 role=roles[role_code])
         made[username] = user
-    # The front desk answers for the whole office: its orders, callbacks and contact log
-    # belong to the office's community, above her own 客服部 (department scope sees only the
-    # department's subtree).
-    frontdesk, office = ctx.users["frontdesk"], ctx.units["jinhua.cuihu"]
-    held = account_selectors.memberships_of(admin, frontdesk).filter(org_unit=office)
-    if not held.exists():
-        ctx.report.reused = False
-        accounts.membership_add(actor=None, user=frontdesk, org_unit=office,
-                                role=roles["front-desk"])
     return made
 
 

@@ -58,7 +58,7 @@ class ClockKind(models.TextChoices):
     RESPONSE = "response", _("First response")
     DISPATCH = "dispatch", _("Transfer / dispatch")
     ON_SITE = "on_site", _("On-site arrival")
-    RESOLUTION = "resolution", _("Resolution")
+    RESOLUTION = "resolution", pgettext_lazy("clock", "Resolution")
 
 
 class ClockUnit(models.TextChoices):
@@ -69,7 +69,7 @@ class ClockUnit(models.TextChoices):
 
 
 class ClockState(models.TextChoices):
-    RUNNING = "running", _("Running")
+    RUNNING = "running", pgettext_lazy("clock", "Running")
     PAUSED = "paused", _("Paused")
     MET = "met", _("Met")
     MISSED = "missed", _("Missed")
@@ -123,11 +123,14 @@ class CallbackStatus(models.TextChoices):
     RETRY = "retry", _("Retry")
     DONE = "done", _("Done")
     GAVE_UP = "gave_up", _("Not reached, given up")
+    # Called off without a call: the order was closed by hand, or reopened for rework (the
+    # rework order gets its own callback).
+    CANCELLED = "cancelled", pgettext_lazy("callback", "Called off")
 
     @property
     def badge(self) -> str:
-        return {"due": "blue", "retry": "orange", "done": "green", "gave_up": "secondary"}[
-            self.value]
+        return {"due": "blue", "retry": "orange", "done": "green", "gave_up": "secondary",
+                "cancelled": "secondary"}[self.value]
 
 
 class ContactDirection(models.TextChoices):
@@ -137,6 +140,6 @@ class ContactDirection(models.TextChoices):
 
 class ContactChannel(models.TextChoices):
     PHONE = "phone", _("Phone")
-    VISIT = "visit", _("Visit")
+    VISIT = "visit", pgettext_lazy("contact channel", "Visit")
     MESSAGE = "message", _("App / WeChat message")
     EMAIL = "email", _("E-mail")

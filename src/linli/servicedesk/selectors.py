@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from linli.accounts.models import Membership, User
+from linli.accounts.models import Membership, OrgUnit, User
 from linli.directory.models import Unit
 from linli.directory.selectors.property import zone_for_unit
 from linli.servicedesk.choices import CallbackStatus, Level, OrderType, Priority
@@ -104,8 +104,56 @@ def category_ancestors(category: Category | None) -> list[int]:
     return ids
 
 
-def route_for(order: WorkOrder, day: dt.date | None = None) -> RoutingRule | None:
-    """The most specific active routing rule matching the order; None: the dispatcher queue."""
+def department_for(order: WorkOrder, department: OrgUnit | None) -> OrgUnit | None:
+    """``department`` as it serves ``order``: itself when it lies in the org subtree of the
+    office that runs the order's community; else that office's own unit of the same name and
+    kind (the nearest to the office, e.g. its 工程部); else None.
+
+    Categories and tenant-wide routing rules are written once for the whole company, so they
+    can only name one office's department; the name stands for the department's job."""
+    if department is None:
+        return None
+    office = order.community.org_unit
+    if department.path.startswith(office.path):
+        return department
+    return _namesake(department, office)
+
+
+def _namesake(unit: OrgUnit, within: OrgUnit) -> OrgUnit | None:
+    """The active unit of ``unit``'s name and kind in ``within``'s subtree, the one nearest
+    the top of it."""
+    return (OrgUnit.objects.filter(tenant_id=within.tenant_id, is_active=True,
+                                   path__startswith=within.path, name=unit.name,
+                                   kind=unit.kind)
+            .order_by("depth", "path").first())
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a routing rule sends an order: the rule, and its department and team as they
+    serve the order's office (see ``department_for``)."""
+
+    rule: RoutingRule
+    department: OrgUnit
+    team: OrgUnit | None
+
+
+def _route(order: WorkOrder, rule: RoutingRule) -> Route | None:
+    if rule.community_id or rule.building_id:
+        # A rule of one community or building says exactly where its orders go.
+        return Route(rule, rule.department, rule.team)
+    department = department_for(order, rule.department)
+    if department is None:
+        return None
+    team = rule.team
+    if team is not None and department != rule.department:
+        team = _namesake(team, department)
+    return Route(rule, department, team)
+
+
+def route_for(order: WorkOrder, day: dt.date | None = None) -> Route | None:
+    """The most specific active routing rule matching the order whose department serves the
+    order's office; None: the dispatcher queue."""
     categories = category_ancestors(order.category)
     rules = (RoutingRule.objects.filter(tenant_id=order.tenant_id)
              .filter(_valid_on(day or _today()))
@@ -115,15 +163,17 @@ def route_for(order: WorkOrder, day: dt.date | None = None) -> RoutingRule | Non
              .filter(Q(community__isnull=True) | Q(community_id=order.community_id))
              .filter(Q(building__isnull=True) | Q(building_id=order.building_id))
              .select_related("department", "team"))
-    best = None
-    best_key = None
-    for rule in rules:
+
+    def specificity(rule: RoutingRule) -> tuple:
         depth = (len(categories) - categories.index(rule.category_id)) if rule.category_id else 0
-        key = (bool(rule.building_id), bool(rule.community_id), depth, bool(rule.area),
-               bool(rule.order_type), -rule.position, -rule.pk)
-        if best_key is None or key > best_key:
-            best, best_key = rule, key
-    return best
+        return (bool(rule.building_id), bool(rule.community_id), depth, bool(rule.area),
+                bool(rule.order_type), -rule.position, -rule.pk)
+
+    for rule in sorted(rules, key=specificity, reverse=True):
+        route = _route(order, rule)
+        if route is not None:
+            return route
+    return None
 
 
 def housekeeper_of(unit: Unit | None) -> User | None:
@@ -190,8 +240,9 @@ def recent_complaint(order: WorkOrder, hours: int) -> WorkOrder | None:
 
 def work_order_list(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
     filters = filters or {}
+    # The category's parent too: a category names itself with its parent ("水电 › 漏水").
     qs = WorkOrder.objects.restrict(user, "view").select_related(
-        "community", "building", "unit", "category", "department", "handler")
+        "community", "building", "unit", "category__parent", "department", "handler")
     if filters.get("status"):
         qs = qs.filter(status__in=_as_list(filters["status"]))
     if filters.get("open"):
@@ -290,7 +341,7 @@ def callback_list(user, filters: dict | None = None) -> QuerySet[Callback]:
 
 def callback_get(user, pk, action: str = "view") -> Callback:
     return get_object_or_404(Callback.objects.restrict(user, action).select_related(
-        "work_order"), pk=pk)
+        "work_order__community", "work_order__unit"), pk=pk)
 
 
 def contact_log_list(user, filters: dict | None = None) -> QuerySet[ContactLog]:
@@ -309,7 +360,8 @@ def contact_log_list(user, filters: dict | None = None) -> QuerySet[ContactLog]:
 
 
 def contact_log_get(user, pk) -> ContactLog:
-    return get_object_or_404(ContactLog.objects.restrict(user, "view"), pk=pk)
+    return get_object_or_404(ContactLog.objects.restrict(user, "view").select_related(
+        "community", "unit", "handled_by", "work_order"), pk=pk)
 
 
 def service_level_list(user) -> QuerySet[ServiceLevel]:
@@ -326,7 +378,8 @@ def routing_rule_list(user) -> QuerySet[RoutingRule]:
 
 
 def routing_rule_get(user, pk, action: str = "view") -> RoutingRule:
-    return get_object_or_404(RoutingRule.objects.restrict(user, action), pk=pk)
+    return get_object_or_404(RoutingRule.objects.restrict(user, action).select_related(
+        "category__parent", "community", "department"), pk=pk)
 
 
 def category_list(user) -> QuerySet[Category]:
@@ -389,9 +442,13 @@ def callbacks_of(user, order: WorkOrder) -> QuerySet[Callback]:
         "called_by").order_by("pk")
 
 
+def rework_orders(user, order: WorkOrder) -> QuerySet[WorkOrder]:
+    """The reworks of ``order`` the user may view, oldest first."""
+    return WorkOrder.objects.restrict(user, "view").filter(rework_of=order).order_by("pk")
+
+
 def reworks_of(user, order: WorkOrder) -> list[int]:
-    return list(WorkOrder.objects.restrict(user, "view").filter(rework_of=order)
-                .order_by("pk").values_list("pk", flat=True))
+    return list(rework_orders(user, order).values_list("pk", flat=True))
 
 
 def category_tree(user, filters: dict | None = None) -> list[tuple[Category, int]]:
@@ -589,18 +646,24 @@ def department_choices(user):
     ).order_by("path")
 
 
+def _desk_memberships(tenant_id: int) -> QuerySet[Membership]:
+    """Current memberships of the tenant whose role lets their holder work on or assign
+    orders."""
+    today = _today()
+    return Membership.objects.filter(
+        tenant_id=tenant_id,
+        role__permissions__codename__in=["work_workorder", "assign_workorder"],
+    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+             Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+
+
 def desk_staff(user, department=None) -> QuerySet[User]:
     """Active users of the user's tenant who may work on or assign orders — inside
     ``department``'s subtree when given (the services check the handler there again)."""
     tenant_id = getattr(user, "tenant_id", None)
     if tenant_id is None:
         return User.objects.none()
-    today = _today()
-    memberships = Membership.objects.filter(
-        tenant_id=tenant_id,
-        role__permissions__codename__in=["work_workorder", "assign_workorder"],
-    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-             Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    memberships = _desk_memberships(tenant_id)
     if department is not None:
         memberships = memberships.filter(org_unit__path__startswith=department.path)
     return User.objects.filter(tenant_id=tenant_id, is_active=True,
@@ -608,16 +671,45 @@ def desk_staff(user, department=None) -> QuerySet[User]:
                                ).order_by("display_name", "username", "pk")
 
 
+def desk_staff_by_department(user, departments) -> dict[int, list[User]]:
+    """``desk_staff(user, department)`` for each of ``departments``, keyed by the
+    department's id, in two queries however many departments there are (a list whose rows
+    each offer the staff of their own department)."""
+    wanted = {d.pk: d for d in departments if d is not None}
+    tenant_id = getattr(user, "tenant_id", None)
+    if tenant_id is None or not wanted:
+        return {}
+    staff = list(desk_staff(user))
+    paths: dict[int, list[str]] = {}
+    for user_id, path in _desk_memberships(tenant_id).values_list("user_id", "org_unit__path"):
+        paths.setdefault(user_id, []).append(path)
+    return {pk: [member for member in staff
+                 if any(path.startswith(department.path) for path in paths.get(member.pk, ()))]
+            for pk, department in wanted.items()}
+
+
+def departments_by_id(user, ids) -> dict[int, OrgUnit]:
+    """Org units of the user's own tenant by id, in one query (e.g. the departments the rows
+    of a list suggest)."""
+    tenant_id = getattr(user, "tenant_id", None)
+    ids = {pk for pk in ids if pk is not None}
+    if tenant_id is None or not ids:
+        return {}
+    return {unit.pk: unit for unit in OrgUnit.objects.filter(tenant_id=tenant_id, pk__in=ids)}
+
+
 def suggested_department(order: WorkOrder):
     """Where a one-click dispatch sends an order: the matching routing rule's department,
-    else the category's default department (None: the dispatcher chooses)."""
-    rule = route_for(order)
-    if rule is not None:
-        return rule.department
+    else the default department of the order's category (or of the nearest parent category
+    that has one) as it serves the order's office (None: the dispatcher chooses)."""
+    route = route_for(order)
+    if route is not None:
+        return route.department
     node = order.category
     while node is not None:
-        if node.default_department_id:
-            return node.default_department
+        department = department_for(order, node.default_department)
+        if department is not None:
+            return department
         node = node.parent
     return None
 
@@ -635,7 +727,8 @@ def queue_list(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
     filters = filters or {}
     breached = WorkOrderClock.objects.filter(work_order=OuterRef("pk")).filter(
         Q(breached_at__isnull=False) | Q(state="missed"))
-    qs = dispatcher_queue(user, filters).annotate(
+    # The community's office too: a suggested department is the one serving that office.
+    qs = dispatcher_queue(user, filters).select_related("community__org_unit").annotate(
         next_warn=Min("clocks__warn_at", filter=Q(clocks__state="running")),
         was_breached=Exists(breached))
     sort = str(filters.get("sort") or "")
@@ -681,25 +774,67 @@ def clock_views(order: WorkOrder, now=None) -> list[ClockView]:
     return views
 
 
+CANDIDATES_PER_SEARCH = 10
+
+
 def verify_candidates(user, order: WorkOrder, q: str = "") -> list:
     """People to offer when identifying a quarantined order's contact: those with the order's
     phone or name, and those matching ``q``."""
+    return verify_candidates_for(user, [order], q)[order.pk]
+
+
+def verify_candidates_for(user, orders, q: str = "") -> dict[int, list]:
+    """``verify_candidates`` of each of ``orders``, keyed by the order's id, in four queries
+    however many orders there are: one finds who matches any of the searches (``q`` and every
+    order's phone and name, the first CANDIDATES_PER_SEARCH people of each by name), one more
+    reads those people with their phones and current units."""
+    from django.db.models import BooleanField, Case, Value, When
+
     people = _people_selectors()
-    found: dict[int, object] = {}
-    for text in (q, order.caller_phone, order.caller_name):
-        text = (text or "").strip()
-        if text:
-            for person in people.person_list(user, {"q": text}, with_units=True)[:10]:
-                found.setdefault(person.pk, person)
-    if order.person_id:
-        person = people.person_find(user, order.person_id)
-        if person is not None:
-            found.setdefault(person.pk, person)
-    return list(found.values())
+    searches = {order.pk: [t for t in ((q or "").strip(), (order.caller_phone or "").strip(),
+                                       (order.caller_name or "").strip()) if t]
+                for order in orders}
+    conditions = {}
+    for texts in searches.values():
+        for text in texts:
+            if text not in conditions:
+                conditions[text] = people.person_search_condition(text)
+    conditions = {text: c for text, c in conditions.items() if c is not None}
+    first: dict[str, list[int]] = {text: [] for text in conditions}
+    if conditions:
+        names = {text: f"matches_{i}" for i, text in enumerate(conditions)}
+        anyone = Q()
+        for condition in conditions.values():
+            anyone |= Q(condition)
+        rows = people.person_queryset(user).filter(anyone).annotate(**{
+            names[text]: Case(When(condition, then=Value(True)), default=Value(False),
+                              output_field=BooleanField())
+            for text, condition in conditions.items()
+        }).order_by(people.DEFAULT_SORT, "id").values_list("pk", *names.values())
+        for pk, *matches in rows:
+            for text, matched in zip(conditions, matches, strict=True):
+                if matched and len(first[text]) < CANDIDATES_PER_SEARCH:
+                    first[text].append(pk)
+    wanted = {pk for pks in first.values() for pk in pks}
+    wanted |= {order.person_id for order in orders if order.person_id}
+    found = {p.pk: p for p in people.person_list(user, with_units=True).filter(pk__in=wanted)
+             } if wanted else {}
+    result = {}
+    for order in orders:
+        chosen: dict[int, object] = {}
+        for text in searches[order.pk]:
+            for pk in first.get(text, []):
+                if pk in found:
+                    chosen.setdefault(pk, found[pk])
+        if order.person_id in found:
+            chosen.setdefault(order.person_id, found[order.person_id])
+        result[order.pk] = list(chosen.values())
+    return result
 
 
 def orders_registered_on(user, day: dt.date) -> QuerySet[WorkOrder]:
     """Orders registered on ``day`` that no contact-log entry records (for the day's printed
     call and visit log)."""
     return (work_order_list(user, {"created_from": day, "created_to": day})
-            .filter(contact_logs__isnull=True).order_by("created_at", "pk"))
+            .filter(contact_logs__isnull=True).select_related("registered_by")
+            .order_by("created_at", "pk"))

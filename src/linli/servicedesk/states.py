@@ -56,6 +56,7 @@ class Action(models.TextChoices):
     RESOLVE = "resolve", _("Resolve")
     CALLBACK = "callback", _("Record a callback")
     REWORK = "rework", _("Reopen for rework")
+    RESTORE = "restore", _("Back to resolved: the rework was cancelled")
     CLOSE = "close", _("Close")
     CANCEL = "cancel", pgettext_lazy("action", "Cancel")
     ESCALATE = "escalate", _("Escalate")
@@ -81,6 +82,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     # unsatisfied reopens (services.work_order_callback picks the target).
     A.CALLBACK: (frozenset({S.RESOLVED, S.CALLBACK}), None),
     A.REWORK: (frozenset({S.RESOLVED, S.CALLBACK, S.CLOSED}), S.REOPENED),
+    # The system's move when an order's only open rework is cancelled: the work stands as it
+    # was resolved, and the customer is called back again.
+    A.RESTORE: (frozenset({S.REOPENED}), S.RESOLVED),
     A.CLOSE: (frozenset({S.RESOLVED, S.CALLBACK, S.REOPENED}), S.CLOSED),
     A.CANCEL: (frozenset({S.QUARANTINED, S.NEW, S.ACCEPTED, S.SCHEDULED, S.WAITING}),
                S.CANCELLED),

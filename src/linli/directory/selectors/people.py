@@ -72,27 +72,33 @@ def _with_tag(qs: QuerySet[Person], tag: str) -> QuerySet[Person]:
         _tags_text__contains=json.dumps(tag))
 
 
-def _search(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
+def person_search_condition(q: str) -> Q | Exists | None:
+    """The condition a person matches the search text ``q`` by (None: ``q`` searches for
+    nothing): name, pinyin or initials, phone or its last 4 digits, ID number, room code."""
     query = parse_search_query(q)
     phones = PersonPhone.objects.filter(person=OuterRef("pk"))
     if query.kind == QueryKind.EMPTY:
-        return qs
+        return None
     if query.kind == QueryKind.PHONE_LAST4:
-        return qs.filter(Exists(phones.filter(last4=query.last4)))
+        return Exists(phones.filter(last4=query.last4))
     if query.kind == QueryKind.PHONE:
-        return qs.filter(Exists(phones.filter(number=query.phone)))
+        return Exists(phones.filter(number=query.phone))
     if query.kind == QueryKind.ID_NUMBER:
-        return qs.filter(id_number=query.id_number)
+        return Q(id_number=query.id_number)
     if query.kind == QueryKind.ROOM:
         room = query.room
         code = "-".join(p for p in (room.building, room.section, room.room) if p)
-        return qs.filter(Exists(UnitRelation.objects.filter(
-            person=OuterRef("pk"), end_date__isnull=True, unit__room_code=code)))
+        return Exists(UnitRelation.objects.filter(
+            person=OuterRef("pk"), end_date__isnull=True, unit__room_code=code))
     if query.kind == QueryKind.PINYIN:
-        return qs.filter(Q(name_pinyin__startswith=query.pinyin)
-                         | Q(name_initials__startswith=query.pinyin)
-                         | Q(name__icontains=query.text))
-    return qs.filter(name__icontains=query.text)
+        return (Q(name_pinyin__startswith=query.pinyin)
+                | Q(name_initials__startswith=query.pinyin) | Q(name__icontains=query.text))
+    return Q(name__icontains=query.text)
+
+
+def _search(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
+    condition = person_search_condition(q)
+    return qs if condition is None else qs.filter(condition)
 
 
 def person_list(actor, filters: dict | None = None, *,

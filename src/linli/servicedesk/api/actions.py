@@ -6,7 +6,10 @@ the service's message; a caller without the right answers 403; an order the call
 answers 404. Two moves on one order at once are serialised by the services' row lock.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 
 from ninja import Field, Router, Schema
 
@@ -100,157 +103,96 @@ class ChargeIn(Schema):
                                    description="CNY; default: the accepted quote")
 
 
-def _order(request, order_id: int):
-    return selectors.work_order_get(request.auth, order_id)
+# Payload ids → the service argument each names, resolved in the caller's scope.
+LOOKUPS = {"person_id": ("person", lookups.person), "unit_id": ("unit", lookups.unit),
+           "department_id": ("department", lookups.department),
+           "handler_id": ("handler", lookups.staff)}
 
 
-def _move(request, order, service, **kwargs):
-    return answer(request.auth, lookups.call(service, order, actor=request.auth, **kwargs))
+def _arguments(actor, payload: Schema | None) -> dict:
+    """The service's keyword arguments from the payload: its fields by name, ids resolved to
+    what they name, choices as their values."""
+    if payload is None:
+        return {}
+    arguments = {}
+    for name in type(payload).model_fields:
+        value = getattr(payload, name)
+        if name in LOOKUPS:
+            argument, find = LOOKUPS[name]
+            arguments[argument] = find(actor, value)
+        else:
+            arguments[name] = value.value if isinstance(value, Enum) else value
+    return arguments
 
 
-def _post(action: str, summary: str):
-    return router.post(f"/work-orders/{{order_id}}/{action}", response=WorkOrderDetailOut,
-                       summary=summary)
+@dataclass(frozen=True)
+class Move:
+    """One POST /work-orders/{id}/<path>: the service it calls with the payload's fields."""
+
+    path: str
+    summary: str
+    service: Callable
+    payload: type[Schema] | None = None
+    description: str | None = None
 
 
-@_post("verify", "Verify a quarantined order's contact")
-def work_order_verify(request, order_id: PathId, payload: VerifyIn):
-    order = _order(request, order_id)
+MOVES = [
+    Move("verify", "Verify a quarantined order's contact", services.work_order_verify,
+         VerifyIn),
+    Move("dispatch", "Dispatch to a department", services.work_order_dispatch, DispatchIn),
+    Move("assign", "Assign a worker of the department", services.work_order_assign, AssignIn),
+    Move("transfer", "Transfer to another department or handler",
+         services.work_order_transfer, TransferIn),
+    Move("return", "Return to the dispatcher queue", services.work_order_return, ReasonIn),
+    Move("accept", "Accept (the handler)", services.work_order_accept),
+    Move("schedule", "Agree an appointment", services.work_order_schedule, ScheduleIn),
+    Move("arrive", "Arrived on site", services.work_order_arrive),
+    Move("start", "Start work", services.work_order_start),
+    Move("wait", "Wait for the customer or a third party (clocks pause)",
+         services.work_order_wait, WaitIn),
+    Move("resume", "Resume after waiting (clocks run again)", services.work_order_resume,
+         NoteIn),
+    Move("resolve", "Resolve (a callback is scheduled)", services.work_order_resolve,
+         ResolveIn),
+    Move("callback", "Record a callback attempt", services.work_order_callback, CallbackIn,
+         "Reached and satisfied (or refused) closes the order; not reached retries; a low\n"
+         "satisfaction reopens it with a linked rework order (SVC-8)."),
+    Move("rework", "Reopen for rework", services.work_order_rework, ReasonIn),
+    Move("close", "Close", services.work_order_close, NoteIn),
+    Move("cancel", "Cancel", services.work_order_cancel, ReasonIn),
+    Move("escalate", "Escalate to the next line", services.work_order_escalate, EscalateIn),
+    Move("reply", "Reply to the complainant (sensitive replies wait for approval)",
+         services.work_order_reply_submit, ReplyIn),
+    Move("reply-review", "Approve or send back a complaint reply",
+         services.work_order_reply_review, ReplyReviewIn),
+    Move("quote", "Quote a price (paid services)", services.work_order_quote, QuoteIn),
+    Move("quote-answer", "Record the customer's answer to the quote",
+         services.work_order_quote_answer, QuoteAnswerIn),
+    Move("charge", "Charge an accepted quote for billing", services.work_order_charge,
+         ChargeIn),
+]
+
+
+def _act(request, order_id: int, move: Move, payload: Schema | None):
     actor = request.auth
-    return _move(request, order, services.work_order_verify,
-                 person=lookups.person(actor, payload.person_id),
-                 unit=lookups.unit(actor, payload.unit_id))
+    order = selectors.work_order_get(actor, order_id)
+    return answer(actor, lookups.call(move.service, order, actor=actor,
+                                      **_arguments(actor, payload)))
 
 
-@_post("dispatch", "Dispatch to a department")
-def work_order_dispatch(request, order_id: PathId, payload: DispatchIn):
-    order = _order(request, order_id)
-    actor = request.auth
-    return _move(request, order, services.work_order_dispatch,
-                 department=lookups.department(actor, payload.department_id),
-                 handler=lookups.staff(actor, payload.handler_id), note=payload.note)
+def _endpoint(move: Move) -> Callable:
+    """The handler of ``move``, named work_order_<path> (its OpenAPI operation id)."""
+    if move.payload is None:
+        def handler(request, order_id: PathId):
+            return _act(request, order_id, move, None)
+    else:
+        def handler(request, order_id: PathId, payload):
+            return _act(request, order_id, move, payload)
+        handler.__annotations__["payload"] = move.payload
+    handler.__name__ = handler.__qualname__ = "work_order_" + move.path.replace("-", "_")
+    return router.post(f"/work-orders/{{order_id}}/{move.path}", response=WorkOrderDetailOut,
+                       summary=move.summary, description=move.description)(handler)
 
 
-@_post("assign", "Assign a worker of the department")
-def work_order_assign(request, order_id: PathId, payload: AssignIn):
-    order = _order(request, order_id)
-    return _move(request, order, services.work_order_assign,
-                 handler=lookups.staff(request.auth, payload.handler_id), note=payload.note)
-
-
-@_post("transfer", "Transfer to another department or handler")
-def work_order_transfer(request, order_id: PathId, payload: TransferIn):
-    order = _order(request, order_id)
-    actor = request.auth
-    return _move(request, order, services.work_order_transfer,
-                 department=lookups.department(actor, payload.department_id),
-                 handler=lookups.staff(actor, payload.handler_id), reason=payload.reason)
-
-
-@_post("return", "Return to the dispatcher queue")
-def work_order_return(request, order_id: PathId, payload: ReasonIn):
-    return _move(request, _order(request, order_id), services.work_order_return,
-                 reason=payload.reason)
-
-
-@_post("accept", "Accept (the handler)")
-def work_order_accept(request, order_id: PathId):
-    return _move(request, _order(request, order_id), services.work_order_accept)
-
-
-@_post("schedule", "Agree an appointment")
-def work_order_schedule(request, order_id: PathId, payload: ScheduleIn):
-    return _move(request, _order(request, order_id), services.work_order_schedule,
-                 appointment_at=payload.appointment_at, note=payload.note)
-
-
-@_post("arrive", "Arrived on site")
-def work_order_arrive(request, order_id: PathId):
-    return _move(request, _order(request, order_id), services.work_order_arrive)
-
-
-@_post("start", "Start work")
-def work_order_start(request, order_id: PathId):
-    return _move(request, _order(request, order_id), services.work_order_start)
-
-
-@_post("wait", "Wait for the customer or a third party (clocks pause)")
-def work_order_wait(request, order_id: PathId, payload: WaitIn):
-    return _move(request, _order(request, order_id), services.work_order_wait,
-                 waiting_on=payload.waiting_on.value, reason=payload.reason)
-
-
-@_post("resume", "Resume after waiting (clocks run again)")
-def work_order_resume(request, order_id: PathId, payload: NoteIn):
-    return _move(request, _order(request, order_id), services.work_order_resume,
-                 note=payload.note)
-
-
-@_post("resolve", "Resolve (a callback is scheduled)")
-def work_order_resolve(request, order_id: PathId, payload: ResolveIn):
-    return _move(request, _order(request, order_id), services.work_order_resolve,
-                 resolution=payload.resolution, interim_measure=payload.interim_measure,
-                 committed_at=payload.committed_at)
-
-
-@_post("callback", "Record a callback attempt")
-def work_order_callback(request, order_id: PathId, payload: CallbackIn):
-    """Reached and satisfied (or refused) closes the order; not reached retries; a low
-    satisfaction reopens it with a linked rework order (SVC-8)."""
-    return _move(request, _order(request, order_id), services.work_order_callback,
-                 outcome=payload.outcome.value, satisfaction=payload.satisfaction,
-                 comment=payload.comment)
-
-
-@_post("rework", "Reopen for rework")
-def work_order_rework(request, order_id: PathId, payload: ReasonIn):
-    return _move(request, _order(request, order_id), services.work_order_rework,
-                 reason=payload.reason)
-
-
-@_post("close", "Close")
-def work_order_close(request, order_id: PathId, payload: NoteIn):
-    return _move(request, _order(request, order_id), services.work_order_close,
-                 note=payload.note)
-
-
-@_post("cancel", "Cancel")
-def work_order_cancel(request, order_id: PathId, payload: ReasonIn):
-    return _move(request, _order(request, order_id), services.work_order_cancel,
-                 reason=payload.reason)
-
-
-@_post("escalate", "Escalate to the next line")
-def work_order_escalate(request, order_id: PathId, payload: EscalateIn):
-    return _move(request, _order(request, order_id), services.work_order_escalate,
-                 reason=payload.reason, level=payload.level)
-
-
-@_post("reply", "Reply to the complainant (sensitive replies wait for approval)")
-def work_order_reply(request, order_id: PathId, payload: ReplyIn):
-    return _move(request, _order(request, order_id), services.work_order_reply_submit,
-                 reply=payload.reply)
-
-
-@_post("reply-review", "Approve or send back a complaint reply")
-def work_order_reply_review(request, order_id: PathId, payload: ReplyReviewIn):
-    return _move(request, _order(request, order_id), services.work_order_reply_review,
-                 approve=payload.approve, note=payload.note)
-
-
-@_post("quote", "Quote a price (paid services)")
-def work_order_quote(request, order_id: PathId, payload: QuoteIn):
-    return _move(request, _order(request, order_id), services.work_order_quote,
-                 amount=payload.amount, note=payload.note)
-
-
-@_post("quote-answer", "Record the customer's answer to the quote")
-def work_order_quote_answer(request, order_id: PathId, payload: QuoteAnswerIn):
-    return _move(request, _order(request, order_id), services.work_order_quote_answer,
-                 accepted=payload.accepted)
-
-
-@_post("charge", "Charge an accepted quote for billing")
-def work_order_charge(request, order_id: PathId, payload: ChargeIn):
-    return _move(request, _order(request, order_id), services.work_order_charge,
-                 amount=payload.amount)
+for _move in MOVES:
+    _endpoint(_move)

@@ -281,7 +281,7 @@ def work_order_list(request, filters: Query[WorkOrderFilters]):
         "person": filters.person, "unit": filters.unit, "mine": filters.mine,
         "unassigned": filters.unassigned, "open": filters.open, "q": filters.q,
         "created_from": filters.created_from, "created_to": filters.created_to,
-    }).select_related("category__parent")  # the category's full name, without a query a row
+    })
 
 
 @router.post("/work-orders", response={201: WorkOrderDetailOut},

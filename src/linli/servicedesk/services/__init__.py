@@ -1,6 +1,10 @@
 """Every write of the service desk; see the modules for the use cases."""
 
-from linli.servicedesk.services.callbacks import work_order_callback, work_order_rework
+from linli.servicedesk.services.callbacks import (
+    work_order_callback,
+    work_order_restore,
+    work_order_rework,
+)
 from linli.servicedesk.services.complaints import (
     work_order_reply_review,
     work_order_reply_submit,
@@ -46,6 +50,7 @@ __all__ = [
     "work_order_charge", "work_order_close", "work_order_create", "work_order_dispatch",
     "work_order_escalate", "work_order_quote", "work_order_quote_answer",
     "work_order_reply_review", "work_order_reply_submit", "work_order_resolve",
-    "work_order_resume", "work_order_return", "work_order_rework", "work_order_schedule",
-    "work_order_start", "work_order_transfer", "work_order_verify", "work_order_wait",
+    "work_order_restore", "work_order_resume", "work_order_return", "work_order_rework",
+    "work_order_schedule", "work_order_start", "work_order_transfer", "work_order_verify",
+    "work_order_wait",
 ]

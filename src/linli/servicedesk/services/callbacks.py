@@ -1,6 +1,11 @@
 """Callbacks and rework (SVC-8): every resolved order gets a callback due a set time after its
 resolution deadline; not reached is retried; unsatisfied opens a linked rework order and keeps
-the original open until the rework is closed."""
+the original open until the rework is closed.
+
+An order has at most one open callback (due or to retry), and only while it is resolved or in
+callback: closing the order by hand or reopening it for rework calls the callback off (the
+rework is called back when it is resolved). A cancelled rework sends the original back to
+resolved with a new callback due, so the customer is still asked."""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from linli.servicedesk import selectors
 from linli.servicedesk.choices import CallbackOutcome, CallbackStatus, ClockKind
 from linli.servicedesk.models import Callback, WorkOrder
 from linli.servicedesk.services import shared
-from linli.servicedesk.services.lifecycle import Change, transition
+from linli.servicedesk.services.lifecycle import Change, has_open_rework, transition
 from linli.servicedesk.states import Action, Status
 
 
@@ -29,10 +34,21 @@ def callback_schedule(order: WorkOrder, *, resolution_due: dt.datetime | None,
     return callback
 
 
+OPEN_CALLBACKS = (CallbackStatus.DUE, CallbackStatus.RETRY)
+
+
 def _open_callback(order: WorkOrder) -> Callback | None:
     return (Callback.objects.select_for_update()
-            .filter(work_order=order, status__in=[CallbackStatus.DUE, CallbackStatus.RETRY])
-            .order_by("-pk").first())
+            .filter(work_order=order, status__in=OPEN_CALLBACKS).order_by("-pk").first())
+
+
+def call_off_callbacks(order: WorkOrder) -> None:
+    """The order's callbacks still due or to retry are called off (saved one by one, so each
+    change is in the callback's history)."""
+    for callback in Callback.objects.select_for_update().filter(
+            work_order=order, status__in=OPEN_CALLBACKS).order_by("pk"):
+        callback.status = CallbackStatus.CANCELLED
+        callback.save(update_fields=["status", "updated_at"])
 
 
 def work_order_callback(order: WorkOrder, *, actor, outcome: str,
@@ -100,6 +116,8 @@ def open_rework(original: WorkOrder, *, actor, reason: str) -> WorkOrder:
     from linli.servicedesk.services.intake import new_order_number
 
     now = timezone.now()
+    # The rework's own callback asks the customer; the original's is no longer recordable.
+    call_off_callbacks(original)
     rework = WorkOrder(
         tenant_id=original.tenant_id, org_unit=original.org_unit, order_type=original.order_type,
         category=original.category, area=original.area, channel=original.channel,
@@ -141,16 +159,43 @@ def work_order_rework(order: WorkOrder, *, actor, reason: str) -> WorkOrder:
     return transition(order, Action.REWORK, actor=actor, apply=apply)
 
 
+def _waiting_parent(order: WorkOrder) -> WorkOrder | None:
+    """The order ``order`` reworks, when it is reopened and waits for no other rework."""
+    parent = order.rework_of
+    if (parent is None or parent.status != Status.REOPENED
+            or has_open_rework(parent, besides=order)):
+        return None
+    return parent
+
+
 def close_parent(order: WorkOrder) -> None:
     """When a rework order closes, the order it reworks closes too."""
-    parent = order.rework_of
-    if parent is None or parent.status != Status.REOPENED:
-        return
-    if parent.reworks.exclude(pk=order.pk).exclude(
-            status__in=[Status.CLOSED, Status.CANCELLED]).exists():
+    parent = _waiting_parent(order)
+    if parent is None:
         return
     from linli.servicedesk.services.lifecycle import work_order_close
 
     with transaction.atomic():
         work_order_close(parent, actor=None, note=_("Rework %(number)s closed.")
                          % {"number": order.number})
+
+
+def restore_parent(order: WorkOrder) -> None:
+    """When a rework order is cancelled, the order it reworks goes back to resolved (unless
+    another rework of it is still open)."""
+    parent = _waiting_parent(order)
+    if parent is None:
+        return
+    work_order_restore(parent, actor=None, note=_("Rework %(number)s cancelled.")
+                       % {"number": order.number})
+
+
+def work_order_restore(order: WorkOrder, *, actor, note: str = "") -> WorkOrder:
+    """Back from a cancelled rework: the order stands resolved as it was, and a new callback
+    is due (every completed order is called back, SVC-8). Only the system makes this move."""
+    def apply(locked, now):
+        if has_open_rework(locked):
+            raise shared.invalid("status", _("Its rework is still open."))
+        return Change(note=note, after=[lambda o: callback_schedule(o, resolution_due=None,
+                                                                    now=now)])
+    return transition(order, Action.RESTORE, actor=actor, apply=apply)

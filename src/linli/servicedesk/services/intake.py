@@ -32,6 +32,7 @@ from linli.servicedesk.models import Category, ContactLog, WorkOrder
 from linli.servicedesk.services import shared
 from linli.servicedesk.services.lifecycle import (
     Change,
+    announce_dispatch,
     default_handler,
     hand_over,
     transition,
@@ -196,10 +197,11 @@ def work_order_create(
             record_event(order, "work_order.formal_complaint", actor=actor, old=earlier.number,
                          note=_("Second complaint within %(hours)d hours.")
                          % {"hours": policy.repeat_complaint_hours})
+        # The complainant hears of the registration first, then of the department.
+        shared.tell_complainant(order, "registered", actor=actor)
         if not quarantine:
             route(order, actor=actor, now=now)
         _alert_if_major(order, actor)
-        shared.tell_complainant(order, "registered", actor=actor)
     return order
 
 
@@ -214,24 +216,25 @@ def _alert_if_major(order: WorkOrder, actor) -> None:
 
 
 def route(order: WorkOrder, *, actor, now: dt.datetime) -> bool:
-    """Apply the routing rules: hand the order to the matched department's handler, or leave
-    it in the dispatcher queue (recorded either way)."""
-    rule = selectors.route_for(order, timezone.localtime(now).date())
-    if rule is None:
+    """Apply the routing rules: hand the order to the matched department's handler — with the
+    same notices as a dispatch — or leave it in the dispatcher queue (recorded either way)."""
+    found = selectors.route_for(order, timezone.localtime(now).date())
+    if found is None:
         record_event(order, "work_order.unrouted", actor=actor,
                      note=_("No routing rule matched; the order waits in the dispatcher queue."))
         return False
-    handler = default_handler(order, rule.department, rule)
+    department = found.department
+    handler = default_handler(order, department, team=found.team,
+                              housekeeper=found.rule.to_housekeeper)
     if handler is None:
-        record_event(order, "work_order.unrouted", actor=actor, new=str(rule.department),
+        record_event(order, "work_order.unrouted", actor=actor, new=str(department),
                      note=_("The department has nobody to hand the order to."))
         return False
-    fields = hand_over(order, now, department=rule.department, handler=handler,
-                       team=rule.team)
+    fields = hand_over(order, now, department=department, handler=handler, team=found.team)
     order.save(update_fields=sorted(fields))
     record_event(order, "work_order.routed", actor=actor,
-                 new=f"{rule.department} · {handler}", data={"rule": rule.pk})
-    shared.tell_users(order, "servicedesk.work_order_assigned", [handler], actor=actor)
+                 new=f"{department} · {handler}", data={"rule": found.rule.pk})
+    announce_dispatch(order, actor)
     return True
 
 

@@ -43,6 +43,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     A.CLOSE: ("callback_workorder", "approve_workorder"),
     A.CANCEL: ("dispatch_workorder", "approve_workorder"),
     A.ESCALATE: ("dispatch_workorder", "assign_workorder", "approve_workorder"),
+    # Only the system makes it, when a rework is cancelled (services.callbacks).
+    A.RESTORE: (),
     **{a: ("assign_workorder", "dispatch_workorder") for a in HANDLER_ACTIONS},
 }
 
@@ -133,18 +135,27 @@ def hand_over(order: WorkOrder, now: dt.datetime, *, department: OrgUnit, handle
     return {"department", "handler", "org_unit"}
 
 
-def default_handler(order: WorkOrder, department: OrgUnit, rule=None) -> User | None:
-    if rule is not None and rule.to_housekeeper:
+def default_handler(order: WorkOrder, department: OrgUnit, *, team: OrgUnit | None = None,
+                    housekeeper: bool = False) -> User | None:
+    """Who takes an order handed to ``department``: the unit's housekeeper when asked for and
+    working there, else the supervisor of ``team`` or of the department."""
+    if housekeeper:
         keeper = selectors.housekeeper_of(order.unit)
         if keeper is not None and selectors.can_handle(keeper, department):
             return keeper
-    holders = selectors.holders_at(rule.team if rule and rule.team_id else department,
-                                   "assign_workorder")
+    holders = selectors.holders_at(team or department, "assign_workorder")
     return holders.first() or selectors.holders_at(department, "assign_workorder").first()
 
 
 def _notify_handler(order: WorkOrder, actor) -> None:
     shared.tell_users(order, "servicedesk.work_order_assigned", [order.handler], actor=actor)
+
+
+def announce_dispatch(order: WorkOrder, actor) -> None:
+    """The notices of an order reaching a department, by a dispatch or by the routing rules
+    at intake: the new handler is told, and so is a complainant (SVC-5, SVC-9)."""
+    _notify_handler(order, actor)
+    shared.tell_complainant(order, "dispatched", actor=actor)
 
 
 def work_order_dispatch(order: WorkOrder, *, actor, department, handler: User | None = None,
@@ -156,8 +167,7 @@ def work_order_dispatch(order: WorkOrder, *, actor, department, handler: User | 
         person = _check_handler(locked, person, dept)
         fields = hand_over(locked, now, department=dept, handler=person)
         return Change(fields=fields, old="", new=f"{dept} · {person}", note=note,
-                      after=[lambda o: _notify_handler(o, actor),
-                             lambda o: shared.tell_complainant(o, "dispatched", actor=actor)])
+                      after=[lambda o: announce_dispatch(o, actor)])
     return transition(order, A.DISPATCH, actor=actor, apply=apply)
 
 
@@ -316,13 +326,24 @@ def work_order_resolve(order: WorkOrder, *, actor, resolution: str, interim_meas
     return transition(order, A.RESOLVE, actor=actor, apply=apply)
 
 
+def has_open_rework(order: WorkOrder, *, besides: WorkOrder | None = None) -> bool:
+    """Whether a rework order of ``order`` (other than ``besides``) is neither closed nor
+    cancelled."""
+    reworks = order.reworks.exclude(status__in=[Status.CLOSED, Status.CANCELLED])
+    if besides is not None:
+        reworks = reworks.exclude(pk=besides.pk)
+    return reworks.exists()
+
+
 def work_order_close(order: WorkOrder, *, actor, note: str = "") -> WorkOrder:
-    from linli.servicedesk.services.callbacks import close_parent
+    """Close an order without (or after) its callback: a callback still due is called off."""
+    from linli.servicedesk.services.callbacks import call_off_callbacks, close_parent
 
     def apply(locked, now):
-        if locked.reworks.exclude(status__in=[Status.CLOSED, Status.CANCELLED]).exists():
+        if has_open_rework(locked):
             raise shared.invalid("status", _("Its rework is still open."))
         locked.closed_at = now
+        call_off_callbacks(locked)
         return Change(fields={"closed_at"}, note=note,
                       after=[close_parent,
                              lambda o: shared.tell_complainant(o, "closed", actor=actor)])
@@ -330,11 +351,15 @@ def work_order_close(order: WorkOrder, *, actor, note: str = "") -> WorkOrder:
 
 
 def work_order_cancel(order: WorkOrder, *, actor, reason: str) -> WorkOrder:
+    """Cancel an order that is not being worked on; a cancelled rework sends the order it
+    reworks back to resolved (services.callbacks.restore_parent)."""
+    from linli.servicedesk.services.callbacks import restore_parent
+
     def apply(locked, now):
         why = _reason(reason)
         shared.cancel_clocks(locked, now)
         locked.closed_at = now
-        return Change(fields={"closed_at"}, note=why)
+        return Change(fields={"closed_at"}, note=why, after=[restore_parent])
     return transition(order, A.CANCEL, actor=actor, apply=apply)
 
 

@@ -45,7 +45,12 @@ def next_number(tenant_id: int, now: dt.datetime) -> str:
     OrderSequence.objects.get_or_create(tenant_id=tenant_id, day=day)
     OrderSequence.objects.filter(tenant_id=tenant_id, day=day).update(last=F("last") + 1)
     last = OrderSequence.objects.get(tenant_id=tenant_id, day=day).last
-    return f"GD{day:%Y%m%d}-{last:04d}"
+    return order_number(day, last)
+
+
+def order_number(day: dt.date, sequence: int) -> str:
+    """The ``sequence``-th order number of ``day``: GD20261204-0007."""
+    return f"GD{day:%Y%m%d}-{sequence:04d}"
 
 
 # --- clocks ---------------------------------------------------------------------------------

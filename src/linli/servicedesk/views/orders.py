@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.accounts.forms import add_service_errors
@@ -54,7 +55,7 @@ class WorkOrderListView(PermissionRequiredMixin, ExportMixin, ScopedListView):
     context_object_name = "orders"
     export_filename = _lazy("work-orders")
     export_columns = [
-        ExportColumn(_lazy("Number"), "number"),
+        ExportColumn(pgettext_lazy("work order", "Number"), "number"),
         ExportColumn(_lazy("Registered"), "created_at"),
         ExportColumn(_lazy("Type"), "get_order_type_display"),
         ExportColumn(_lazy("Category"), lambda o: str(o.category or "")),
@@ -86,7 +87,7 @@ class WorkOrderListView(PermissionRequiredMixin, ExportMixin, ScopedListView):
             "statuses": Status,
             "priorities": Priority,
             "columns": [
-                {"label": _("Number"), "sort": "number"},
+                {"label": pgettext("work order", "Number"), "sort": "number"},
                 {"label": _("Summary")},
                 {"label": _("Status"), "sort": "status"},
                 {"label": _("Priority"), "sort": "priority"},
@@ -122,8 +123,7 @@ def detail_context(request, order, bound=None) -> dict:
         "failed_move": bound if bound is not None and bound.errors else None,
         "failed_label": MOVES[bound.prefix].label if bound is not None else "",
         "callbacks": selectors.callbacks_of(user, order),
-        "reworks": [selectors.work_order_find(user, pk) for pk in
-                    selectors.reworks_of(user, order)],
+        "reworks": list(selectors.rework_orders(user, order)),
         "rework_of": (selectors.work_order_find(user, order.rework_of_id)
                       if order.rework_of_id else None),
     }

@@ -10,12 +10,13 @@ tests/servicedesk/test_views.py. The callback list is a plain scoped list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.generic import ListView
 
 from linli.core.scoped_views import ScopedListView
@@ -60,6 +61,8 @@ class QueueRow:
     state: str
     offers: list[Offer]
     suggested: object | None = None
+    # Whom the assign offer lists: the staff of the order's department.
+    staff: list = field(default_factory=list)
 
     @property
     def row_class(self) -> str:
@@ -77,13 +80,39 @@ class QueueRow:
         return next((o for o in self.offers if o.name == name), None)
 
 
+def queue_rows(user, orders, bound=None, now=None) -> list[QueueRow]:
+    """The rows of the dispatcher queue. What rows share — the staff of their departments,
+    the departments they suggest — is read once for the whole page, not once a row."""
+    rows = [QueueRow(order, due_state(order, now),
+                     offers(user, order, selectors.work_order_actions(user, order), bound,
+                            only=(Action.DISPATCH, Action.ASSIGN)))
+            for order in orders]
+    staff = selectors.desk_staff_by_department(
+        user, [row.order.department for row in rows if row.offer(Action.ASSIGN) is not None])
+    suggested_ids = {}
+    for row in rows:
+        dispatch = row.offer(Action.DISPATCH)
+        if dispatch is not None and row.order.department_id is None:
+            suggested_ids[row.order.pk] = _suggested_id(row.order, dispatch.form)
+    departments = selectors.departments_by_id(user, suggested_ids.values())
+    for row in rows:
+        row.staff = staff.get(row.order.department_id, [])
+        row.suggested = departments.get(suggested_ids.get(row.order.pk))
+    return rows
+
+
+def _suggested_id(order, form) -> int | None:
+    """The department a one-click dispatch of ``order`` offers. A fresh dispatch form has
+    looked it up already (as its initial department); one sent back with errors has not."""
+    if form.is_bound:
+        department = selectors.suggested_department(order)
+        return department.pk if department is not None else None
+    return form.fields["department"].initial
+
+
 def queue_row(user, order, bound=None, now=None) -> QueueRow:
-    allowed = selectors.work_order_actions(user, order)
-    row = QueueRow(order, due_state(order, now),
-                   offers(user, order, allowed, bound, only=(Action.DISPATCH, Action.ASSIGN)))
-    if row.offer(Action.DISPATCH) is not None and order.department_id is None:
-        row.suggested = selectors.suggested_department(order)
-    return row
+    """One row of the queue (the htmx answer of a move made from it)."""
+    return queue_rows(user, [order], bound, now)[0]
 
 
 def card_row(user, order, bound=None, now=None) -> QueueRow:
@@ -118,9 +147,9 @@ class QueueView(LoginRequiredMixin, AnyPermissionMixin, ListView):
         context.update({
             "filter_form": self.filter_form,
             "priorities": Priority,
-            "rows": [queue_row(self.request.user, o, now=now) for o in context["orders"]],
+            "rows": queue_rows(self.request.user, context["orders"], now=now),
             "columns": [
-                {"label": _("Number"), "sort": "number"},
+                {"label": pgettext("work order", "Number"), "sort": "number"},
                 {"label": _("Summary")},
                 {"label": _("Priority"), "sort": "priority"},
                 {"label": _("Next due"), "sort": "due"},
@@ -165,18 +194,25 @@ class QuarantineView(LoginRequiredMixin, AnyPermissionMixin, ListView):
         context = super().get_context_data(**kwargs)
         q = self.request.GET.get("q", "").strip()
         context["q"] = q
-        context["rows"] = [quarantine_row(self.request.user, o, q=q)
-                           for o in context["orders"]]
+        context["rows"] = quarantine_rows(self.request.user, context["orders"], q=q)
         return context
 
 
+def quarantine_rows(user, orders, bound=None, q: str = "") -> list[dict]:
+    """The quarantined orders, each with the form that identifies its contact; the people
+    the forms offer are looked up for the whole page at once."""
+    verifiable = [order for order in orders
+                  if Action.VERIFY in selectors.work_order_actions(user, order)]
+    candidates = selectors.verify_candidates_for(user, verifiable, q) if bound is None else {}
+    forms = {order.pk: bound or move_form(Action.VERIFY, order, user,
+                                          candidates=candidates[order.pk])
+             for order in verifiable}
+    return [{"order": order, "form": forms.get(order.pk)} for order in orders]
+
+
 def quarantine_row(user, order, bound=None, q: str = "") -> dict:
-    allowed = selectors.work_order_actions(user, order)
-    verify = None
-    if Action.VERIFY in allowed:
-        verify = bound or move_form(Action.VERIFY, order, user,
-                                    candidates=selectors.verify_candidates(user, order, q))
-    return {"order": order, "form": verify}
+    """One quarantined order (the htmx answer of its verification)."""
+    return quarantine_rows(user, [order], bound, q)[0]
 
 
 # --- callbacks ------------------------------------------------------------------------------
@@ -202,7 +238,7 @@ class CallbackListView(PermissionRequiredMixin, ScopedListView):
                 {"label": _("Due"), "sort": "due"},
                 {"label": _("Work order")},
                 {"label": _("Caller")},
-                {"label": _("Resolution")},
+                {"label": pgettext("work order", "Resolution")},
                 {"label": _("Attempts"), "sort": "attempts", "class": "text-end"},
                 {"label": _("Outcome")},
             ],

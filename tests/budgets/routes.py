@@ -1,0 +1,68 @@
+"""The endpoints that need a query budget, found rather than listed by hand, so a new list,
+detail or report endpoint fails the coverage tests until it has a budget (NFR-1).
+
+- API: every GET operation of the NinjaAPI (tests/scope_sweep.py finds them).
+- Screens: every URL pattern outside /admin/ and /api/, except those in ``NOT_PAGES`` — forms,
+  moves and other writes whose GET, if any, shows a form of fixed choices — each with the
+  reason it needs no budget.
+- Exports: every screen whose view exports its list (``ExportMixin``) needs a page with
+  ``export=`` in its query string too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import get_resolver
+
+from linli.core.exchange.exports import ExportMixin
+from tests.scope_sweep import _walk, api_get_operations
+
+# The last part of a route that makes it a form or a move rather than a page to read.
+_WRITES = re.compile(
+    r"/(new|edit|delete|add|remove|move|deactivate|reactivate|revoke|retry|read|read-all|"
+    r"open|confirm|end|password|memberships|tokens|presets|generate-units|ownership-transfer|"
+    r"merge/<int:duplicate_pk>|<slug:move>)/$")
+
+NOT_PAGES = {
+    "/language/": "switches the language (POST) and redirects",
+    "/i18n/setlang/": "Django's language switch (POST)",
+    "/reveal/": "reveals one personal-data value (POST), logged",
+    "/accounts/logout/": "signs out (POST)",
+    "/accounts/password/": "the password change form",
+    "/accounts/password/done/": "a fixed confirmation page",
+    "/settings/calendar/hours/": "the business-hours form",
+    "/settings/calendar/import/": "the official-schedule import (POST)",
+    "/settings/calendar/days/<str:day>/": "the form of one calendar override",
+    "/settings/calendar/years/<int:year>/": "marks a year as entered (POST)",
+    "/settings/calendar/platform/days/<str:day>/": "the form of one platform calendar day",
+    "/imports/<slug:key>/": "the upload form of an import",
+    "/directory/people/<int:pk>/phones/": "the phone form of a person (add, remove, prefer)",
+    "/service/intake/log/": "logs a call (POST; a GET redirects to intake)",
+}
+
+
+def api_routes() -> set[str]:
+    return {path for path, _func in api_get_operations()}
+
+
+def screen_routes() -> dict[str, type | None]:
+    """Route → the view class (None for a function view) of every screen outside the API and
+    the admin."""
+    found = {}
+    for route, callback in _walk(get_resolver().url_patterns):
+        route = "/" + route.lstrip("^").rstrip("$")
+        if route.startswith(("/admin/", "/api/")):
+            continue
+        found[route] = getattr(callback, "view_class", None)
+    return found
+
+
+def pages_needed() -> set[str]:
+    return {route for route in screen_routes()
+            if route not in NOT_PAGES and not _WRITES.search(route)}
+
+
+def exports_needed() -> set[str]:
+    return {route for route, view in screen_routes().items()
+            if view is not None and issubclass(view, ExportMixin)}

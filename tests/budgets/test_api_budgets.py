@@ -1,0 +1,150 @@
+"""Query budgets of the JSON API (NFR-1): every GET endpoint under /api/v1/, measured with a
+bearer token on an estate of one batch and of three (see tests/budgets/measure.py).
+
+A budget is the most queries the request may run. When a change needs more, raise the budget
+in the same change and say why in its message; when it needs fewer, lower it.
+"""
+
+import pytest
+
+from linli.core.exchange.models import ImportRun
+from linli.core.jobs.models import JobRun
+from linli.servicedesk.models import Callback, Category, ContactLog, RoutingRule, ServiceLevel
+from tests.budgets.measure import Page, check_page, measure_pages
+
+# The pages are measured once per module (``measured``); the mark makes pytest-django set up
+# the test database for it.
+pytestmark = pytest.mark.django_db
+
+V1 = "/api/v1"
+
+
+def _first(model, **where):
+    """The id of the oldest row of tenant A's ``model`` (matching ``where``): one made before
+    the batches or by the first, which the later batches leave as it is."""
+    def pick(estate) -> int:
+        return model.objects.filter(tenant=estate.world.tenant, **where).order_by("pk")[0].pk
+    return pick
+
+
+PAGES = [
+    # --- the platform ---------------------------------------------------------------------
+    Page("me", f"{V1}/me", 6, grows=False),
+    Page("calendar days", f"{V1}/calendar/days", 6, grows=False,
+         url=f"{V1}/calendar/days?from=2030-01-01&to=2030-01-31"),
+    Page("calendar overrides", f"{V1}/calendar/overrides", 8),
+    Page("business hours", f"{V1}/calendar/business-hours", 7, grows=False),
+    Page("add working days", f"{V1}/calendar/add-working-days", 6, grows=False,
+         url=f"{V1}/calendar/add-working-days?date=2029-12-31&n=5"),
+    Page("add business hours", f"{V1}/calendar/add-business-hours", 6, grows=False,
+         url=f"{V1}/calendar/add-business-hours?at=2029-12-31T09:00:00%2B08:00&hours=20"),
+    Page("inbox", f"{V1}/notifications/", 8),
+    Page("outbox", f"{V1}/notifications/outbox", 8),
+    Page("job", f"{V1}/jobs/{{job_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/jobs/{_first(JobRun)(e)}"),
+    Page("import run", f"{V1}/imports/runs/{{run_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/imports/runs/{_first(ImportRun)(e)}"),
+    Page("access log", f"{V1}/access-log", 8),
+    Page("search by name", f"{V1}/search", 12, url=f"{V1}/search?q=业主&limit=50"),
+    Page("search by last 4 digits", f"{V1}/search", 11, grows=False,
+         url=f"{V1}/search?q=0001&limit=50"),
+    # --- accounts -------------------------------------------------------------------------
+    Page("org units", f"{V1}/org-units", 8),
+    Page("org unit", f"{V1}/org-units/{{unit_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/org-units/{e.world.branch_a.pk}"),
+    Page("users", f"{V1}/users", 9),
+    Page("user", f"{V1}/users/{{user_id}}", 8, grows=False,
+         url=lambda e: f"{V1}/users/{e.technician.pk}"),
+    Page("user memberships", f"{V1}/users/{{user_id}}/memberships", 9,
+         url=lambda e: f"{V1}/users/{e.technician.pk}/memberships"),
+    Page("roles", f"{V1}/roles", 10),
+    Page("tokens", f"{V1}/tokens", 3, grows=False),
+    # --- the directory: property ----------------------------------------------------------
+    Page("communities", f"{V1}/communities", 8),
+    Page("communities by occupancy", f"{V1}/communities", 8,
+         url=f"{V1}/communities?sort=-occupancy&city=杭州"),
+    Page("community", f"{V1}/communities/{{community_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/communities/{e.hero_community.pk}"),
+    Page("buildings", f"{V1}/buildings", 8),
+    Page("building", f"{V1}/buildings/{{building_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/buildings/{e.hero_building.pk}"),
+    Page("building grid", f"{V1}/buildings/{{building_id}}/grid", 10,
+         url=lambda e: f"{V1}/buildings/{e.hero_building.pk}/grid"),
+    Page("sections", f"{V1}/sections", 8),
+    Page("units", f"{V1}/units", 8, url=f"{V1}/units?size=100"),
+    Page("units of a community", f"{V1}/units", 8,
+         url=lambda e: f"{V1}/units?community={e.hero_community.pk}&sort=-floor&size=100"),
+    Page("unit", f"{V1}/units/{{unit_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/units/{e.hero_unit.pk}"),
+    Page("zones", f"{V1}/zones", 10),
+    Page("zone", f"{V1}/zones/{{zone_id}}", 9,
+         url=lambda e: f"{V1}/zones/{e.hero_zone.pk}"),
+    # --- the directory: people and organisations ------------------------------------------
+    Page("people", f"{V1}/people", 9, url=f"{V1}/people?size=100"),
+    Page("people by name", f"{V1}/people", 9, url=f"{V1}/people?q=yezhu&tag=VIP"),
+    Page("people of a community", f"{V1}/people", 9,
+         url=lambda e: f"{V1}/people?community={e.hero_community.pk}&role=owner"),
+    Page("person", f"{V1}/people/{{person_id}}", 8, grows=False,
+         url=lambda e: f"{V1}/people/{e.hero_person.pk}"),
+    Page("person 360", f"{V1}/people/{{person_id}}/360", 15,
+         url=lambda e: f"{V1}/people/{e.hero_person.pk}/360"),
+    Page("unit relations", f"{V1}/unit-relations", 8, url=f"{V1}/unit-relations?size=100"),
+    Page("unit relations of a person", f"{V1}/unit-relations", 8,
+         url=lambda e: f"{V1}/unit-relations?person={e.hero_person.pk}"),
+    Page("organizations", f"{V1}/organizations", 8),
+    Page("organization", f"{V1}/organizations/{{organization_id}}", 10,
+         url=lambda e: f"{V1}/organizations/{e.hero_organization.pk}"),
+    Page("organization contacts", f"{V1}/organizations/{{organization_id}}/contacts", 8,
+         url=lambda e: f"{V1}/organizations/{e.hero_organization.pk}/contacts"),
+    Page("duplicate people", f"{V1}/duplicates/people", 11),
+    Page("duplicate organizations", f"{V1}/duplicates/organizations", 10),
+    # --- the service desk -----------------------------------------------------------------
+    Page("work orders", f"{V1}/work-orders", 8, url=f"{V1}/work-orders?size=100"),
+    Page("open work orders", f"{V1}/work-orders", 8,
+         url=f"{V1}/work-orders?open=true&order_type=repair&size=100"),
+    Page("work orders by status", f"{V1}/work-orders", 8,
+         url=f"{V1}/work-orders?status=new,accepted,resolved,callback&q=漏水"),
+    Page("work orders of a person", f"{V1}/work-orders", 8,
+         url=lambda e: f"{V1}/work-orders?person={e.hero_person.pk}"),
+    Page("unassigned work orders", f"{V1}/work-orders", 8,
+         url=f"{V1}/work-orders?unassigned=true"),
+    Page("my work orders", f"{V1}/work-orders", 8, user="technician",
+         url=f"{V1}/work-orders?mine=true"),
+    # The order's clocks, callbacks and reworks are one query each whatever their number; the
+    # hero order's waits grow its events, measured below.
+    Page("work order", f"{V1}/work-orders/{{order_id}}", 11, grows=False,
+         url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}"),
+    Page("reworked work order", f"{V1}/work-orders/{{order_id}}", 11,
+         url=lambda e: f"{V1}/work-orders/{e.reworked_order.pk}"),
+    Page("work order events", f"{V1}/work-orders/{{order_id}}/events", 9,
+         url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/events?size=100"),
+    Page("contact log", f"{V1}/contact-logs", 8),
+    Page("contact log entry", f"{V1}/contact-logs/{{entry_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/contact-logs/{_first(ContactLog, work_order__isnull=False)(e)}"),
+    Page("callbacks", f"{V1}/callbacks", 8),
+    Page("callbacks by status", f"{V1}/callbacks", 8,
+         url=f"{V1}/callbacks?status=due,retry,done,gave_up"),
+    Page("callback", f"{V1}/callbacks/{{callback_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/callbacks/{_first(Callback)(e)}"),
+    Page("service levels", f"{V1}/service-levels", 9, url=f"{V1}/service-levels?size=100"),
+    Page("service level", f"{V1}/service-levels/{{level_id}}", 8, grows=False,
+         url=lambda e: f"{V1}/service-levels/{_first(ServiceLevel)(e)}"),
+    Page("routing rules", f"{V1}/routing-rules", 8, url=f"{V1}/routing-rules?size=100"),
+    Page("routing rule", f"{V1}/routing-rules/{{rule_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/routing-rules/{_first(RoutingRule)(e)}"),
+    Page("categories", f"{V1}/categories", 7),
+    Page("active repair categories", f"{V1}/categories", 7,
+         url=f"{V1}/categories?order_type=repair&active=true"),
+    Page("category", f"{V1}/categories/{{category_id}}", 8, grows=False,
+         url=lambda e: f"{V1}/categories/{_first(Category, parent__isnull=False)(e)}"),
+]
+
+
+@pytest.fixture(scope="module")
+def measured(django_db_setup, django_db_blocker):
+    return measure_pages(PAGES, django_db_blocker)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_query_budget(page, measured):
+    check_page(page, *measured[page.name])

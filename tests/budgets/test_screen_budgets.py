@@ -1,0 +1,151 @@
+"""Query budgets of the HTML screens (NFR-1): every page to read — lists with their filters,
+detail pages with their tabs, reports — measured with a signed-in session on an estate of one
+batch and of three (see tests/budgets/measure.py). Exports are in test_export_budgets.py.
+
+A budget is the most queries the request may run. When a change needs more, raise the budget
+in the same change and say why in its message; when it needs fewer, lower it.
+"""
+
+import pytest
+
+from linli.core.exchange.models import ImportRun
+from linli.core.jobs.models import JobRun
+from tests.budgets.measure import Page, check_page, measure_pages
+
+# The pages are measured once per module (``measured``); the mark makes pytest-django set up
+# the test database for it.
+pytestmark = pytest.mark.django_db
+
+
+def _first(model):
+    """The id of the oldest row of tenant A's ``model``, made by the first batch."""
+    def pick(estate) -> int:
+        return model.objects.filter(tenant=estate.world.tenant).order_by("pk")[0].pk
+    return pick
+
+
+def _pk(attribute: str, pattern: str):
+    """The URL ``pattern`` with "{pk}" replaced by the id of the estate's ``attribute``."""
+    def url(estate) -> str:
+        return pattern.format(pk=getattr(estate, attribute).pk)
+    return url
+
+
+# Known N+1, not fixed here: the dispatch form of each queue row (servicedesk/forms.py,
+# DispatchForm.__init__) looks up its routing suggestion (selectors.route_for), one query for
+# each new order on the page. The fix is a form that takes the suggestion the view computes
+# for all rows at once.
+QUEUE_ROUTING = {"known_growth": 6, "known_growth_why": "DispatchForm routes each row"}
+
+PAGES = [
+    # --- the platform ---------------------------------------------------------------------
+    Page("health", "/healthz", 0, user=None, grows=False),
+    Page("readiness", "/readyz", 1, user=None, grows=False),
+    Page("sign-in page", "/accounts/login/", 0, user=None, grows=False),
+    Page("home", "/", 10, grows=False),
+    Page("search", "/search/", 14, url="/search/?q=业主"),
+    Page("search by room", "/search/", 9, grows=False, url="/search/?q=3-1-101"),
+    Page("search suggestions", "/search/suggest/", 14, grows=False,
+         url="/search/suggest/?q=业主"),
+    Page("access log", "/access-log/", 11),
+    Page("calendar", "/settings/calendar/", 12, url="/settings/calendar/?month=2030-01"),
+    Page("platform calendar", "/settings/calendar/platform/", 6, user="admin"),
+    Page("inbox", "/notifications/", 11),
+    Page("notification badge", "/notifications/badge/", 9, grows=False),
+    Page("outbox", "/notifications/outbox/", 10),
+    Page("jobs", "/jobs/", 10),
+    Page("job", "/jobs/<int:pk>/", 9, grows=False,
+         url=lambda e: f"/jobs/{_first(JobRun)(e)}/"),
+    Page("job progress", "/jobs/<int:pk>/progress", 9, grows=False,
+         url=lambda e: f"/jobs/{_first(JobRun)(e)}/progress"),
+    Page("import runs", "/imports/", 10),
+    Page("import preview", "/imports/runs/<int:pk>/", 9, grows=False,
+         url=lambda e: f"/imports/runs/{_first(ImportRun)(e)}/"),
+    Page("import result", "/imports/runs/<int:pk>/result/", 9, grows=False,
+         url=lambda e: f"/imports/runs/{_first(ImportRun)(e)}/result/"),
+    # --- accounts -------------------------------------------------------------------------
+    Page("org units", "/org/units/", 9),
+    Page("users", "/org/users/", 13),
+    Page("user", "/org/users/<int:pk>/", 12, url=_pk("technician", "/org/users/{pk}/")),
+    Page("roles", "/org/roles/", 9),
+    Page("profile", "/org/profile/", 10, grows=False),
+    # --- the directory --------------------------------------------------------------------
+    Page("communities", "/directory/communities/", 11),
+    Page("communities by occupancy", "/directory/communities/", 11,
+         url="/directory/communities/?sort=-occupancy&city=杭州"),
+    Page("community", "/directory/communities/<int:pk>/", 15,
+         url=_pk("hero_community", "/directory/communities/{pk}/")),
+    Page("community history", "/directory/communities/<int:pk>/", 12,
+         url=_pk("hero_community", "/directory/communities/{pk}/?tab=history")),
+    Page("community timeline", "/directory/communities/<int:pk>/", 12, grows=False,
+         url=_pk("hero_community", "/directory/communities/{pk}/?tab=timeline")),
+    Page("community zones", "/directory/communities/<int:pk>/zones/", 12,
+         url=_pk("hero_community", "/directory/communities/{pk}/zones/")),
+    Page("unit grid", "/directory/buildings/<int:pk>/", 12,
+         url=_pk("hero_building", "/directory/buildings/{pk}/")),
+    Page("unit 360", "/directory/units/<int:pk>/", 13,
+         url=_pk("hero_unit", "/directory/units/{pk}/")),
+    Page("unit timeline", "/directory/units/<int:pk>/", 17,
+         url=_pk("hero_unit", "/directory/units/{pk}/?tab=timeline")),
+    Page("unit history", "/directory/units/<int:pk>/", 14,
+         url=_pk("hero_unit", "/directory/units/{pk}/?tab=history")),
+    Page("people", "/directory/people/", 13),
+    Page("people by name", "/directory/people/", 13, url="/directory/people/?q=yezhu"),
+    Page("people of a community", "/directory/people/", 13,
+         url=_pk("hero_community", "/directory/people/?community={pk}&role=owner")),
+    Page("person 360", "/directory/people/<int:pk>/", 17,
+         url=_pk("hero_person", "/directory/people/{pk}/")),
+    Page("person timeline", "/directory/people/<int:pk>/", 16,
+         url=_pk("hero_person", "/directory/people/{pk}/?tab=timeline")),
+    Page("person history", "/directory/people/<int:pk>/", 17,
+         url=_pk("hero_person", "/directory/people/{pk}/?tab=history")),
+    Page("organizations", "/directory/organizations/", 11),
+    Page("organization", "/directory/organizations/<int:pk>/", 12,
+         url=_pk("hero_organization", "/directory/organizations/{pk}/")),
+    Page("duplicate people", "/directory/duplicates/", 13),
+    Page("duplicate organizations", "/directory/duplicates/", 12,
+         url="/directory/duplicates/?kind=organizations"),
+    Page("statistics", "/directory/statistics/", 9),
+    Page("community statistics", "/directory/statistics/<int:pk>/", 17,
+         url=_pk("hero_community", "/directory/statistics/{pk}/")),
+    # --- the service desk -----------------------------------------------------------------
+    Page("intake", "/service/intake/", 12, grows=False),
+    Page("intake search", "/service/intake/", 15, url="/service/intake/?q=yezhu"),
+    Page("intake caller", "/service/intake/", 21,
+         url=lambda e: f"/service/intake/?person={e.hero_person.pk}&unit={e.hero_unit.pk}"),
+    Page("intake buildings", "/service/intake/buildings/", 9,
+         url=_pk("hero_community", "/service/intake/buildings/?order-community={pk}")),
+    Page("work orders", "/service/orders/", 11),
+    Page("open repairs", "/service/orders/", 11,
+         url="/service/orders/?open=on&order_type=repair&sort=priority"),
+    Page("work orders by status", "/service/orders/", 10,
+         url="/service/orders/?status=new&status=accepted&q=漏水"),
+    Page("work order", "/service/orders/<int:pk>/", 14,
+         url=_pk("hero_order", "/service/orders/{pk}/")),
+    Page("work order timeline", "/service/orders/<int:pk>/", 12,
+         url=_pk("hero_order", "/service/orders/{pk}/?tab=timeline")),
+    Page("work order history", "/service/orders/<int:pk>/", 14,
+         url=_pk("hero_order", "/service/orders/{pk}/?tab=history")),
+    Page("reworked work order", "/service/orders/<int:pk>/", 12,
+         url=_pk("reworked_order", "/service/orders/{pk}/")),
+    Page("dispatch slip", "/service/orders/<int:pk>/slip/", 11, grows=False,
+         url=_pk("hero_order", "/service/orders/{pk}/slip/")),
+    Page("dispatcher queue", "/service/queue/", 25, **QUEUE_ROUTING),
+    Page("dispatcher queue by due", "/service/queue/", 25, url="/service/queue/?sort=-due",
+         **QUEUE_ROUTING),
+    Page("my orders", "/service/mine/", 10, user="technician"),
+    Page("quarantine", "/service/quarantine/", 14),
+    Page("callbacks", "/service/callbacks/", 10),
+    Page("contact log", "/service/contacts/", 10),
+    Page("contact log sheet", "/service/contacts/print/", 10),
+]
+
+
+@pytest.fixture(scope="module")
+def measured(django_db_setup, django_db_blocker):
+    return measure_pages(PAGES, django_db_blocker)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_query_budget(page, measured):
+    check_page(page, *measured[page.name])
