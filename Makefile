@@ -9,12 +9,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-sqlite test-postgres setup locale lint migrations-check api-fuzz serve clean help
+.PHONY: demo test test-sqlite test-postgres setup locale lint migrations-check api-fuzz bench serve clean help
 
 help:
 	@echo "make demo   — set up, load demo data and start the product on http://$(HOST):$(PORT)"
 	@echo "make test   — set up and run the test suite (SQLite; also PostgreSQL if DATABASE_URL is set)"
 	@echo "make lint   — ruff, import layers, scoped-query check, translations, migrations check"
+	@echo "make bench  — the benchmark on the local PostgreSQL (BENCH_SCALE=small|full), see bench/"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,7 +54,7 @@ test-postgres:
 	LINLI_TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 	$(LINLI) check_scoped_queries
 	$(LINLI) check_translations
@@ -64,6 +65,10 @@ migrations-check:
 
 api-fuzz: setup
 	bash .ci/api-fuzz
+
+# The benchmark (NFR-1): its own database on the local PostgreSQL, gunicorn on 127.0.0.1.
+bench: setup
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/broker var/static

@@ -37,6 +37,8 @@ SECRET_KEY = os.environ.get(
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The benchmark's bare ceiling view (bench/); never on in a deployment.
+LINLI_BENCH_VIEWS = env_bool("LINLI_BENCH_VIEWS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

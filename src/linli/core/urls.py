@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from linli.core import views
@@ -8,3 +9,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
 ]
+
+if settings.LINLI_BENCH_VIEWS:
+    urlpatterns.append(path("bench/ceiling/<int:pk>", views.bench_ceiling, name="bench_ceiling"))

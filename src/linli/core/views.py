@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import render, resolve_url
+from django.shortcuts import get_object_or_404, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from linli.core.middleware import remember_language
 from linli.core.selectors import home_counters
 from linli.core.services import language_codes, user_language_set
+from linli.core.tenancy import Tenant
 
 
 @require_GET
@@ -94,3 +95,11 @@ class SignInView(LoginView):
         response = super().form_valid(form)
         remember_language(self.request, response, form.get_user().language)
         return response
+
+
+@require_GET
+def bench_ceiling(request, pk: int):
+    """The benchmark's ceiling: one row by primary key through the whole middleware stack and a
+    tiny template. Mounted only when ``LINLI_BENCH_VIEWS`` is on (``make bench``)."""
+    tenant = get_object_or_404(Tenant, pk=pk)
+    return render(request, "core/ceiling.html", {"tenant": tenant})

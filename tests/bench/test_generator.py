@@ -1,0 +1,79 @@
+"""The benchmark's generator writes what the product itself would have written (NFR-1)."""
+
+import dataclasses
+
+import pytest
+from django.db import connection
+
+from bench.generate import SCALES, generate
+from linli.accounts.models import User
+from linli.core.calendar.selectors import calendar_for
+from linli.core.personal_data.phones import last4
+from linli.core.personal_data.selectors import search_hits
+from linli.directory import keys
+from linli.directory.models import Person, PersonPhone, Unit
+from linli.servicedesk import selectors as desk
+from linli.servicedesk import sla
+from linli.servicedesk.models import WorkOrder, WorkOrderClock
+from linli.servicedesk.states import Status
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY needs PostgreSQL"),
+]
+
+TINY = dataclasses.replace(SCALES["small"], name="tiny", tenants=1, communities=2, orders=400,
+                           companies=5)
+
+
+@pytest.fixture
+def generated():
+    return generate(TINY, out=lambda _m: None)
+
+
+def test_counts_and_keys_are_the_products_own(generated):
+    assert generated.counts["order"] == 400
+    assert generated.counts["unit"] == 500 + 200
+    for unit in Unit.objects.select_related("building", "section")[:200]:
+        section = unit.section.number if unit.section else None
+        assert unit.room_code == keys.room_code(unit.building.number, section, unit.number)
+    for person in Person.objects.all()[:200]:
+        assert (person.name_pinyin, person.name_initials) == keys.name_keys(person.name)
+    for phone in PersonPhone.objects.all()[:200]:
+        assert phone.last4 == last4(phone.number)
+
+
+def test_due_times_follow_the_working_calendar(generated):
+    order = WorkOrder.objects.filter(service_level__isnull=False).order_by("pk").first()
+    calendar = calendar_for(order.tenant_id)
+    clocks = WorkOrderClock.objects.filter(work_order=order)
+    assert clocks
+    for clock in clocks:
+        times = sla.clock_times(calendar, clock.unit, clock.amount, clock.started_at,
+                                order.service_level.warning_share)
+        assert (clock.due_at, clock.warn_at) == (times.due_at, times.warn_at)
+    assert order.priority == desk.priority_for(order.tenant_id, order.urgency, order.impact) \
+        or order.category.default_priority == order.priority
+
+
+def test_generated_people_are_found_by_the_search_and_orders_are_in_scope(generated):
+    desk_user = User.objects.get(username="bench01-001-desk")
+    phone = PersonPhone.objects.filter(org_unit__in=desk_user.memberships.values(
+        "org_unit")).first()
+    _query, hits = search_hits(desk_user, phone.last4)
+    assert any(phone.person.name in h.title for h in hits)
+    visible = desk.work_order_list(desk_user)
+    assert visible.exists()
+    assert set(visible.values_list("tenant_id", flat=True)) == {desk_user.tenant_id}
+    assert WorkOrder.objects.filter(status=Status.CLOSED).exists()
+    assert WorkOrder.objects.exclude(status__in=[Status.CLOSED, Status.CANCELLED]).exists()
+
+
+def test_indexes_are_back_after_the_load(generated):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s",
+                       [WorkOrder._meta.db_table])
+        assert cursor.fetchone()[0] >= len(WorkOrder._meta.indexes)
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
