@@ -475,6 +475,8 @@ def measure(scenario, per: int, seconds: float, start: int, limit: int = 0) -> d
 def main() -> int:
     per, seconds, import_rows = BUDGET[SCALE]
     info = prepare_database()
+    from django.core.cache import cache
+    cache.clear()  # scopes cached by an earlier run may name rows that were generated anew
     collectstatic()
     from linli.core.tenancy import Tenant
     cast = Cast()

@@ -132,6 +132,8 @@ if REDIS_URL:
                           "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Resolved data scopes are cached between requests only in a cache every process shares.
+SCOPE_CACHE_SECONDS = int(os.environ.get("SCOPE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 
 BROKER_DIR = VAR_DIR / "broker"
 if not CELERY_BROKER_URL:

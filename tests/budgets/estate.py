@@ -262,6 +262,8 @@ def _batch(estate: Estate, k: int) -> None:
                             default_department=desk.departments["engineering"])
 
     # --- accounts -------------------------------------------------------------------------
+    # A team of the hero order's own office: its dispatch and transfer forms list one more.
+    make_unit(desk.departments["engineering"], f"维修{k}组", kind="team")
     team = make_unit(world.branch_b, f"项目组{k}", kind="team")
     make_user(tenant, team, ["directory.view_person", "servicedesk.view_workorder"],
               username=f"budget.member{k}", display_name=f"组员{k}", mobile=f"1396000{k:04d}")

@@ -40,4 +40,7 @@ def test_demo_users_are_scoped_to_their_units():
     technician = User.objects.get(username="technician")
     membership = Membership.objects.get(user=technician)
     assert (membership.org_unit.name, membership.role.code) == ("工程部", "technician")
+    # The front desk works for the whole office: one membership, held at the office.
+    frontdesk = Membership.objects.filter(user__username="frontdesk")
+    assert [(m.org_unit.name, m.role.code) for m in frontdesk] == [("翠湖苑管理处", "front-desk")]
     assert technician.tenant.code == "demo-jinhua"

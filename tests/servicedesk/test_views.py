@@ -457,6 +457,26 @@ def test_queue_filters_and_one_click_dispatch_of_a_returned_order(desk):
                                                  desk.supervisor)
 
 
+def test_dispatch_and_transfer_offer_only_the_orders_own_office(desk):
+    """Another office's departments and staff are not offered (and, in a company with
+    hundreds of offices, do not fill every row of the queue with options)."""
+    from linli.servicedesk.forms import DispatchForm, TransferForm
+    from tests.builders import make_unit
+
+    other_office = desk.world.branch_b
+    elsewhere = make_unit(other_office, "工程部", kind="department")
+    stranger = make_user(desk.world.tenant, elsewhere, ["servicedesk.work_workorder"],
+                         username="other.tech", display_name="别处师傅")
+    order = _leak(desk)
+    for form_class in (DispatchForm, TransferForm):
+        form = form_class(order=order, actor=desk.frontdesk)
+        departments = set(form.fields["department"].queryset)
+        assert desk.departments["engineering"] in departments
+        assert elsewhere not in departments
+        staff = set(form.fields["handler"].queryset)
+        assert desk.technician in staff and stranger not in staff
+
+
 def test_the_supervisor_assigns_from_the_queue(desk):
     order = _leak(desk)
     client = _client(desk.supervisor)

@@ -8,14 +8,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisation")
 
     def ready(self) -> None:
-        from linli.accounts import search
-        from linli.accounts.scopes import resolve_scope
+        from linli.accounts import scope_cache, search
         from linli.accounts.tokens import resolve_token
         from linli.core.modules import MenuItem, Module, register_module
         from linli.core.restapi.auth import register_token_resolver
         from linli.core.scope import register_scope_resolver
 
-        register_scope_resolver(resolve_scope)
+        register_scope_resolver(scope_cache.cached_scope)
+        scope_cache.connect()
         register_token_resolver(resolve_token)
         register_module(Module(
             key="accounts", label=_("Organisation"), icon="sitemap", order=900,

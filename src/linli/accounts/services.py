@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from linli.accounts import selectors
 from linli.accounts.models import PATH_STEP, ApiToken, Membership, OrgUnit, Role, User
 from linli.accounts.presets import ROLE_PRESETS
+from linli.accounts.scope_cache import access_changed
 from linli.core.events import record_event
 from linli.core.personal_data.phones import normalize_phone
 from linli.core.scope import forget_scope
@@ -218,6 +219,7 @@ def org_unit_move(*, actor, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
         if node.pk == unit.pk:
             node.parent = new_parent
     OrgUnit.objects.bulk_update(subtree, ["path", "depth", "parent"])
+    access_changed(unit.tenant_id)  # bulk_update sends no signals
     old_parent = unit.parent
     unit.refresh_from_db()
     if actor is not None:

@@ -295,8 +295,9 @@ class DispatchForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = selectors.department_choices(self.actor)
-        self.fields["handler"].queryset = selectors.desk_staff(self.actor)
+        office = self.order.community.org_unit
+        self.fields["department"].queryset = selectors.department_choices(self.actor, office)
+        self.fields["handler"].queryset = selectors.desk_staff(self.actor, office)
         suggested = selectors.suggested_department(self.order) if not self.is_bound else None
         if suggested is not None:
             self.fields["department"].initial = suggested.pk
@@ -320,8 +321,9 @@ class TransferForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = selectors.department_choices(self.actor)
-        self.fields["handler"].queryset = selectors.desk_staff(self.actor)
+        office = self.order.community.org_unit
+        self.fields["department"].queryset = selectors.department_choices(self.actor, office)
+        self.fields["handler"].queryset = selectors.desk_staff(self.actor, office)
 
 
 class ScheduleForm(ActionForm):

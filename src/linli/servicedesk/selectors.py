@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from linli.accounts.models import Membership, OrgUnit, User
+from linli.core.scope import scope_for
 from linli.directory.models import Unit
 from linli.directory.selectors.property import zone_for_unit
 from linli.servicedesk.choices import CallbackStatus, Level, OrderType, Priority
@@ -281,8 +282,8 @@ def _as_list(value) -> list:
 def work_order_get(user, pk, action: str = "view") -> WorkOrder:
     return get_object_or_404(
         WorkOrder.objects.restrict(user, action).select_related(
-            "community", "building", "unit", "person", "category", "department", "handler",
-            "service_level", "rework_of", "registered_by"),
+            "community__org_unit", "building", "unit", "person", "category", "department",
+            "handler", "service_level", "rework_of", "registered_by"),
         pk=pk)
 
 
@@ -632,18 +633,27 @@ def last_callback_of(user, *, person=None, unit=None) -> Callback | None:
             .select_related("work_order", "called_by").order_by("-called_at", "-pk").first())
 
 
-def department_choices(user):
-    """The org units of the user's tenant an order may be handed to (departments, teams and
-    management offices), in tree order."""
-    from linli.accounts.models import OrgUnit, OrgUnitKind
+def department_choices(user, within: OrgUnit | None = None):
+    """The org units an order may be handed to (departments, teams and management offices),
+    in tree order: those inside ``within`` (an order's office) when given, else those where
+    the user sees orders."""
+    from linli.accounts.models import OrgUnitKind
 
     tenant_id = getattr(user, "tenant_id", None)
     if tenant_id is None:
         return OrgUnit.objects.none()
-    return OrgUnit.objects.filter(
+    units = OrgUnit.objects.filter(
         tenant_id=tenant_id, is_active=True,
         kind__in=[OrgUnitKind.DEPARTMENT, OrgUnitKind.TEAM, OrgUnitKind.PROJECT],
-    ).order_by("path")
+    )
+    if within is not None:
+        units = units.filter(path__startswith=within.path)
+    else:
+        scope = scope_for(user)
+        granted = scope.org_units_for("servicedesk.view_workorder") if scope else frozenset()
+        if granted is not None:
+            units = units.filter(pk__in=granted)
+    return units.order_by("path")
 
 
 def _desk_memberships(tenant_id: int) -> QuerySet[Membership]:
@@ -674,15 +684,20 @@ def desk_staff(user, department=None) -> QuerySet[User]:
 def desk_staff_by_department(user, departments) -> dict[int, list[User]]:
     """``desk_staff(user, department)`` for each of ``departments``, keyed by the
     department's id, in two queries however many departments there are (a list whose rows
-    each offer the staff of their own department)."""
+    each offer the staff of their own department); only the staff of those subtrees load."""
     wanted = {d.pk: d for d in departments if d is not None}
     tenant_id = getattr(user, "tenant_id", None)
     if tenant_id is None or not wanted:
         return {}
-    staff = list(desk_staff(user))
+    inside = Q()
+    for department in wanted.values():
+        inside |= Q(org_unit__path__startswith=department.path)
+    memberships = _desk_memberships(tenant_id).filter(inside)
     paths: dict[int, list[str]] = {}
-    for user_id, path in _desk_memberships(tenant_id).values_list("user_id", "org_unit__path"):
+    for user_id, path in memberships.values_list("user_id", "org_unit__path"):
         paths.setdefault(user_id, []).append(path)
+    staff = list(User.objects.filter(tenant_id=tenant_id, is_active=True, pk__in=list(paths))
+                 .order_by("display_name", "username", "pk"))
     return {pk: [member for member in staff
                  if any(path.startswith(department.path) for path in paths.get(member.pk, ()))]
             for pk, department in wanted.items()}

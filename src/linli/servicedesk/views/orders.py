@@ -141,7 +141,8 @@ class WorkOrderDetailView(ScopedDetailView):
 
     def get_scoped_queryset(self):
         return selectors.work_order_list(self.request.user).select_related(
-            "person", "service_level", "registered_by", "responsible_party")
+            "person", "service_level", "registered_by", "responsible_party",
+            "community__org_unit")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
