@@ -233,9 +233,10 @@ class Names:
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
-def id_number(rng: random.Random) -> str:
+def id_number(rng: random.Random, area: str = "3301") -> str:
+    """A valid mainland ID number (GB 11643 check character) of a district of ``area``."""
     born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(365 * 55))
-    body = f"3301{rng.randrange(1, 9):02d}{born:%Y%m%d}{rng.randrange(1000):03d}"
+    body = f"{area}{rng.randrange(1, 9):02d}{born:%Y%m%d}{rng.randrange(1000):03d}"
     total = sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True))
     return body + "10X98765432"[total % 11]
 
@@ -483,7 +484,9 @@ def _orders(ts: TenantSet, homes: dict[int, list[Home]], count: int, scale: Scal
                                                       building_id=home.building_id))
                     keepers[home.building_id] = keeper.pk if keeper else None
                 handler = keepers[home.building_id]
-            if handler is None:
+            # Engineering's orders go to one of its technicians; the other departments have
+            # no worker of their own in this organisation, so their orders wait for one.
+            if handler is None and department == office.departments["engineering"].pk:
                 handler = rng.choice([office.staff["tech1"], office.staff["tech2"]])
         day = local.date()
         sequences[day] = sequences.get(day, 0) + 1
@@ -495,7 +498,7 @@ def _orders(ts: TenantSet, homes: dict[int, list[Home]], count: int, scale: Scal
             status = Status.CLOSED if rng.random() > 0.02 else Status.CANCELLED
         else:
             status = rng.choice(OPEN_STATUSES)
-            if department is None:
+            if handler is None:  # nobody has taken it on yet
                 status = Status.NEW
         reached = {Status.NEW: 0, Status.ACCEPTED: 1, Status.IN_PROGRESS: 2,
                    Status.WAITING: 2, Status.RESOLVED: 3, Status.CLOSED: 4,

@@ -44,7 +44,9 @@ def workbook(rows: int, admin) -> bytes:
     sheet.append(HEADER)
     for n in range(rows):
         community, code = units[n % len(units)]
-        sheet.append([f"导入{stamp % 100000}住户{n}", "", id_number(rng),
+        # Another city's ID numbers than the generated directory's, so no row names a
+        # person who is already there.
+        sheet.append([f"导入{stamp % 100000}住户{n}", "", id_number(rng, area="3302"),
                       f"139{rng.randrange(10**8):08d}", names[community], code, "住户",
                       "2024-01-01"])
     out = io.BytesIO()

@@ -3,7 +3,8 @@ write ``bench/results/<date>-<scale>.json`` and the table in ``bench/RESULTS.md`
 
 Environment: BENCH_SCALE=small|full (default small), BENCH_WORKERS (gunicorn workers,
 default 4), BENCH_PORT (default 8765), BENCH_DB (default linli_bench_<scale>),
-BENCH_REGENERATE=1 to drop and rebuild the data set, BENCH_PG (server URL, default
+BENCH_REGENERATE=1 to drop and rebuild the data set, BENCH_IMPORT_ROWS (people in the
+import, default 5,000 small / 100,000 full), BENCH_PG (server URL, default
 postgres://postgres@127.0.0.1:5432), BENCH_REDIS (default redis://127.0.0.1:6379/11).
 """
 
@@ -474,6 +475,7 @@ def measure(scenario, per: int, seconds: float, start: int, limit: int = 0) -> d
 
 def main() -> int:
     per, seconds, import_rows = BUDGET[SCALE]
+    import_rows = int(os.environ.get("BENCH_IMPORT_ROWS", import_rows))
     info = prepare_database()
     from django.core.cache import cache
     cache.clear()  # scopes cached by an earlier run may name rows that were generated anew
