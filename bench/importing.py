@@ -22,12 +22,20 @@ from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from bench.generate import id_number  # noqa: E402
+from bench.generate import ID_WEIGHTS  # noqa: E402
 from linli.accounts.models import User  # noqa: E402
 from linli.core.exchange.services import import_confirm, import_upload  # noqa: E402
 from linli.directory.models import Community, Unit  # noqa: E402
 
 HEADER = ["姓名", "性别", "身份证号", "手机", "小区", "房号", "身份", "开始日期"]
+
+
+def unique_id_number(n: int, stamp: int) -> str:
+    import datetime as dt
+    born = dt.date(1950, 1, 1) + dt.timedelta(days=n % 20_000)
+    body = f"35{stamp % 90 + 10:02d}{stamp // 90 % 90 + 10:02d}{born:%Y%m%d}{n // 20_000:03d}"
+    total = sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True))
+    return body + "10X98765432"[total % 11]
 
 
 def workbook(rows: int, admin) -> bytes:
@@ -44,9 +52,9 @@ def workbook(rows: int, admin) -> bytes:
     sheet.append(HEADER)
     for n in range(rows):
         community, code = units[n % len(units)]
-        # Another city's ID numbers than the generated directory's, so no row names a
-        # person who is already there.
-        sheet.append([f"导入{stamp % 100000}住户{n}", "", id_number(rng, area="3302"),
+        # ID numbers of another province than the generated directory's, distinct per row
+        # and (by the run's stamp) per run, so no row names a person who is already there.
+        sheet.append([f"导入{stamp % 100000}住户{n}", "", unique_id_number(n, stamp),
                       f"139{rng.randrange(10**8):08d}", names[community], code, "住户",
                       "2024-01-01"])
     out = io.BytesIO()
