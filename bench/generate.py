@@ -427,7 +427,7 @@ class Desk:
         return self._route[key]
 
 
-def _plan_times(rng: random.Random, created: dt.datetime, closed: bool):
+def _plan_times(rng: random.Random, created: dt.datetime):
     """Moments of an order's life: accepted, on site, resolved, called back (minutes)."""
     accept = created + dt.timedelta(minutes=rng.randint(3, 90))
     arrive = accept + dt.timedelta(minutes=rng.randint(10, 240))
@@ -493,7 +493,7 @@ def _orders(ts: TenantSet, homes: dict[int, list[Home]], count: int, scale: Scal
         number = desk_shared.order_number(day, sequences[day])
         age = now - created
         closed = age > dt.timedelta(days=10) or rng.random() < 0.5
-        accept, arrive, resolve, callback_at = _plan_times(rng, created, closed)
+        accept, arrive, resolve, callback_at = _plan_times(rng, created)
         if closed:
             status = Status.CLOSED if rng.random() > 0.02 else Status.CANCELLED
         else:

@@ -128,7 +128,6 @@ class Cast:
         units = list(Unit.objects.filter(org_unit=community).select_related(  # scoped-query-ok
             "building", "section")[:3000])
         self.rooms = [_room_variant(u, n) for n, u in enumerate(units)]
-        self.unit_ids = [u.pk for u in units]
         self.tower = (Building.objects.filter(org_unit=community)  # scoped-query-ok: setup
                       .order_by("-floors_above").first())
         self.community_id = units[0].community_id
@@ -136,7 +135,6 @@ class Cast:
         orders = WorkOrder.objects.filter(  # scoped-query-ok: bench setup
             tenant=self.tenant, org_unit__path__startswith=community.path)
         self.orders = list(orders.order_by("-pk").values_list("pk", flat=True)[:3000])
-        self.org = community
 
     def headers(self, user: str, kind: str) -> dict[str, str]:
         if kind == "token":

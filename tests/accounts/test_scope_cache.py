@@ -89,3 +89,16 @@ def test_off_without_a_shared_cache(world, settings):
     with CaptureQueriesContext(connection) as queries:
         units(user)
     assert len(queries.captured_queries) > 1  # the user, then the scope read afresh
+
+
+def test_a_sign_in_keeps_the_cached_scopes_but_deactivation_does_not(world):
+    from linli.accounts.scope_cache import access_revision
+
+    user = make_user(world.tenant, world.branch_a, [PERM])
+    units(user)
+    before = access_revision(world.tenant.pk)
+    signed_in = fresh(user)
+    signed_in.save(update_fields=["last_login"])
+    assert access_revision(world.tenant.pk) == before
+    accounts.user_set_active(actor=None, user=fresh(user), active=False)
+    assert access_revision(world.tenant.pk) != before

@@ -63,6 +63,10 @@ def cached_scope(user) -> Scope | None:
     return scope
 
 
+# The user fields a scope depends on (the others, such as last_login, leave it as it is).
+USER_ACCESS_FIELDS = frozenset({"is_active", "is_superuser", "tenant", "tenant_id"})
+
+
 def _tenant_of(instance) -> int | None:
     return getattr(instance, "tenant_id", None)
 
@@ -72,7 +76,11 @@ def connect() -> None:
 
     from linli.accounts.models import Membership, OrgUnit, Role, User
 
-    def changed(sender, instance, **kwargs) -> None:
+    def changed(sender, instance, update_fields=None, **kwargs) -> None:
+        # A user's sign-in (last_login) or profile edit changes nobody's access.
+        if sender is User and update_fields is not None and \
+                not set(update_fields) & USER_ACCESS_FIELDS:
+            return
         access_changed(_tenant_of(instance))
 
     # weak=False: the receiver is a closure that nothing else keeps alive.
