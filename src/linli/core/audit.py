@@ -5,11 +5,13 @@ Use ``history()`` as the ``history`` field of a model. The recorder below fills 
 and, outside requests, the user from ``request_context``; it writes audit columns only.
 """
 
-from django.db import models
+from django.db import connection, models
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
+from simple_history.utils import bulk_create_with_history
 
 from linli.core.request_context import Channel, current
 
@@ -33,3 +35,64 @@ def stamp_channel(sender, instance, history_instance, **kwargs):
     history_instance.history_channel = context.channel
     if history_instance.history_user_id is None and getattr(context.user, "pk", None):
         history_instance.history_user_id = context.user.pk
+
+
+# --- many new rows at once ------------------------------------------------------------------
+
+HISTORY_BATCH = 500
+
+
+def insert_with_history(model: type[models.Model], objs: list[models.Model], *,
+                        user=None) -> None:
+    """Insert the unsaved ``objs`` and one "created" history row each, stamped with ``user``
+    (default: the acting user) and the acting channel; their primary keys are set.
+
+    On PostgreSQL both go in by COPY with keys drawn from the table's own sequence, which is
+    some ten times faster than ``bulk_create`` for large imports; elsewhere by
+    django-simple-history's ``bulk_create_with_history``.
+    """
+    if not objs:
+        return
+    context = current()
+    user = user if user is not None else context.user
+    user_id = getattr(user, "pk", None)
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(
+            objs, model, batch_size=HISTORY_BATCH,
+            default_user=user if user_id else None,
+            custom_historical_attrs={"history_channel": context.channel})
+        return
+    opts = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)", [opts.db_table, opts.pk.column, len(objs)])
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+    fields = opts.concrete_fields
+    rows = [tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+            for obj in objs]
+    _copy(opts.db_table, [f.column for f in fields], rows)
+
+    history = model.history.model
+    now = timezone.now()
+    stamps = {"history_date": now, "history_change_reason": None, "history_type": "+",
+              "history_user_id": user_id, "history_channel": context.channel}
+    position = {f.attname: i for i, f in enumerate(fields)}
+    columns, picks = [], []
+    for field in history._meta.concrete_fields:
+        if field.attname == "history_id":
+            continue  # the history table's own identity
+        columns.append(field.column)
+        picks.append((True, position[field.attname]) if field.attname in position
+                     else (False, stamps[field.attname]))
+    _copy(history._meta.db_table, columns,
+          (tuple(row[i] if own else i for own, i in picks) for row in rows))
+
+
+def _copy(table: str, columns: list[str], rows) -> None:
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    # Table and column names come from model metadata, never from input.
+    statement = f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)

@@ -276,3 +276,41 @@ def test_parsers_refuse_with_a_message(parser, value, message):
     with pytest.raises(ValidationError) as refused:
         parser(value)
     assert refused.value.messages == [message]
+
+
+def _offset_workbook(rows: list[list], first: str) -> bytes:
+    """``rows`` written from cell ``first`` on, the cells before it left empty."""
+    from openpyxl import Workbook
+    from openpyxl.utils.cell import coordinate_from_string, get_column_letter
+    workbook = Workbook()
+    sheet = workbook.active
+    _letters, row = coordinate_from_string(first)
+    start = sheet[first].column
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            sheet[f"{get_column_letter(start + c)}{row + r}"] = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_table_that_starts_further_in_keeps_excels_row_numbers_and_columns(admin):
+    data = _offset_workbook([["Name", "Staff"], ["安保部", 13], ["保洁部", dt.date(2024, 5, 1)]],
+                            "C3")
+    run = import_upload(actor=admin, key="units", upload=SimpleUploadedFile("u.xlsx", data))
+    assert run.errors == [
+        {"row": 4, "column": "", "value": "", "message": "Thirteen is not allowed on a row."},
+        {"row": 5, "column": "Staff", "value": "2024-05-01",
+         "message": "Enter a whole number."},
+    ]
+
+
+@pytest.mark.django_db
+def test_a_workbook_that_unpacks_too_large_is_refused(admin, settings):
+    data = xlsx_bytes([["Name"], *[[f"部门{n}"] for n in range(2000)]])
+    settings.IMPORT_MAX_UNPACKED_BYTES = 20_000
+    message = file_error(admin, SimpleUploadedFile("u.xlsx", data))
+    assert message.startswith("This workbook unpacks to ")
+    assert message.endswith(", more than can be imported. Split it into smaller files.")
+    assert not ImportRun.objects.exclude(file="").exists()

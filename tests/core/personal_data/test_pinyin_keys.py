@@ -37,3 +37,19 @@ def test_surname_reading_only_for_person_names():
     # 曾经 is "cengjing"; as a place or organisation name the surname table must not apply.
     assert pinyin_keys("曾经小区", surname=False) == ("cengjingxiaoqu", "cjxq")
     assert pinyin_keys("单元楼", surname=False) == ("danyuanlou", "dyl")
+
+
+@pytest.mark.parametrize("name", [
+    "abc张三", "张三abc", "A座 1单元", "〇一二", "绿地", "吕布", "重庆朝阳", "12栋3单元",
+    "王（小）明", "ａｂｃ张", "x·y", "𠀀字", "é张", "导入41515住户0",
+])
+def test_initials_are_what_pypinyin_gives_letter_by_letter(name):
+    import unicodedata
+
+    from pypinyin import Style, lazy_pinyin
+    full, initials = pinyin_keys(name, surname=False)
+    name = unicodedata.normalize("NFKC", name).strip()
+    expected = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default"))
+    assert initials == "".join(c for c in expected.lower() if c.isascii() and c.isalnum())
+    assert full == "".join(c for c in "".join(lazy_pinyin(name, errors="default")).lower()
+                           if c.isascii() and c.isalnum())

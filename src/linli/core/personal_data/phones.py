@@ -54,14 +54,36 @@ def normalize_phone(raw: str, region: str = "CN") -> str:
             _("A phone number may contain only digits, spaces, dashes and a leading +."),
             code="invalid_characters",
         )
-    number = parse_phone(cleaned, region)
-    if number is None:
+    e164 = _e164(cleaned, region)
+    if e164 is None:
         raise ValidationError(
             _("“%(value)s” is not a valid phone number. Enter an 11-digit mobile number or a "
               "landline with its area code, e.g. 010-12345678.") % {"value": raw.strip()},
             code="invalid",
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164
+
+
+# An import normalises each number several times (the cell, then the person's phones as
+# E.164, again at confirmation); parsing is the costly part and its answer never changes.
+# Keyed by what was typed and by the E.164 answer itself; emptied when full.
+_E164_CACHE: dict[tuple[str, str], str | None] = {}
+_E164_CACHE_SIZE = 8192
+
+
+def _e164(cleaned: str, region: str) -> str | None:
+    key = (cleaned, region)
+    if key in _E164_CACHE:
+        return _E164_CACHE[key]
+    number = parse_phone(cleaned, region)
+    e164 = None if number is None else phonenumbers.format_number(
+        number, phonenumbers.PhoneNumberFormat.E164)
+    if len(_E164_CACHE) >= _E164_CACHE_SIZE:
+        _E164_CACHE.clear()
+    _E164_CACHE[key] = e164
+    if e164 is not None:
+        _E164_CACHE[(e164, region)] = e164
+    return e164
 
 
 def last4(e164: str) -> str:

@@ -33,8 +33,17 @@ def is_cjk(char: str) -> bool:
     return bool(_CJK.fullmatch(char))
 
 
-def _syllables(text: str, style: Style) -> list[str]:
-    return lazy_pinyin(text, style=style, errors="default")
+_KEPT = "\x00"
+
+
+def _syllables(text: str) -> tuple[list[str], list[str]]:
+    """(full readings, initials) per syllable; text that is not Chinese is kept as it is in
+    both. One conversion serves both: the initial of a reading is its first letter, so only
+    the kept chunks, marked by the ``errors`` hook, must be told apart."""
+    items = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chunk: _KEPT + chunk)
+    full = [item[1:] if item.startswith(_KEPT) else item for item in items]
+    initials = [item[1:] if item.startswith(_KEPT) else item[:1] for item in items]
+    return full, initials
 
 
 def _apply_surname(text: str, full: list[str], initials: list[str]) -> None:
@@ -60,8 +69,7 @@ def pinyin_keys(name: str, *, surname: bool = True) -> tuple[str, str]:
     text = unicodedata.normalize("NFKC", name or "").strip()
     if not text:
         return "", ""
-    full = _syllables(text, Style.NORMAL)
-    initials = _syllables(text, Style.FIRST_LETTER)
+    full, initials = _syllables(text)
     if surname and is_cjk(text[0]):
         _apply_surname(text, full, initials)
     return (

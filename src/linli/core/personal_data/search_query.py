@@ -88,7 +88,8 @@ def _valid_date(yyyymmdd: str) -> bool:
     return True
 
 
-def _room(text: str) -> RoomCode | None:
+def parse_room(text: str) -> RoomCode | None:
+    """Building, section and room of "3-2-1502", "3栋2单元1502", "3#2-1502", or None."""
     match = _ROOM.fullmatch(text.upper())
     if match is None:
         return None
@@ -110,7 +111,7 @@ def parse_search_query(q: str | None) -> SearchQuery:
         if number is not None:
             e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
             return SearchQuery(text=text, kind=QueryKind.PHONE, phone=e164, last4=e164[-4:])
-    room = _room(text)
+    room = parse_room(text)
     if room is not None:
         return SearchQuery(text=text, kind=QueryKind.ROOM, room=room)
     if _PINYIN.fullmatch(text.lower()):

@@ -22,7 +22,7 @@ from linli.core.exchange.imports import (
     register_importer,
 )
 from linli.core.exchange.parsers import text
-from linli.core.personal_data.search_query import QueryKind, parse_search_query
+from linli.core.personal_data.search_query import parse_room
 from linli.core.scope import scope_for
 from linli.directory.choices import Gender, UnitRole
 from linli.directory.importers.cells import (
@@ -40,19 +40,23 @@ from linli.directory.keys import room_code
 from linli.directory.models import Community, Person, Unit
 from linli.directory.selectors import exchange as lookups
 from linli.directory.services import people as people_services
+from linli.directory.services import people_bulk
 
 
 def _room_code(typed: str) -> str | None:
     """The canonical room code of "3-2-1502", "3栋2单元1502", "3#2-1502", … or None."""
     compact = unicodedata.normalize("NFKC", typed).strip().upper()
-    query = parse_search_query(compact)
-    if query.kind == QueryKind.ROOM and query.room is not None:
-        return room_code(query.room.building, query.room.section, query.room.room)
-    # "3-2-1502" can also read as a phone number to the query parser; a code of dash-separated
-    # parts is taken as it is.
+    room = parse_room(compact)
+    if room is not None:
+        return room_code(room.building, room.section, room.room)
+    # A code of dash-separated parts the room pattern does not know is taken as it is.
     if re.fullmatch(r"[0-9A-Z]{1,6}(?:-[0-9A-Z]{1,6}){1,2}", compact):
         return compact
     return None
+
+
+# Rows saved together: the statements per batch are constant, the memory per batch small.
+WRITE_BATCH = 2000
 
 
 @dataclass
@@ -224,18 +228,40 @@ class PersonImport(ImportDefinition):
                 "existing": existing}
 
     def write(self, rows: Iterable[ImportRow], context: ImportContext) -> None:
+        """Each row is checked as a draft when it comes (so an error names its row); new people
+        and all relations are saved a batch at a time."""
         actor = context.actor
-        created: dict[tuple, Person] = {}
+        # key → the saved person's (pk, org unit), or the draft person of the open batch.
+        created: dict[tuple, Person | tuple[int, int]] = {}
         phones: dict[int, set[str]] = {}
+        drafts: list[people_services.PersonDraft] = []
+        draft_keys: list[tuple | None] = []
+        relations: list[people_bulk.RelationDraft] = []
+
+        def save_batch() -> None:
+            people_bulk.people_save_many(actor=actor, drafts=drafts, relations=relations)
+            for key, draft in zip(draft_keys, drafts, strict=True):
+                if key:
+                    created[key] = (draft.person.pk, draft.person.org_unit_id)
+            drafts.clear()
+            draft_keys.clear()
+            relations.clear()
+
         for row in rows:
             values = row.values
             person = values["existing"] or created.get(values["key"])
-            if person is None:
-                person = people_services.person_create(
+            if isinstance(person, tuple):
+                person = Person(pk=person[0], tenant=context.tenant, org_unit_id=person[1],
+                                name=values["name"])
+            elif person is None:
+                draft = people_services.person_draft(
                     actor=actor, tenant=context.tenant, org_unit=values["community"].org_unit,
                     name=values["name"], phones=values["mobile"], gender=values["gender"],
                     id_number=values["id_number"],
                 )
+                person = draft.person
+                drafts.append(draft)
+                draft_keys.append(values["key"])
                 if values["key"]:
                     created[values["key"]] = person
             elif values["existing"] is not None:
@@ -245,10 +271,13 @@ class PersonImport(ImportDefinition):
                         people_services.person_phone_add(actor=actor, person=person,
                                                          number=number)
                         known.add(number)
-            people_services.unit_relation_add(
-                actor=actor, person=person, unit=values["unit"], role=values["role"],
-                start_date=values["start_date"],
-            )
+            relations.append(people_bulk.RelationDraft(
+                person=person, unit=values["unit"], role=values["role"],
+                start_date=values["start_date"]))
+            if len(relations) >= WRITE_BATCH:
+                save_batch()
+        if relations:
+            save_batch()
 
 
 register_importer("directory-people", PersonImport())

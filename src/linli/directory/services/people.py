@@ -279,15 +279,18 @@ def _save_phones(person: Person, phones: list[PhoneInput]) -> None:
             phone.save(update_fields=["kind", "is_preferred"])
 
 
-@transaction.atomic
-def person_create(*, actor, tenant: Tenant, org_unit: OrgUnit, name: str, phones=(),
-                  **fields) -> Person:
-    """A new person owned by ``org_unit`` (directory.add_person there).
+@dataclass
+class PersonDraft:
+    """A new person checked and cleaned but not saved yet, with the phones to give them."""
 
-    ``phones``: numbers as typed (strings, dicts with number/kind/is_preferred, or
-    PhoneInput); ``fields``: any of PERSON_FIELDS. Birthday and gender come from the ID number
-    when they are not given.
-    """
+    person: Person
+    phones: list[PhoneInput]
+
+
+def person_draft(*, actor, tenant: Tenant, org_unit: OrgUnit, name: str, phones=(),
+                 **fields) -> PersonDraft:
+    """Every check of ``person_create`` without the write: a ValidationError names what is
+    wrong, and nothing touches the database but the right check."""
     if actor is not None and actor.tenant_id != tenant.pk:
         raise PermissionDenied(_("You do not have permission to do this."))
     unknown = sorted(set(fields) - set(PERSON_FIELDS))
@@ -299,9 +302,23 @@ def person_create(*, actor, tenant: Tenant, org_unit: OrgUnit, name: str, phones
     _clean_person(person, errors)
     cleaned = _clean_phones(phones, errors)
     _raise(errors)
-    person.save()
-    _save_phones(person, cleaned)
-    return person
+    return PersonDraft(person, cleaned)
+
+
+@transaction.atomic
+def person_create(*, actor, tenant: Tenant, org_unit: OrgUnit, name: str, phones=(),
+                  **fields) -> Person:
+    """A new person owned by ``org_unit`` (directory.add_person there).
+
+    ``phones``: numbers as typed (strings, dicts with number/kind/is_preferred, or
+    PhoneInput); ``fields``: any of PERSON_FIELDS. Birthday and gender come from the ID number
+    when they are not given.
+    """
+    draft = person_draft(actor=actor, tenant=tenant, org_unit=org_unit, name=name,
+                         phones=phones, **fields)
+    draft.person.save()
+    _save_phones(draft.person, draft.phones)
+    return draft.person
 
 
 @transaction.atomic
