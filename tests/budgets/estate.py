@@ -37,7 +37,7 @@ from linli.directory.services import organizations as organization_services
 from linli.directory.services import people as people_services
 from linli.directory.services import property as property_services
 from linli.servicedesk import services as desk_services
-from linli.servicedesk.models import Category, WorkOrder
+from linli.servicedesk.models import WorkOrder
 from tests.builders import make_role, make_unit, make_user
 from tests.directory.builders import make_building, make_community, make_person, make_units
 from tests.servicedesk.builders import MANAGER, Desk, make_desk
@@ -257,9 +257,9 @@ def _batch(estate: Estate, k: int) -> None:
                                     department=desk.departments["service"],
                                     order_type="suggestion",
                                     community=community, note=f"建议{k} → 客服部")
-    Category.objects.create(tenant=tenant, order_type="repair", parent=leak.parent,
-                            name=f"水管{k}", service_level=level,
-                            default_department=desk.departments["engineering"])
+    desk_services.category_save(actor=None, tenant=tenant, order_type="repair",
+                                parent=leak.parent, name=f"水管{k}", service_level=level,
+                                default_department=desk.departments["engineering"])
 
     # --- accounts -------------------------------------------------------------------------
     # A team of the hero order's own office: its dispatch and transfer forms list one more.

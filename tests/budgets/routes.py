@@ -39,6 +39,7 @@ NOT_PAGES = {
     "/imports/<slug:key>/": "the upload form of an import",
     "/directory/people/<int:pk>/phones/": "the phone form of a person (add, remove, prefer)",
     "/service/intake/log/": "logs a call (POST; a GET redirects to intake)",
+    "/service/configuration/install/": "installs the seed configuration (POST)",
 }
 
 

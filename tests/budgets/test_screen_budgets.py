@@ -138,6 +138,15 @@ PAGES = [
     Page("callbacks", "/service/callbacks/", 10),
     Page("contact log", "/service/contacts/", 10),
     Page("contact log sheet", "/service/contacts/print/", 10),
+    # The configuration: every batch adds a service level, a routing rule and a category; the
+    # index, the matrix and the policy are the same whatever the data.
+    Page("configuration", "/service/configuration/", 4, grows=False, user="admin"),
+    Page("service levels", "/service/configuration/levels/", 11),
+    Page("routing rules", "/service/configuration/routing/", 10),
+    Page("categories", "/service/configuration/categories/", 9),
+    Page("priority matrix", "/service/configuration/priority-matrix/", 4, grows=False,
+         user="admin"),
+    Page("desk policy", "/service/configuration/policy/", 4, grows=False, user="admin"),
 ]
 
 

@@ -119,6 +119,9 @@ def register() -> None:
                      "servicedesk.callback_workorder", "phone-call"),
             MenuItem(_("Contact log"), "servicedesk:contact_log_list",
                      "servicedesk.view_contactlog", "notebook"),
+            # Administrators only: the front desk may read levels and categories, not tune them.
+            MenuItem(_("Configuration"), "servicedesk:config_index",
+                     "servicedesk.change_servicelevel", "settings"),
         )))
     from linli.servicedesk import timeline
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -853,3 +853,115 @@ def orders_registered_on(user, day: dt.date) -> QuerySet[WorkOrder]:
     return (work_order_list(user, {"created_from": day, "created_to": day})
             .filter(contact_logs__isnull=True).select_related("registered_by")
             .order_by("created_at", "pk"))
+
+
+# --- configuration screens and writers (SVC-2 … SVC-4) --------------------------------------
+
+def desk_configured(tenant_id: int) -> bool:
+    """Whether the tenant has any configuration of its own (levels, categories, routing rules
+    or matrix cells); the seed install is offered only while it has none."""
+    return any(model.objects.filter(tenant_id=tenant_id).exists()
+               for model in (ServiceLevel, Category, RoutingRule, PriorityRule))
+
+
+def desk_policy_for_update(tenant_id: int) -> DeskPolicy:
+    """The tenant's policy row locked for a change, or a new one with the defaults."""
+    policy = DeskPolicy.objects.select_for_update().filter(tenant_id=tenant_id).first()
+    return policy or DeskPolicy(tenant_id=tenant_id)
+
+
+def priority_rules_today(tenant_id: int) -> dict[tuple[str, str], PriorityRule]:
+    """The matrix cell rows valid today by (urgency, impact): the one ``priority_for`` reads
+    (the latest start) when several are."""
+    found: dict[tuple[str, str], PriorityRule] = {}
+    rules = (PriorityRule.objects.filter(tenant_id=tenant_id).filter(_valid_on(_today()))
+             .order_by("urgency", "impact", F("valid_from").desc(nulls_last=True), "pk"))
+    for rule in rules:
+        found.setdefault((rule.urgency, rule.impact), rule)
+    return found
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    urgency: str
+    impact: str
+    priority: str
+    is_default: bool  # no rule of the tenant's own: the seed matrix's value
+
+    @property
+    def name(self) -> str:
+        return f"{self.urgency}_{self.impact}"
+
+    @property
+    def impact_label(self) -> str:
+        return Level(self.impact).label
+
+
+def priority_matrix(user) -> list[list[MatrixCell]]:
+    """The matrix valid today as rows of urgency (high first), each cell by impact (high
+    first), with the seed value where the tenant has no rule."""
+    tenant_id = getattr(user, "tenant_id", None)
+    rules = priority_rules_today(tenant_id) if tenant_id is not None else {}
+    grid = []
+    for urgency in Level.values:
+        row = []
+        for impact in Level.values:
+            rule = rules.get((urgency, impact))
+            row.append(MatrixCell(urgency, impact,
+                                  rule.priority if rule else DEFAULT_MATRIX[(urgency, impact)],
+                                  rule is None))
+        grid.append(row)
+    return grid
+
+
+def routing_rule_twin(tenant_id: int, *, exclude: RoutingRule | None, position: int,
+                      valid_from, valid_until, order_type: str, category, area: str,
+                      community, building) -> RoutingRule | None:
+    """An active rule with exactly these conditions and position whose validity overlaps
+    the dates given (open ends overlap everything): route_for could not tell them apart."""
+    qs = RoutingRule.objects.filter(
+        tenant_id=tenant_id, is_active=True, position=position, order_type=order_type,
+        category=category, area=area, community=community, building=building)
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    if valid_until is not None:
+        qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=valid_until))
+    if valid_from is not None:
+        qs = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from))
+    return qs.order_by("pk").first()
+
+
+def category_has_children(category: Category) -> bool:
+    return Category.objects.filter(tenant_id=category.tenant_id, parent=category).exists()
+
+
+def category_name_taken(tenant_id: int, *, order_type: str, parent: Category | None,
+                        name: str, exclude: Category | None) -> bool:
+    """Whether a sibling of the same type already has ``name`` (the seed install finds its
+    categories by type, parent and name)."""
+    qs = Category.objects.filter(tenant_id=tenant_id, order_type=order_type, parent=parent,
+                                 name=name)
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.exists()
+
+
+def configuration_departments(user) -> QuerySet[OrgUnit]:
+    """Active org units of the user's tenant that configuration may name (departments, teams,
+    offices), in tree order: the configuration is tenant-wide."""
+    from linli.accounts.models import OrgUnitKind
+
+    tenant_id = getattr(user, "tenant_id", None)
+    if tenant_id is None:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(
+        tenant_id=tenant_id, is_active=True,
+        kind__in=[OrgUnitKind.DEPARTMENT, OrgUnitKind.TEAM, OrgUnitKind.PROJECT],
+    ).order_by("path")
+
+
+def routing_rule_rows(user) -> QuerySet[RoutingRule]:
+    """The routing rules for the configuration list, by position (categories named with
+    their parents)."""
+    return routing_rule_list(user).select_related("category__parent", "building__community"
+                                                  ).order_by("position", "pk")

@@ -1,4 +1,4 @@
-from linli.servicedesk.views import contacts, intake, orders, queues
+from linli.servicedesk.views import configuration, contacts, intake, orders, queues
 
 app_name = "servicedesk"
 urlpatterns = [
@@ -6,4 +6,5 @@ urlpatterns = [
     *orders.urlpatterns,
     *queues.urlpatterns,
     *contacts.urlpatterns,
+    *configuration.urlpatterns,
 ]

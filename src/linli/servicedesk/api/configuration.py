@@ -1,10 +1,12 @@
 """API of the desk's tunable rules (SVC-2 … SVC-4): service levels with their clocks, routing
-rules and the category tree. They are tenant-wide data with validity dates; a PUT replaces
-every field of the record."""
+rules and the category tree, each with its POST and PUT. They are tenant-wide data with
+validity dates; a PUT replaces every field of the record."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -257,4 +259,65 @@ def category_list(request, filters: Query[CategoryFilters]):
 @router.get("/categories/{category_id}", response=CategoryOut, summary="One category")
 @scoped(Category, "detail")
 def category_detail(request, category_id: PathId):
+    return selectors.category_get(request.auth, category_id)
+
+
+class CategoryIn(_Validity):
+    order_type: OrderType
+    name: str = Field(..., min_length=1, max_length=100)
+    parent_id: Id | None = Field(None, description="A category of the same order type")
+    default_priority: Priority | None = Field(None, description="Empty: from the matrix")
+    default_area: Area | None = None
+    default_department_id: Id | None = None
+    service_level_id: Id | None = Field(None, description="Empty: by type × priority")
+
+
+# The service's argument names → the payload's.
+CATEGORY_FIELDS = {"parent": "parent_id", "default_department": "default_department_id",
+                   "service_level": "service_level_id"}
+
+
+def _save_category(request, payload: CategoryIn, category: Category | None):
+    actor = request.auth
+    level = None
+    if payload.service_level_id is not None:
+        level = selectors.service_level_list(actor).filter(pk=payload.service_level_id).first()
+        if level is None:
+            raise lookups.invalid("service_level_id", _("Choose a service level you can see."))
+    return lookups.call(
+        _renamed(services.category_save, CATEGORY_FIELDS), actor=actor, tenant=actor.tenant,
+        category=category, order_type=payload.order_type.value, name=payload.name,
+        parent=lookups.category(actor, payload.parent_id, "parent_id"),
+        default_priority=lookups.value(payload.default_priority),
+        default_area=lookups.value(payload.default_area),
+        default_department=lookups.department(actor, payload.default_department_id,
+                                              "default_department_id"),
+        service_level=level, valid_from=payload.valid_from, valid_until=payload.valid_until,
+        is_active=payload.is_active,
+    )
+
+
+def _renamed(service, names: dict[str, str]):
+    """``service`` with the names of its field errors changed to ``names``' values."""
+    def run(**kwargs):
+        try:
+            return service(**kwargs)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            raise ValidationError({names.get(name, name): errors
+                                   for name, errors in exc.error_dict.items()}) from exc
+    return run
+
+
+@router.post("/categories", response={201: CategoryOut}, summary="Create a category")
+def category_create(request, payload: CategoryIn):
+    category = _save_category(request, payload, None)
+    return Status(201, selectors.category_get(request.auth, category.pk))
+
+
+@router.put("/categories/{category_id}", response=CategoryOut, summary="Replace a category")
+def category_update(request, category_id: PathId, payload: CategoryIn):
+    category = selectors.category_get(request.auth, category_id)
+    _save_category(request, payload, category)
     return selectors.category_get(request.auth, category_id)

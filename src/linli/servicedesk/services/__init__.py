@@ -10,7 +10,14 @@ from linli.servicedesk.services.complaints import (
     work_order_reply_submit,
 )
 from linli.servicedesk.services.config import (
+    category_deactivate,
+    category_save,
+    desk_configuration_install,
+    desk_policy_save,
+    priority_matrix_save,
+    routing_rule_deactivate,
     routing_rule_save,
+    service_level_deactivate,
     service_level_save,
     servicedesk_defaults_install,
 )
@@ -44,7 +51,9 @@ from linli.servicedesk.services.paid import (
 from linli.servicedesk.services.scan import sla_scan
 
 __all__ = [
-    "contact_log_create", "routing_rule_save", "service_level_save",
+    "category_deactivate", "category_save", "contact_log_create", "desk_configuration_install",
+    "desk_policy_save", "priority_matrix_save", "routing_rule_deactivate", "routing_rule_save",
+    "service_level_deactivate", "service_level_save",
     "servicedesk_defaults_install", "sla_scan", "transition", "work_order_accept",
     "work_order_arrive", "work_order_assign", "work_order_callback", "work_order_cancel",
     "work_order_charge", "work_order_close", "work_order_create", "work_order_dispatch",

@@ -11,9 +11,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import OrgUnit
-from linli.servicedesk.choices import Area, ClockKind, ClockUnit, OrderType, Priority
+from linli.servicedesk import selectors
+from linli.servicedesk.choices import Area, ClockKind, ClockUnit, Level, OrderType, Priority
 from linli.servicedesk.models import (
     Category,
+    DeskPolicy,
     PriorityRule,
     RoutingRule,
     ServiceClock,
@@ -138,6 +140,11 @@ def _require_config(actor, action: str, model: str, tenant) -> None:
     shared.require_any(actor, (f"{action}_{model}",), None)
 
 
+def _check_dates(errors: dict[str, list[str]], valid_from, valid_until) -> None:
+    if valid_from and valid_until and valid_until < valid_from:
+        errors.setdefault("valid_until", []).append(_("The end comes before the start."))
+
+
 @transaction.atomic
 def service_level_save(*, actor, tenant, level: ServiceLevel | None = None, code: str,
                        name: str, order_type: str = "", priority: str = "",
@@ -162,8 +169,7 @@ def service_level_save(*, actor, tenant, level: ServiceLevel | None = None, code
     clash = ServiceLevel.objects.filter(tenant=tenant, code=level.code).exclude(pk=level.pk)
     if level.code and clash.exists():
         errors.setdefault("code", []).append(_("Another service level has this code."))
-    if valid_from and valid_until and valid_until < valid_from:
-        errors.setdefault("valid_until", []).append(_("The end comes before the start."))
+    _check_dates(errors, valid_from, valid_until)
     rows = []
     for index, (kind, amount, unit) in enumerate(clocks or []):
         clock = ServiceClock(tenant=tenant, kind=kind, amount=amount, unit=unit)
@@ -220,8 +226,16 @@ def routing_rule_save(*, actor, tenant, rule: RoutingRule | None = None, departm
     if category is not None and order_type and category.order_type != order_type:
         errors.setdefault("category", []).append(
             _("This category belongs to another order type."))
-    if valid_from and valid_until and valid_until < valid_from:
-        errors.setdefault("valid_until", []).append(_("The end comes before the start."))
+    _check_dates(errors, valid_from, valid_until)
+    if not errors and is_active:
+        twin = selectors.routing_rule_twin(
+            tenant.pk, exclude=rule, position=position, valid_from=valid_from,
+            valid_until=valid_until, order_type=order_type or "", category=category,
+            area=area or "", community=community, building=building)
+        if twin is not None:
+            errors.setdefault("position", []).append(
+                _("Active rule #%(id)d has the same conditions and position and is valid on "
+                  "some of the same days; change the position or the dates.") % {"id": twin.pk})
     if errors:
         raise ValidationError(errors)
     rule = rule or RoutingRule(tenant=tenant)
@@ -236,3 +250,169 @@ def routing_rule_save(*, actor, tenant, rule: RoutingRule | None = None, departm
     return rule
 
 
+
+
+@transaction.atomic
+def category_save(*, actor, tenant, category: Category | None = None, order_type: str,
+                  name: str, parent: Category | None = None, default_priority: str = "",
+                  default_area: str = "", default_department: OrgUnit | None = None,
+                  service_level: ServiceLevel | None = None, valid_from=None, valid_until=None,
+                  is_active: bool = True) -> Category:
+    """Create or change a node of the category tree. A child has its parent's order type, so
+    the type of a category with children cannot change."""
+    _require_config(actor, "change" if category else "add", "category", tenant)
+    if category is not None and category.tenant_id != tenant.pk:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors.setdefault("name", []).append(_("Enter the name."))
+    elif len(name) > 100:
+        errors.setdefault("name", []).append(
+            _("Keep this within %(limit)d characters.") % {"limit": 100})
+    if order_type not in OrderType.values:
+        errors.setdefault("order_type", []).append(_("Choose the type."))
+    if default_priority and default_priority not in Priority.values:
+        errors.setdefault("default_priority", []).append(_("Choose the priority."))
+    if default_area and default_area not in Area.values:
+        errors.setdefault("default_area", []).append(_("Choose the area."))
+    for field_name, obj in (("parent", parent), ("default_department", default_department),
+                            ("service_level", service_level)):
+        if obj is not None and obj.tenant_id != tenant.pk:
+            errors.setdefault(field_name, []).append(_("Choose one of your organisation's own."))
+    if parent is not None and "parent" not in errors:
+        if parent.order_type != order_type:
+            errors.setdefault("parent", []).append(
+                _("The parent category belongs to another order type."))
+        if category is not None and category.pk in selectors.category_ancestors(parent):
+            errors.setdefault("parent", []).append(
+                _("A category cannot be placed below itself or its subcategories."))
+    if (category is not None and order_type != category.order_type
+            and selectors.category_has_children(category)):
+        errors.setdefault("order_type", []).append(
+            _("This category has subcategories: its order type cannot change."))
+    _check_dates(errors, valid_from, valid_until)
+    if not errors and selectors.category_name_taken(tenant.pk, order_type=order_type,
+                                                    parent=parent, name=name,
+                                                    exclude=category):
+        errors.setdefault("name", []).append(
+            _("Another category of this type has this name at the same place."))
+    if errors:
+        raise ValidationError(errors)
+    category = category or Category(tenant=tenant)
+    for field_name, value in (("order_type", order_type), ("name", name), ("parent", parent),
+                              ("default_priority", default_priority or ""),
+                              ("default_area", default_area or ""),
+                              ("default_department", default_department),
+                              ("service_level", service_level), ("valid_from", valid_from),
+                              ("valid_until", valid_until), ("is_active", bool(is_active))):
+        setattr(category, field_name, value)
+    category.save()
+    return category
+
+
+def _deactivate(actor, record, model: str):
+    _require_config(actor, "change", model, record.tenant)
+    if record.is_active:
+        record.is_active = False
+        record.save(update_fields=["is_active"])
+    return record
+
+
+@transaction.atomic
+def service_level_deactivate(*, actor, level: ServiceLevel) -> ServiceLevel:
+    """No new order gets the level; the orders that have it keep their clocks."""
+    return _deactivate(actor, level, "servicelevel")
+
+
+@transaction.atomic
+def routing_rule_deactivate(*, actor, rule: RoutingRule) -> RoutingRule:
+    return _deactivate(actor, rule, "routingrule")
+
+
+@transaction.atomic
+def category_deactivate(*, actor, category: Category) -> Category:
+    """Intake no longer offers the category; its orders keep it."""
+    return _deactivate(actor, category, "category")
+
+
+@transaction.atomic
+def priority_matrix_save(*, actor, tenant, cells: dict[tuple[str, str], str]
+                         ) -> list[PriorityRule]:
+    """Set every cell of the urgency × impact matrix valid today. The cells' rows valid today
+    are changed in place; a cell without one (the tenant still on the seed matrix) gets a row
+    without dates."""
+    _require_config(actor, "change", "priorityrule", tenant)
+    expected = {(u, i) for u in Level.values for i in Level.values}
+    errors: dict[str, list[str]] = {}
+    for urgency, impact in sorted(expected):
+        if cells.get((urgency, impact)) not in Priority.values:
+            errors.setdefault(f"{urgency}_{impact}", []).append(_("Choose the priority."))
+    if set(cells) - expected:
+        errors.setdefault("cells", []).append(_("Only urgency × impact cells can be set."))
+    if errors:
+        raise ValidationError(errors)
+    current = selectors.priority_rules_today(tenant.pk)
+    saved = []
+    for key in sorted(expected):
+        rule = current.get(key)
+        if rule is None:
+            rule = PriorityRule(tenant=tenant, urgency=key[0], impact=key[1])
+        if rule.pk is None or rule.priority != cells[key]:
+            rule.priority = cells[key]
+            rule.save()
+        saved.append(rule)
+    return saved
+
+
+@transaction.atomic
+def desk_policy_save(*, actor, tenant, repeat_complaint_hours: int,
+                     quarantine_clocks_from_intake: bool, callback_retry_hours: int,
+                     callback_max_attempts: int, unsatisfied_at_most: int) -> DeskPolicy:
+    """Change the tenant's desk policy (made on first save; the defaults apply until then)."""
+    policy = selectors.desk_policy_for_update(tenant.pk)
+    _require_config(actor, "change" if policy.pk else "add", "deskpolicy", tenant)
+    policy.repeat_complaint_hours = repeat_complaint_hours
+    policy.quarantine_clocks_from_intake = bool(quarantine_clocks_from_intake)
+    policy.callback_retry_hours = callback_retry_hours
+    policy.callback_max_attempts = callback_max_attempts
+    policy.unsatisfied_at_most = unsatisfied_at_most
+    errors: dict[str, list[str]] = {}
+    try:
+        policy.full_clean(exclude=["tenant"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not errors and policy.callback_retry_hours < 1:
+        errors["callback_retry_hours"] = [_("Enter at least 1 hour.")]
+    if errors:
+        raise ValidationError(errors)
+    policy.save()
+    return policy
+
+
+# Which seed department each key of ``servicedesk_defaults_install`` stands for.
+SEED_DEPARTMENTS = ("service", "engineering", "security", "environment", "finance")
+
+
+@transaction.atomic
+def desk_configuration_install(*, actor, tenant, departments: dict[str, OrgUnit | None]
+                               ) -> dict[str, int]:
+    """Install the seed configuration for a tenant that has none yet (the first set-up from
+    the configuration screen); refuses once the tenant has levels, categories, routing rules
+    or matrix cells of its own, whose tuning the seed would otherwise mix with."""
+    for model in ("servicelevel", "category", "routingrule", "priorityrule"):
+        _require_config(actor, "add", model, tenant)
+    errors: dict[str, list[str]] = {}
+    for key, unit in departments.items():
+        if key not in SEED_DEPARTMENTS:
+            errors.setdefault(key, []).append(_("Unknown department role."))
+        elif unit is not None and unit.tenant_id != tenant.pk:
+            errors.setdefault(key, []).append(_("Choose one of your organisation's own."))
+    if selectors.desk_configured(tenant.pk):
+        errors.setdefault("__all__", []).append(
+            _("The service desk is configured already: change its levels, categories and "
+              "routing rules one by one."))
+    if errors:
+        raise ValidationError(errors)
+    chosen = {key: unit for key, unit in departments.items() if unit is not None}
+    return servicedesk_defaults_install(actor=actor, tenant=tenant, departments=chosen)
