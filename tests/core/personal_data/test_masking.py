@@ -5,6 +5,7 @@ from linli.core.personal_data.masking import mask_id, mask_name, mask_phone, mas
 
 @pytest.mark.parametrize(("value", "masked"), [
     ("+8613812341234", "138****1234"),
+    ("+8619912345678", "199****5678"),
     ("+861012345678", "010-****5678"),
     ("+8675588888888", "0755-****8888"),
     ("+864008008888", "400***8888"),

@@ -14,6 +14,8 @@ from linli.core.personal_data.phones import parse_phone
 
 MASK = "*"
 KINDS = ("phone", "id", "name")
+# A stored mainland mobile: masked without parsing, as it is shown on every list and search.
+_MAINLAND_MOBILE = re.compile(r"\+86(1\d{10})")
 
 
 def _keep_last4(digits: str, keep_first: int = 0) -> str:
@@ -26,6 +28,9 @@ def mask_phone(value: str) -> str:
     """"+8613812341234" → "138****1234"; "+861012345678" → "010-****5678" (area code kept)."""
     if not value:
         return ""
+    mobile = _MAINLAND_MOBILE.fullmatch(value)
+    if mobile:
+        return _keep_last4(mobile.group(1), keep_first=3)
     number = parse_phone(value)
     if number is None:
         # Legacy text that is not a valid number still must not leak; keep only the last 4.

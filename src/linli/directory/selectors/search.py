@@ -12,9 +12,21 @@ merely contains the query.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 
-from django.db.models import Case, FloatField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -47,7 +59,9 @@ def _ranked(qs: QuerySet, whens: list[When], limit: int, *order: str) -> QuerySe
     if not whens:
         return qs.none()
     score = Case(*whens, default=Value(0.0), output_field=FloatField())
-    return qs.annotate(score=score).filter(score__gt=0).order_by("-score", *order)[:limit]
+    # Filtering on the conditions rather than on "score > 0" spares building the CASE twice.
+    matches = functools.reduce(operator.or_, (when.condition for when in whens))
+    return qs.filter(matches).annotate(score=score).order_by("-score", *order)[:limit]
 
 
 def _name_whens(query: SearchQuery) -> list[When]:
@@ -98,8 +112,7 @@ def _person_whens(actor, query: SearchQuery) -> list[When]:
 
 
 def _person_subtitle(person: Person) -> str:
-    phones = person.phones.all()
-    parts = [mask_phone(phones[0].number)] if phones else []
+    parts = [mask_phone(person.first_phone)] if person.first_phone else []
     parts += [f"{r.unit.community.name} {r.unit.room_code}" for r in person.current_relations]
     return " · ".join(parts)
 
@@ -108,10 +121,15 @@ def search_people(actor, query: SearchQuery, limit: int) -> list[SearchHit]:
     """People by phone, last 4 digits, ID number (with the reveal right), name or pinyin."""
     current = UnitRelation.objects.filter(
         end_date__isnull=True, unit__in=Unit.objects.restrict(actor, "view"),
-    ).select_related("unit__community").order_by("unit__room_code", "pk")
-    people = _ranked(visible_people(actor), _person_whens(actor, query), limit,
-                     "name_pinyin", "pk").prefetch_related(
-        "phones", Prefetch("unit_relations", queryset=current, to_attr="current_relations"))
+    ).select_related("unit__community").only(
+        "person_id", "unit__room_code", "unit__community__name",
+    ).order_by("unit__room_code", "pk")
+    first_phone = PersonPhone.objects.filter(person=OuterRef("pk")).order_by(
+        "-is_preferred", "pk").values("number")[:1]
+    people = _ranked(visible_people(actor).only("pk", "name"), _person_whens(actor, query),
+                     limit, "name_pinyin", "pk").annotate(
+        first_phone=Subquery(first_phone)).prefetch_related(
+        Prefetch("unit_relations", queryset=current, to_attr="current_relations"))
     kind = _("Person")
     return [
         SearchHit(kind=kind, title=person.name, subtitle=_person_subtitle(person),
@@ -145,7 +163,8 @@ def search_units(actor, query: SearchQuery, limit: int) -> list[SearchHit]:
     ("1502", "1502室") in the communities the actor may view."""
     units = _ranked(Unit.objects.restrict(actor, "view"), _unit_whens(query), limit,
                     "community__name_pinyin", "building__sort_key", "room_code", "pk")
-    units = units.select_related("community")
+    units = units.select_related("community").only(
+        "pk", "room_code", "use", "status", "community__name")
     kind = _("Unit")
     return [
         SearchHit(kind=kind, title=f"{unit.community.name} {unit.room_code}",
@@ -160,7 +179,8 @@ def search_units(actor, query: SearchQuery, limit: int) -> list[SearchHit]:
 def search_organizations(actor, query: SearchQuery, limit: int) -> list[SearchHit]:
     """Organisations by name, pinyin or initials; merged ones are left out."""
     organizations = _ranked(
-        visible_organizations(actor), _name_whens(query), limit, "name_pinyin", "pk",
+        visible_organizations(actor).only("pk", "name", "kind", "city"), _name_whens(query),
+        limit, "name_pinyin", "pk",
     )
     kind = _("Organisation")
     return [
@@ -173,8 +193,10 @@ def search_organizations(actor, query: SearchQuery, limit: int) -> list[SearchHi
 
 def search_communities(actor, query: SearchQuery, limit: int) -> list[SearchHit]:
     """Communities by name, pinyin or initials."""
-    communities = _ranked(Community.objects.restrict(actor, "view"), _name_whens(query), limit,
-                          "name_pinyin", "pk")
+    communities = _ranked(
+        Community.objects.restrict(actor, "view").only("pk", "name", "city", "district",
+                                                       "address"),
+        _name_whens(query), limit, "name_pinyin", "pk")
     kind = _("Community")
     return [
         SearchHit(kind=kind, title=community.name,
