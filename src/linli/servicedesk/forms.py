@@ -9,7 +9,10 @@ service's keyword arguments in ``service_kwargs``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,12 +51,41 @@ def _person_label(person) -> str:
     return " · ".join(p for p in parts if p)
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class _ListedIterator(ModelChoiceIterator):
+    """The options from ``ListedChoiceField.listed``: objects read once for every form of a
+    page (and only when a form is shown), instead of a query per form; a choice sent back is
+    still checked against the queryset."""
+
+    def __iter__(self):
+        if self.field.listed is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed():
+            yield self.choice(obj)
+
+    def __len__(self):
+        if self.field.listed is None:
+            return super().__len__()
+        return len(self.field.listed()) + (self.field.empty_label is not None)
+
+
+class ListedChoiceField(forms.ModelChoiceField):
+    iterator = _ListedIterator
+    listed: Callable[[], list] | None = None
+
+    def offer(self, queryset, listed: Callable[[], list]) -> None:
+        self.listed = listed
+        self.queryset = queryset
+
+
+class StaffChoiceField(ListedChoiceField):
     def label_from_instance(self, obj) -> str:
         return str(obj)
 
 
-class DepartmentChoiceField(forms.ModelChoiceField):
+class DepartmentChoiceField(ListedChoiceField):
     """Org units indented by depth, so a flat select still reads as the tree."""
 
     def label_from_instance(self, obj) -> str:
@@ -224,11 +256,22 @@ class ActionForm(forms.Form):
     Field ids carry the order's id, so that many rows of a list can each hold the form.
     """
 
-    def __init__(self, *args, order, actor, **kwargs):
+    def __init__(self, *args, order, actor, desk: selectors.DeskChoices | None = None,
+                 **kwargs):
         kwargs.setdefault("auto_id", f"id_{order.pk}_%s")
         super().__init__(*args, **kwargs)
         self.order = order
         self.actor = actor
+        # Shared by the forms of one page; a form on its own reads its own.
+        self.desk = desk or selectors.DeskChoices(actor)
+
+    def offer_departments(self, field: str, office) -> None:
+        self.fields[field].offer(self.desk.department_queryset(office),
+                                 lambda: self.desk.departments(office))
+
+    def offer_staff(self, field: str, unit) -> None:
+        self.fields[field].offer(self.desk.staff_queryset(unit),
+                                 lambda: self.desk.staff(unit))
 
     def service_kwargs(self) -> dict:
         return dict(self.cleaned_data)
@@ -296,9 +339,9 @@ class DispatchForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         office = self.order.community.org_unit
-        self.fields["department"].queryset = selectors.department_choices(self.actor, office)
-        self.fields["handler"].queryset = selectors.desk_staff(self.actor, office)
-        suggested = selectors.suggested_department(self.order) if not self.is_bound else None
+        self.offer_departments("department", office)
+        self.offer_staff("handler", office)
+        suggested = self.desk.suggested(self.order) if not self.is_bound else None
         if suggested is not None:
             self.fields["department"].initial = suggested.pk
 
@@ -309,8 +352,7 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = selectors.desk_staff(self.actor,
-                                                               self.order.department)
+        self.offer_staff("handler", self.order.department)
 
 
 class TransferForm(ActionForm):
@@ -322,8 +364,8 @@ class TransferForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         office = self.order.community.org_unit
-        self.fields["department"].queryset = selectors.department_choices(self.actor, office)
-        self.fields["handler"].queryset = selectors.desk_staff(self.actor, office)
+        self.offer_departments("department", office)
+        self.offer_staff("handler", office)
 
 
 class ScheduleForm(ActionForm):

@@ -703,6 +703,43 @@ def desk_staff_by_department(user, departments) -> dict[int, list[User]]:
             for pk, department in wanted.items()}
 
 
+class DeskChoices:
+    """What the move forms of one page offer — the departments and staff of an office, the
+    department an order is suggested to — read once per office, department or kind of order
+    however many orders the page shows (the dispatcher queue holds 25, each with its forms)."""
+
+    def __init__(self, user):
+        self.user = user
+        self._memo: dict[tuple, object] = {}
+
+    def _once(self, key: tuple, read):
+        if key not in self._memo:
+            self._memo[key] = read()
+        return self._memo[key]
+
+    def department_queryset(self, office: OrgUnit) -> QuerySet[OrgUnit]:
+        return self._once(("department_qs", office.pk),
+                          lambda: department_choices(self.user, office))
+
+    def departments(self, office: OrgUnit) -> list[OrgUnit]:
+        return self._once(("departments", office.pk),
+                          lambda: list(self.department_queryset(office)))
+
+    def staff_queryset(self, unit: OrgUnit | None) -> QuerySet[User]:
+        return self._once(("staff_qs", unit.pk if unit else None),
+                          lambda: desk_staff(self.user, unit))
+
+    def staff(self, unit: OrgUnit | None) -> list[User]:
+        return self._once(("staff", unit.pk if unit else None),
+                          lambda: list(self.staff_queryset(unit)))
+
+    def suggested(self, order: WorkOrder) -> OrgUnit | None:
+        # Everything suggested_department reads of the order.
+        key = ("suggested", order.tenant_id, order.order_type, order.category_id, order.area,
+               order.community_id, order.building_id)
+        return self._once(key, lambda: suggested_department(order))
+
+
 def departments_by_id(user, ids) -> dict[int, OrgUnit]:
     """Org units of the user's own tenant by id, in one query (e.g. the departments the rows
     of a list suggest)."""

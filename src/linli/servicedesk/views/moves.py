@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from linli.servicedesk import forms, services
+from linli.servicedesk import forms, selectors, services
 from linli.servicedesk.states import Action
 
 
@@ -96,9 +96,12 @@ class Offer:
 
 
 def offers(actor, order, allowed: list[str], bound: forms.ActionForm | None = None,
-           only: tuple[str, ...] | None = None, **extra) -> list[Offer]:
+           only: tuple[str, ...] | None = None, desk: selectors.DeskChoices | None = None,
+           **extra) -> list[Offer]:
     """The moves ``allowed`` (of ``only``, when given) with their forms; ``bound`` replaces
-    the fresh form of its move (a form sent back with errors)."""
+    the fresh form of its move (a form sent back with errors). ``desk``: the choices the
+    forms of one page share."""
+    desk = desk or selectors.DeskChoices(actor)
     found = []
     for name in allowed:
         if name not in MOVES or (only is not None and name not in only):
@@ -106,6 +109,7 @@ def offers(actor, order, allowed: list[str], bound: forms.ActionForm | None = No
         if bound is not None and bound.prefix == name:
             form = bound
         else:
-            form = move_form(name, order, actor, **(extra if name == A.VERIFY else {}))
+            form = move_form(name, order, actor, desk=desk,
+                             **(extra if name == A.VERIFY else {}))
         found.append(Offer(name, MOVES[name], form))
     return found

@@ -83,9 +83,10 @@ class QueueRow:
 def queue_rows(user, orders, bound=None, now=None) -> list[QueueRow]:
     """The rows of the dispatcher queue. What rows share — the staff of their departments,
     the departments they suggest — is read once for the whole page, not once a row."""
+    desk = selectors.DeskChoices(user)
     rows = [QueueRow(order, due_state(order, now),
                      offers(user, order, selectors.work_order_actions(user, order), bound,
-                            only=(Action.DISPATCH, Action.ASSIGN)))
+                            only=(Action.DISPATCH, Action.ASSIGN), desk=desk))
             for order in orders]
     staff = selectors.desk_staff_by_department(
         user, [row.order.department for row in rows if row.offer(Action.ASSIGN) is not None])
@@ -105,7 +106,7 @@ def _suggested_id(order, form) -> int | None:
     """The department a one-click dispatch of ``order`` offers. A fresh dispatch form has
     looked it up already (as its initial department); one sent back with errors has not."""
     if form.is_bound:
-        department = selectors.suggested_department(order)
+        department = form.desk.suggested(order)
         return department.pk if department is not None else None
     return form.fields["department"].initial
 
