@@ -306,6 +306,7 @@ def cpu_seconds(pid: int) -> float:
 def breach_scan(cast: Cast) -> dict:
     """One scan over every open order as it stands, then one over a backlog: clocks whose
     breach nobody has recorded yet (as after a stopped scheduler)."""
+    from django.urls import reverse
     from django.utils import timezone
 
     from linli.servicedesk.choices import ClockState
@@ -313,6 +314,9 @@ def breach_scan(cast: Cast) -> dict:
     from linli.servicedesk.services import sla_scan
 
     running = WorkOrderClock.objects.filter(state=ClockState.RUNNING)  # scoped-query-ok
+    # A worker has its URLconf loaded from its first scan on; loading it (about a second:
+    # every router's schemas) is not part of a scan. The notices' links need it.
+    reverse("servicedesk:work_order_detail", args=[1])
     started = time.perf_counter()
     steady = sla_scan()
     steady_s = time.perf_counter() - started

@@ -1,6 +1,7 @@
 """Two people acting on one order at once (SVC-6, NFR-4): the row lock serialises them, so
 exactly one of two concurrent accepts wins and the loser gets the clear refusal; two SLA scans
-at once (SVC-7) mark, record and escalate each breach once. Needs real concurrent connections:
+at once (SVC-7) mark, record and escalate each breach of a batch once, and a scan leaves an
+order someone is moving to the next scan. Needs real concurrent connections:
 PostgreSQL only (SQLite serialises writers by itself)."""
 
 import datetime as dt
@@ -8,9 +9,10 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from linli.core.events import DomainEvent
+from linli.core.notifications.models import Message
 from linli.servicedesk import services
 from linli.servicedesk.models import WorkOrder
 from linli.servicedesk.services import scan
@@ -66,24 +68,28 @@ def test_two_concurrent_accepts_cannot_both_win(desk):
     assert DomainEvent.objects.filter(subject_id=order.pk, verb="work_order.accept").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_concurrent_scans_record_each_breach_once(desk, monkeypatch):
-    start = local(2026, 12, 3, 22, 0)
-    order = services.work_order_create(
+def _leak(desk, start):
+    return services.work_order_create(
         actor=desk.frontdesk, community=desk.community, order_type="repair",
         category=desk.category("漏水"), unit=desk.unit, person=desk.owner,
         summary="主管道爆裂", urgency="high", impact="high", now=start)
-    # The first scan to record a breach waits (up to 3 s) until the other scan has finished:
-    # a scan that took the same clocks would record them again meanwhile.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_scans_record_each_breach_once(desk, monkeypatch):
+    start = local(2026, 12, 3, 22, 0)
+    orders = [_leak(desk, start) for _n in range(3)]
+    # The first scan to record a batch of breaches waits (up to 3 s) until the other scan
+    # has finished: a scan that took the same clocks would record them again meanwhile.
     finished = threading.Event()
-    record = scan.record_event
+    record = scan.record_events
 
-    def slow_record(subject, verb, **kwargs):
-        if verb == "work_order.breached":
+    def slow_record(events):
+        if any(e.verb == "work_order.breached" for e in events):
             finished.wait(timeout=3)
-        return record(subject, verb, **kwargs)
+        return record(events)
 
-    monkeypatch.setattr(scan, "record_event", slow_record)
+    monkeypatch.setattr(scan, "record_events", slow_record)
 
     def sweep():
         try:
@@ -92,9 +98,47 @@ def test_two_concurrent_scans_record_each_breach_once(desk, monkeypatch):
             finished.set()
 
     assert _run_together(sweep) == []
-    breaches = DomainEvent.objects.filter(subject_id=order.pk, verb="work_order.breached")
-    assert sorted(breaches.values_list("data__clock", flat=True)) == ["on_site", "response"]
-    escalations = DomainEvent.objects.filter(subject_id=order.pk, verb="work_order.escalate")
-    assert sorted(escalations.values_list("new_value", flat=True)) == ["2", "3"]
-    order.refresh_from_db()
-    assert order.escalation_level == 3
+    for order in orders:
+        breaches = DomainEvent.objects.filter(subject_id=order.pk, verb="work_order.breached")
+        assert sorted(breaches.values_list("data__clock", flat=True)) == ["on_site", "response"]
+        escalations = DomainEvent.objects.filter(subject_id=order.pk, verb="work_order.escalate")
+        assert sorted(escalations.values_list("old_value", "new_value")) == [("1", "2"),
+                                                                            ("2", "3")]
+        order.refresh_from_db()
+        assert order.escalation_level == 3
+    told = Message.objects.filter(event="servicedesk.work_order_escalated", channel="in_app")
+    assert sorted(told.values_list("recipient_id", "payload__number", "payload__line")) == sorted(
+        [(desk.supervisor.pk, o.number, 2) for o in orders]
+        + [(desk.manager.pk, o.number, 3) for o in orders])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scan_leaves_the_clocks_of_an_order_being_moved_to_the_next_scan(desk):
+    start = local(2026, 12, 3, 22, 0)
+    moving, idle = _leak(desk, start), _leak(desk, start)
+    locked, release = threading.Event(), threading.Event()
+
+    def move():
+        with transaction.atomic():
+            WorkOrder.objects.select_for_update().get(pk=moving.pk)
+            locked.set()
+            release.wait(timeout=10)
+
+    mover = threading.Thread(target=lambda: (move(), connections.close_all()))
+    mover.start()
+    try:
+        assert locked.wait(timeout=10)
+        first = services.sla_scan(now=start + dt.timedelta(minutes=21))
+    finally:
+        release.set()
+        mover.join(timeout=30)
+    assert (first.breached, first.escalated) == (2, 2)
+    assert not DomainEvent.objects.filter(subject_id=moving.pk).filter(
+        verb__in=["work_order.breached", "work_order.escalate"]).exists()
+    second = services.sla_scan(now=start + dt.timedelta(minutes=22))
+    assert (second.breached, second.escalated) == (2, 2)
+    for order in (moving, idle):
+        order.refresh_from_db()
+        assert order.escalation_level == 3
+        assert DomainEvent.objects.filter(subject_id=order.pk,
+                                          verb="work_order.breached").count() == 2

@@ -45,10 +45,20 @@ def record_event(
     note: str = "", data: dict | None = None,
 ) -> DomainEvent:
     """Write one event for ``subject`` with the acting user and channel of this unit of work."""
+    event = event_for(subject, verb, actor=actor, old=old, new=new, note=note, data=data)
+    event.save(force_insert=True)
+    return event
+
+
+def event_for(
+    subject: models.Model, verb: str, *, actor=None, old: str = "", new: str = "",
+    note: str = "", data: dict | None = None,
+) -> DomainEvent:
+    """The event ``record_event`` writes, not saved yet: ``record_events`` writes many at once."""
     context = current()
     if actor is None:
         actor = context.user
-    return DomainEvent.objects.create(  # scoped-query-ok: the event writer service
+    return DomainEvent(
         tenant_id=subject.tenant_id,
         subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=False),
         subject_id=subject.pk,
@@ -60,6 +70,11 @@ def record_event(
         note=note,
         data=data or {},
     )
+
+
+def record_events(events: list[DomainEvent]) -> list[DomainEvent]:
+    """Write events made by ``event_for`` in one statement (a batch job's steps)."""
+    return DomainEvent.objects.bulk_create(events)  # scoped-query-ok: the event writer service
 
 
 def events_for(subject: models.Model):

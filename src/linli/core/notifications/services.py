@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone, translation
@@ -111,16 +112,7 @@ def notify(*, tenant, event: str, recipients: Iterable, context: dict | None = N
         key = _dedup_hash(dedup_key, target) if dedup_key else ""
         if key and Message.objects.filter(tenant_id=tenant_id, dedup_key=key).exists():
             continue
-        in_app = target.channel == MessageChannel.IN_APP
-        message = Message(
-            tenant_id=tenant_id, recipient=target.user, address=target.address,
-            channel=target.channel, event=event, language=target.language,
-            subject=subject[:255], body=body, payload=payload,
-            actor=actor if getattr(actor, "pk", None) else None,
-            status=MessageStatus.SENT if in_app else MessageStatus.PENDING,
-            sent_at=now if in_app else None, next_attempt_at=None if in_app else now,
-            dedup_key=key,
-        )
+        message = _message(tenant_id, event, target, subject, body, payload, actor, key, now)
         try:
             with transaction.atomic():
                 message.save()
@@ -129,11 +121,113 @@ def notify(*, tenant, event: str, recipients: Iterable, context: dict | None = N
                 raise
             continue  # a concurrent notify with the same key wrote it first
         written.append(message)
-    for message in written:
+    _deliver_after_commit(written)
+    return written
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice of ``notify_all``: what ``notify`` takes besides the event and channels."""
+
+    tenant: object
+    recipients: Iterable
+    context: dict
+    dedup_key: str | None = None
+
+
+@transaction.atomic
+def notify_all(*, event: str, notices: Iterable[Notice],
+               channels: Iterable[str] = (MessageChannel.IN_APP,), actor=None) -> list[Message]:
+    """``notify`` for many notices of one event at once (a batch job's), with the same
+    messages, de-duplication and delivery, in a constant number of statements: one read of
+    the template overrides, one of the keys already written, one insert.
+
+    The insert runs in a savepoint; when a concurrent ``notify`` wrote one of the keys first,
+    the messages are written one by one instead, skipping the keys that are taken.
+    """
+    definition = event_definition(event)
+    notices = [(getattr(n.tenant, "pk", n.tenant), n) for n in notices]
+    channels = list(channels)
+    overrides = _overrides_by_tenant({tenant_id for tenant_id, _n in notices}, event)
+    now = timezone.now()
+    messages: list[Message] = []
+    for tenant_id, notice in notices:
+        context = dict(notice.context)
+        payload = json.loads(json.dumps(context, cls=_PayloadEncoder))
+        for target in _targets(tenant_id, notice.recipients, channels):
+            subject, body = _render(definition, overrides[tenant_id], target, context)
+            key = _dedup_hash(notice.dedup_key, target) if notice.dedup_key else ""
+            messages.append(_message(tenant_id, event, target, subject, body, payload, actor,
+                                     key, now))
+    written = _insert_new(_not_written_yet(messages))
+    _deliver_after_commit(written)
+    return written
+
+
+def _overrides_by_tenant(tenant_ids: set[int], event: str) -> dict[int, list]:
+    """``selectors.template_overrides`` of several tenants, read at once."""
+    rows = list(NotificationTemplate.objects.filter(
+        Q(tenant_id__in=tenant_ids) | Q(tenant__isnull=True), event=event))
+    return {tenant_id: [t for t in rows if t.tenant_id in (tenant_id, None)]
+            for tenant_id in tenant_ids}
+
+
+def _not_written_yet(messages: list[Message]) -> list[Message]:
+    """The messages whose de-duplication key is neither written already nor repeated."""
+    keys = {m.dedup_key for m in messages if m.dedup_key}
+    # The empty key excluded in so many words, so that the unique index on keys (partial:
+    # non-empty keys) serves the look-up however many keys there are.
+    taken = set(Message.objects.filter(  # scoped-query-ok: the outbox writer
+        tenant_id__in={m.tenant_id for m in messages}, dedup_key__in=keys,
+    ).exclude(dedup_key="").values_list("tenant_id", "dedup_key")) if keys else set()
+    fresh = []
+    for message in messages:
+        if message.dedup_key:
+            if (message.tenant_id, message.dedup_key) in taken:
+                continue
+            taken.add((message.tenant_id, message.dedup_key))
+        fresh.append(message)
+    return fresh
+
+
+def _insert_new(messages: list[Message]) -> list[Message]:
+    try:
+        with transaction.atomic():
+            return Message.objects.bulk_create(messages)  # scoped-query-ok: the outbox writer
+    except IntegrityError:
+        pass  # a concurrent notify wrote one of the keys first
+    written = []
+    for message in messages:
+        try:
+            with transaction.atomic():
+                message.save(force_insert=True)
+        except IntegrityError:
+            if not message.dedup_key:
+                raise
+            continue
+        written.append(message)
+    return written
+
+
+def _message(tenant_id: int, event: str, target: _Target, subject: str, body: str,
+             payload: dict, actor, key: str, now) -> Message:
+    in_app = target.channel == MessageChannel.IN_APP
+    return Message(
+        tenant_id=tenant_id, recipient=target.user, address=target.address,
+        channel=target.channel, event=event, language=target.language,
+        subject=subject[:255], body=body, payload=payload,
+        actor=actor if getattr(actor, "pk", None) else None,
+        status=MessageStatus.SENT if in_app else MessageStatus.PENDING,
+        sent_at=now if in_app else None, next_attempt_at=None if in_app else now,
+        dedup_key=key,
+    )
+
+
+def _deliver_after_commit(messages: list[Message]) -> None:
+    for message in messages:
         if message.status == MessageStatus.PENDING:
             # robust: a broker outage must not fail the committed request; the sweep sends it.
             transaction.on_commit(lambda pk=message.pk: _enqueue_delivery(pk), robust=True)
-    return written
 
 
 def _targets(tenant_id: int, recipients: Iterable, channel_list: Iterable[str]):

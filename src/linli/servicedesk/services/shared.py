@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.models import PATH_STEP, Membership, User
 from linli.core.calendar.selectors import calendar_for
-from linli.core.notifications.services import Address, notify
+from linli.core.notifications.services import Address, Notice, notify, notify_all
 from linli.servicedesk import selectors, sla
 from linli.servicedesk.choices import ClockKind, ClockState
 from linli.servicedesk.models import OrderSequence, WorkOrder, WorkOrderClock
@@ -134,6 +135,19 @@ def tell_users(order: WorkOrder, event: str, users, *, actor=None, dedup: str | 
                dedup_key=dedup, actor=actor)
 
 
+def tell_users_all(event: str, tells) -> None:
+    """``tell_users`` for many orders at once, from a system job: ``tells`` holds one
+    (order, users, dedup, extra) per order, and the messages are written together."""
+    notices = []
+    for order, users, dedup, extra in tells:
+        users = [u for u in users if u is not None]
+        if users:
+            notices.append(Notice(tenant=order.tenant_id, recipients=users,
+                                  context=order_context(order, **extra), dedup_key=dedup))
+    if notices:
+        notify_all(event=event, notices=notices, channels=(IN_APP, SMS))
+
+
 def tell_complainant(order: WorkOrder, step: str, *, actor=None, **extra) -> None:
     """Keep a complainant informed (SVC-9): an SMS to the number the complaint came from."""
     if order.order_type != "complaint" or not order.caller_phone:
@@ -154,3 +168,39 @@ def managers_of(order: WorkOrder):
 
 def dispatchers_of(order: WorkOrder):
     return selectors.holders_above(order.community.org_unit, "dispatch_workorder")
+
+
+def supervisors_of_each(orders) -> dict[int, list[User]]:
+    """``supervisors_of`` of many orders (by order id), read at once."""
+    return _holders_above_each({o.pk: o.department or o.org_unit for o in orders},
+                               "assign_workorder")
+
+
+def managers_of_each(orders) -> dict[int, list[User]]:
+    """``managers_of`` of many orders (by order id), read at once."""
+    return _holders_above_each({o.pk: o.community.org_unit for o in orders},
+                               "approve_workorder")
+
+
+def _holders_above_each(units: dict, codename: str) -> dict:
+    """``selectors.holders_above`` of many org units (under any keys) in two queries: the
+    current memberships granting ``codename`` at any of the units or their ancestors (the
+    prefixes of their materialised paths), then their users."""
+    chains = {key: [unit.path[:end] for end in range(len(unit.path), 0, -(PATH_STEP + 1))]
+              for key, unit in units.items()}
+    today = timezone.localdate()
+    held = Membership.objects.filter(
+        tenant_id__in={unit.tenant_id for unit in units.values()},
+        org_unit__path__in={path for chain in chains.values() for path in chain},
+        role__permissions__codename=codename, user__is_active=True,
+    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+             Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+             ).values_list("tenant_id", "org_unit__path", "user_id")
+    holders: dict[tuple[int, str], set[int]] = {}
+    for tenant_id, path, user_id in held:
+        holders.setdefault((tenant_id, path), set()).add(user_id)
+    found = {key: sorted(next((holders[unit.tenant_id, path] for path in chains[key]
+                               if (unit.tenant_id, path) in holders), ()))
+             for key, unit in units.items()}
+    users = User.objects.in_bulk({user_id for ids in found.values() for user_id in ids})
+    return {key: [users[user_id] for user_id in ids] for key, ids in found.items()}
