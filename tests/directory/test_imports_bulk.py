@@ -20,16 +20,6 @@ ROWS = 10_000
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "media")}},
-    }
-
-
 def id_number(n: int) -> str:
     """A valid ID number (GB 11643 check character), born ``n`` days after 1 January 1980."""
     born = datetime.date(1980, 1, 1) + datetime.timedelta(days=n)

@@ -21,16 +21,6 @@ PERMS = ["directory.view_organization", "directory.add_organization",
 CREDIT_CODE = "91350100M000100Y43"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "media")}},
-    }
-
-
 @pytest.fixture
 def importer(world):
     return make_user(world.tenant, world.branch_a, PERMS)

@@ -22,16 +22,6 @@ ZHANG_ID = "11010519491231002X"
 LI_ID = "110101198001010010"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "media")}},
-    }
-
-
 @pytest.fixture
 def estate(world):
     community = make_community(world, name="阳光花园")

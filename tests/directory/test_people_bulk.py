@@ -25,16 +25,6 @@ PERMS = ["directory.view_community", "directory.view_unit", "directory.view_pers
          "directory.add_person", "directory.add_unitrelation"]
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "media")}},
-    }
-
-
 @pytest.fixture
 def estate(world):
     community = make_community(world, name="阳光花园")
