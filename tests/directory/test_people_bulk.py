@@ -150,3 +150,20 @@ def test_a_merged_person_gets_no_new_relation(world, estate):
                          relations=[RelationDraft(merged, estate.units.first(), "owner")])
     assert "was merged" in str(error.value)
     assert UnitRelation.objects.count() == 0
+
+
+def test_a_start_date_before_1900_is_refused(world, estate):
+    import datetime
+    draft = _draft(world)
+    with pytest.raises(ValidationError) as error:
+        people_save_many(actor=None, drafts=[draft], relations=[
+            RelationDraft(draft.person, estate.units.first(), "owner",
+                          datetime.date(523, 11, 6))])
+    assert error.value.message_dict == {"start_date": ["Enter a date after 1900."]}
+    assert Person.objects.count() == 0
+    person = make_person(world, "李四")
+    with pytest.raises(ValidationError) as error:
+        people_services.unit_relation_add(actor=None, person=person, unit=estate.units.first(),
+                                          role="owner", start_date=datetime.date(523, 11, 6))
+    assert error.value.message_dict == {"start_date": ["Enter a date after 1900."]}
+    assert UnitRelation.objects.count() == 0

@@ -432,6 +432,18 @@ def _check_active_person(person: Person, field: str = "person") -> None:
                 "name": person.name}]})
 
 
+def check_relation_date(field: str, day: datetime.date | None) -> None:
+    """A relation's date is neither in the future nor before 1900 (a typing error)."""
+    if day and day > timezone.localdate():
+        message = {"start_date": _("The start date cannot be in the future."),
+                   "end_date": _("The end date cannot be in the future.")}.get(
+            field, _("The transfer date cannot be in the future."))
+        raise ValidationError({field: [message]})
+    if day and day.year < EARLIEST_BIRTH_YEAR:
+        raise ValidationError({field: [_("Enter a date after %(year)d.") % {
+            "year": EARLIEST_BIRTH_YEAR}]})
+
+
 @transaction.atomic
 def unit_relation_add(*, actor, person: Person, unit: Unit, role: str,
                       start_date: datetime.date | None = None) -> UnitRelation:
@@ -442,8 +454,7 @@ def unit_relation_add(*, actor, person: Person, unit: Unit, role: str,
         raise ValidationError({"role": [_("Choose the person's role at the unit.")]})
     _check_active_person(person)
     _check_unit(actor, person, unit)
-    if start_date and start_date > timezone.localdate():
-        raise ValidationError({"start_date": [_("The start date cannot be in the future.")]})
+    check_relation_date("start_date", start_date)
     _lock(person)
     if UnitRelation.objects.filter(person=person, unit=unit, role=role,
                                    end_date__isnull=True).exists():
@@ -467,8 +478,7 @@ def unit_relation_end(*, actor, relation: UnitRelation,
     if relation.end_date is not None:
         raise ValidationError({"end_date": [
             _("This relation already ended on %(date)s.") % {"date": relation.end_date}]})
-    if end_date > timezone.localdate():
-        raise ValidationError({"end_date": [_("The end date cannot be in the future.")]})
+    check_relation_date("end_date", end_date)
     if relation.start_date and end_date < relation.start_date:
         raise ValidationError({"end_date": [
             _("The end date is before the start date (%(date)s).") % {
@@ -505,8 +515,11 @@ def ownership_transfer(*, actor, unit: Unit, new_owners: list[Person],
                     "name": person.name})
     if date is None:
         errors["date"] = [_("Enter the date of the transfer.")]
-    elif date > timezone.localdate():
-        errors["date"] = [_("The transfer date cannot be in the future.")]
+    else:
+        try:
+            check_relation_date("date", date)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     _raise(errors)
     current = sorted(UnitRelation.objects.select_for_update(of=("self",)).filter(
         unit=unit, role__in=OWNER_ROLES, end_date__isnull=True,

@@ -14,14 +14,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.audit import insert_with_history
 from linli.core.personal_data.phones import last4
 from linli.directory.choices import UnitRole
 from linli.directory.models import Person, PersonPhone, Unit, UnitRelation
-from linli.directory.services.people import PersonDraft
+from linli.directory.services.people import PersonDraft, check_relation_date
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,6 @@ class RelationDraft:
 
 
 def _check_relations(actor, relations: list[RelationDraft]) -> None:
-    today = timezone.localdate()
     for relation in relations:
         person, unit = relation.person, relation.unit
         if relation.role not in UnitRole.values:
@@ -49,9 +47,7 @@ def _check_relations(actor, relations: list[RelationDraft]) -> None:
             raise ValidationError({"unit": [
                 _("This unit belongs to another company's community; choose a unit of your "
                   "own.")]})
-        if relation.start_date and relation.start_date > today:
-            raise ValidationError({"start_date": [
-                _("The start date cannot be in the future.")]})
+        check_relation_date("start_date", relation.start_date)
     if actor is None:
         return
     by_org_unit = {r.person.org_unit_id: r.person for r in relations}
