@@ -6,6 +6,9 @@ default 4), BENCH_PORT (default 8765), BENCH_DB (default linli_bench_<scale>),
 BENCH_REGENERATE=1 to drop and rebuild the data set, BENCH_IMPORT_ROWS (people in the
 import, default 5,000 small / 100,000 full), BENCH_PG (server URL, default
 postgres://postgres@127.0.0.1:5432), BENCH_REDIS (default redis://127.0.0.1:6379/11).
+
+BENCH_ONLY=name,name runs just those scenarios (and the bare view, for the ratio) while working
+on one of them; it prints their figures and writes ``var/bench/only.json``, never RESULTS.md.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB = os.environ.get("BENCH_DB", f"linli_bench_{SCALE}")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/11")
+ONLY = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
 HOST = "127.0.0.1"
 VAR = ROOT / "var" / "bench"
 # Per scale: requests at concurrency 1, seconds at concurrency 16, people to import.
@@ -475,6 +479,25 @@ def measure(scenario, per: int, seconds: float, start: int, limit: int = 0) -> d
     return result
 
 
+def _run_only(cast, tenant_pk: int, server, results: dict, per: int, seconds: float) -> int:
+    """BENCH_ONLY: the named page scenarios and the bare view, printed, not recorded."""
+    try:
+        for scenario in scenarios(cast, tenant_pk):
+            if scenario.name in ONLY or scenario.name == "ceiling":
+                say(f"scenario {scenario.name}")
+                row = measure(scenario, per, seconds, 0)
+                results["scenarios"][scenario.name] = row
+                c1, c16 = row["c1"], row.get("c16", {})
+                say(f"  p95 {c1.get('p95_ms')} ms, {c16.get('throughput_rps')} req/s at c16")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    out = VAR / "only.json"
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+    say(f"wrote {out.relative_to(ROOT)}")
+    return 0
+
+
 def main() -> int:
     per, seconds, import_rows = BUDGET[SCALE]
     import_rows = int(os.environ.get("BENCH_IMPORT_ROWS", import_rows))
@@ -489,6 +512,8 @@ def main() -> int:
     server = start_gunicorn()
     results: dict = {"scale": SCALE, "data": info, "machine": machine(), "workers": WORKERS,
                      "date": dt.datetime.now(dt.UTC).date().isoformat(), "scenarios": {}}
+    if ONLY:
+        return _run_only(cast, tenant_pk, server, results, per, seconds)
     try:
         for scenario in scenarios(cast, tenant_pk):
             say(f"scenario {scenario.name}")

@@ -1,7 +1,8 @@
 """Users in the global search (PLAT-8) and their mobile numbers as personal data (PLAT-9).
 
 ``register()`` is called from AccountsConfig.ready(). Both the search and the reveal look users
-up through ``user_list(actor)``, so they see exactly the users the users screen shows.
+up through ``visible_users(actor)``, the scope of the users screen, so they see exactly the users
+that screen shows.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
-from linli.accounts.selectors import user_list
+from linli.accounts.selectors import visible_users
 from linli.core.modules import SearchHit, SearchProvider, register_search_provider
 from linli.core.personal_data.masking import mask_phone
 from linli.core.personal_data.pinyin_keys import pinyin_keys
@@ -21,10 +22,6 @@ from linli.core.personal_data.search_query import QueryKind, SearchQuery
 # Database matches read before ranking; enough for a box that shows the best few.
 CANDIDATES = 200
 _TEXT_KINDS = {QueryKind.TEXT, QueryKind.NAME, QueryKind.PINYIN, QueryKind.PHONE_LAST4}
-
-
-def visible_users(actor):
-    return user_list(actor).prefetch_related(None)
 
 
 def _text_score(text: str, *values: str) -> float:
@@ -68,7 +65,7 @@ def _score(query: SearchQuery, user: User) -> float:
 def _candidates(actor, query: SearchQuery):
     users = visible_users(actor).only(
         "pk", "username", "display_name", "first_name", "last_name", "mobile", "tenant_id"
-    )
+    ).order_by("username", "pk")
     if query.kind == QueryKind.PHONE:
         return users.filter(mobile=query.phone)[:CANDIDATES]
     if query.kind not in _TEXT_KINDS:

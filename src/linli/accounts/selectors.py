@@ -86,6 +86,22 @@ def move_targets(actor, unit: OrgUnit) -> QuerySet[OrgUnit]:
 
 # --- users ----------------------------------------------------------------------------------
 
+def visible_users(actor, action: str = "view") -> QuerySet[User]:
+    """Users the actor may ``action``, unsorted and without their memberships: the bare
+    scope that ``user_list`` builds on and that lookups (search, reveal) need alone."""
+    tenant_id = _tenant_id(actor)
+    if tenant_id is None:
+        return User.objects.none()
+    qs = User.objects.filter(tenant_id=tenant_id)
+    units = scoped_unit_ids(actor, f"accounts.{action}_user")
+    if units is None:
+        return qs
+    if not units:
+        return User.objects.none()
+    return qs.filter(Exists(Membership.objects.filter(user=OuterRef("pk"),
+                                                      org_unit_id__in=units)))
+
+
 def user_list(actor, filters: dict | None = None, action: str = "view") -> QuerySet[User]:
     """Users the actor may ``action`` (accounts.<action>_user), filtered and sorted.
 
@@ -94,15 +110,9 @@ def user_list(actor, filters: dict | None = None, action: str = "view") -> Query
     """
     filters = filters or {}
     tenant_id = _tenant_id(actor)
+    qs = visible_users(actor, action)
     if tenant_id is None:
-        return User.objects.none()
-    qs = User.objects.filter(tenant_id=tenant_id)
-    units = scoped_unit_ids(actor, f"accounts.{action}_user")
-    if units is not None:
-        if not units:
-            return User.objects.none()
-        qs = qs.filter(Exists(Membership.objects.filter(user=OuterRef("pk"),
-                                                        org_unit_id__in=units)))
+        return qs
     qs = _filter_users(qs, tenant_id, filters)
     sort = filters.get("sort") or "username"
     if sort.lstrip("-") not in USER_SORTS:

@@ -20,7 +20,6 @@ from django.db.models import (
     Case,
     FloatField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -54,25 +53,34 @@ _TEXT_KINDS = {QueryKind.NAME, QueryKind.TEXT, QueryKind.PINYIN}
 _BARE_ROOM = re.compile(r"([0-9A-Z]{1,6})\s*(?:室|号|房)")
 
 
-def _ranked(qs: QuerySet, whens: list[When], limit: int, *order: str) -> QuerySet:
-    """Rows matching any of ``whens``, best score first, at most ``limit``."""
-    if not whens:
-        return qs.none()
+def _ranked(qs: QuerySet, whens: list[When], limit: int, *order: str,
+            matches: Q | None = None) -> QuerySet:
+    """Rows matching any of ``whens``, best score first, at most ``limit``.
+
+    ``matches``: a shorter condition equivalent to "any of ``whens``" when some of them imply
+    others (an exact name also starts with the query); compiling SQL is most of a search's
+    cost, so the filter should not repeat what the score already spells out.
+    """
     score = Case(*whens, default=Value(0.0), output_field=FloatField())
-    # Filtering on the conditions rather than on "score > 0" spares building the CASE twice.
-    matches = functools.reduce(operator.or_, (when.condition for when in whens))
+    if matches is None:
+        # Filtering on the conditions rather than on "score > 0" spares building the CASE
+        # twice.
+        matches = functools.reduce(operator.or_, (when.condition for when in whens))
     return qs.filter(matches).annotate(score=score).order_by("-score", *order)[:limit]
 
 
-def _name_whens(query: SearchQuery) -> list[When]:
-    """Name, full-pinyin and initials lookups of models with name keys (see keys.name_keys)."""
+def _name_whens(query: SearchQuery) -> tuple[list[When], Q | None]:
+    """Name, full-pinyin and initials lookups of models with name keys (see keys.name_keys),
+    and the filter that finds the same rows: every score implies "name contains" or "a key
+    starts with"."""
     if query.kind not in _TEXT_KINDS:
-        return []
+        return [], None
     text = query.text
     whens = [
         When(name__iexact=text, then=Value(NAME_EXACT)),
         When(name__istartswith=text, then=Value(NAME_PREFIX)),
     ]
+    matches = Q(name__icontains=text)
     if query.kind == QueryKind.PINYIN:
         key = query.pinyin
         whens += [
@@ -80,8 +88,9 @@ def _name_whens(query: SearchQuery) -> list[When]:
             When(Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key),
                  then=Value(PINYIN_PREFIX)),
         ]
+        matches |= Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key)
     whens.append(When(name__icontains=text, then=Value(CONTAINS)))
-    return whens
+    return whens, matches
 
 
 def _reveal_units(actor) -> frozenset[int] | None:
@@ -92,14 +101,14 @@ def _reveal_units(actor) -> frozenset[int] | None:
 
 # --- people ---------------------------------------------------------------------------------
 
-def _person_whens(actor, query: SearchQuery) -> list[When]:
+def _person_whens(actor, query: SearchQuery) -> tuple[list[When], Q | None]:
     phones = PersonPhone.objects.filter(tenant_id=actor.tenant_id)
     if query.kind == QueryKind.PHONE:
         return [When(pk__in=phones.filter(number=query.phone).values("person_id"),
-                     then=Value(EXACT))]
+                     then=Value(EXACT))], None
     if query.kind == QueryKind.PHONE_LAST4:
         return [When(pk__in=phones.filter(last4=query.last4).values("person_id"),
-                     then=Value(LAST4))]
+                     then=Value(LAST4))], None
     if query.kind == QueryKind.ID_NUMBER:
         # Searching by ID number would tell who holds it, so it needs the reveal right at the
         # person's unit; without it the query finds nothing.
@@ -107,32 +116,47 @@ def _person_whens(actor, query: SearchQuery) -> list[When]:
         match = Q(id_number=query.id_number)
         if units is not None:
             match &= Q(org_unit_id__in=units)
-        return [When(match, then=Value(EXACT))]
+        return [When(match, then=Value(EXACT))], None
     return _name_whens(query)
 
 
-def _person_subtitle(person: Person) -> str:
+def _current_homes(actor, people: list[Person]) -> dict[int, list[UnitRelation]]:
+    """Each person's current units the actor may view, by person id."""
+    homes: dict[int, list[UnitRelation]] = {}
+    if not people:
+        return homes
+    current = UnitRelation.objects.filter(
+        person_id__in=[p.pk for p in people], end_date__isnull=True,
+        unit__in=Unit.objects.restrict(actor, "view"),
+    ).select_related("unit__community").only(
+        "person_id", "unit__room_code", "unit__community__name",
+    ).order_by("unit__room_code", "pk")
+    for relation in current:
+        homes.setdefault(relation.person_id, []).append(relation)
+    return homes
+
+
+def _person_subtitle(person: Person, homes: list[UnitRelation]) -> str:
     parts = [mask_phone(person.first_phone)] if person.first_phone else []
-    parts += [f"{r.unit.community.name} {r.unit.room_code}" for r in person.current_relations]
+    parts += [f"{r.unit.community.name} {r.unit.room_code}" for r in homes]
     return " · ".join(parts)
 
 
 def search_people(actor, query: SearchQuery, limit: int) -> list[SearchHit]:
     """People by phone, last 4 digits, ID number (with the reveal right), name or pinyin."""
-    current = UnitRelation.objects.filter(
-        end_date__isnull=True, unit__in=Unit.objects.restrict(actor, "view"),
-    ).select_related("unit__community").only(
-        "person_id", "unit__room_code", "unit__community__name",
-    ).order_by("unit__room_code", "pk")
+    whens, matches = _person_whens(actor, query)
+    if not whens:
+        return []
     first_phone = PersonPhone.objects.filter(person=OuterRef("pk")).order_by(
         "-is_preferred", "pk").values("number")[:1]
-    people = _ranked(visible_people(actor).only("pk", "name"), _person_whens(actor, query),
-                     limit, "name_pinyin", "pk").annotate(
-        first_phone=Subquery(first_phone)).prefetch_related(
-        Prefetch("unit_relations", queryset=current, to_attr="current_relations"))
+    people = list(_ranked(visible_people(actor).only("pk", "name"), whens, limit,
+                          "name_pinyin", "pk", matches=matches).annotate(
+        first_phone=Subquery(first_phone)))
+    homes = _current_homes(actor, people)
     kind = _("Person")
     return [
-        SearchHit(kind=kind, title=person.name, subtitle=_person_subtitle(person),
+        SearchHit(kind=kind, title=person.name,
+                  subtitle=_person_subtitle(person, homes.get(person.pk, [])),
                   url=reverse("directory:person_detail", args=[person.pk]), score=person.score)
         for person in people
     ]
@@ -161,7 +185,10 @@ def _unit_whens(query: SearchQuery) -> list[When]:
 def search_units(actor, query: SearchQuery, limit: int) -> list[SearchHit]:
     """Units by room code ("3-2-1502", "3栋2单元1502", "3#2-1502") or bare room number
     ("1502", "1502室") in the communities the actor may view."""
-    units = _ranked(Unit.objects.restrict(actor, "view"), _unit_whens(query), limit,
+    whens = _unit_whens(query)
+    if not whens:
+        return []
+    units = _ranked(Unit.objects.restrict(actor, "view"), whens, limit,
                     "community__name_pinyin", "building__sort_key", "room_code", "pk")
     units = units.select_related("community").only(
         "pk", "room_code", "use", "status", "community__name")
@@ -178,9 +205,12 @@ def search_units(actor, query: SearchQuery, limit: int) -> list[SearchHit]:
 
 def search_organizations(actor, query: SearchQuery, limit: int) -> list[SearchHit]:
     """Organisations by name, pinyin or initials; merged ones are left out."""
+    whens, matches = _name_whens(query)
+    if not whens:
+        return []
     organizations = _ranked(
-        visible_organizations(actor).only("pk", "name", "kind", "city"), _name_whens(query),
-        limit, "name_pinyin", "pk",
+        visible_organizations(actor).only("pk", "name", "kind", "city"), whens,
+        limit, "name_pinyin", "pk", matches=matches,
     )
     kind = _("Organisation")
     return [
@@ -193,10 +223,13 @@ def search_organizations(actor, query: SearchQuery, limit: int) -> list[SearchHi
 
 def search_communities(actor, query: SearchQuery, limit: int) -> list[SearchHit]:
     """Communities by name, pinyin or initials."""
+    whens, matches = _name_whens(query)
+    if not whens:
+        return []
     communities = _ranked(
         Community.objects.restrict(actor, "view").only("pk", "name", "city", "district",
                                                        "address"),
-        _name_whens(query), limit, "name_pinyin", "pk")
+        whens, limit, "name_pinyin", "pk", matches=matches)
     kind = _("Community")
     return [
         SearchHit(kind=kind, title=community.name,
