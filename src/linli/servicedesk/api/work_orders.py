@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 
 from linli.core.events import events_for
 from linli.core.personal_data.masking import mask_phone
+from linli.core.planner import in_written_join_order
 from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
@@ -267,6 +268,7 @@ def _statuses(text: str | None) -> list[str]:
 
 @router.get("/work-orders", response=list[WorkOrderOut], summary="Work orders")
 @scoped(WorkOrder, "list")
+@in_written_join_order  # see core/planner.py: a join per related object shown
 @paginate(PagePagination)
 def work_order_list(request, filters: Query[WorkOrderFilters]):
     """Newest first; all filters combine."""

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from linli.accounts.forms import add_service_errors
 from linli.core.exchange.exports import ExportColumn, ExportMixin
 from linli.core.personal_data.masking import mask_phone
+from linli.core.planner import written_join_order
 from linli.core.scoped_views import ScopedDetailView, ScopedListView
 from linli.core.selectors import history_entries
 from linli.core.templatetags.linli_ui import sort_param
@@ -81,7 +82,11 @@ class WorkOrderListView(PermissionRequiredMixin, ExportMixin, ScopedListView):
         return qs.order_by(sort_param(self.request, SORTS, "-created_at"), "-pk")
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        # The count and the page's rows, a join per column, read here (core/planner.py).
+        with written_join_order():
+            context = super().get_context_data(**kwargs)
+            page = context["page_obj"]
+            page.object_list = context["orders"] = list(page.object_list)
         context.update({
             "filter_form": self.filter_form,
             "statuses": Status,
@@ -139,10 +144,8 @@ class WorkOrderDetailView(ScopedDetailView):
     template_name = "servicedesk/work_order_detail.html"
     context_object_name = "order"
 
-    def get_scoped_queryset(self):
-        return selectors.work_order_list(self.request.user).select_related(
-            "person", "service_level", "registered_by", "responsible_party",
-            "community__org_unit")
+    def get_object(self, queryset=None):
+        return selectors.work_order_get(self.request.user, self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.generic import ListView
 
+from linli.core.planner import written_join_order
 from linli.core.scoped_views import ScopedListView
 from linli.core.templatetags.linli_ui import sort_param
 from linli.servicedesk import selectors
@@ -143,12 +144,15 @@ class QueueView(LoginRequiredMixin, AnyPermissionMixin, ListView):
         return selectors.queue_list(self.request.user, filters)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         now = timezone.now()
+        # The page's orders are read here (count and page), with a join per column.
+        with written_join_order():
+            context = super().get_context_data(**kwargs)
+            rows = queue_rows(self.request.user, context["orders"], now=now)
         context.update({
             "filter_form": self.filter_form,
             "priorities": Priority,
-            "rows": queue_rows(self.request.user, context["orders"], now=now),
+            "rows": rows,
             "columns": [
                 {"label": pgettext("work order", "Number"), "sort": "number"},
                 {"label": _("Summary")},
@@ -173,9 +177,11 @@ class MyOrdersView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         return selectors.queue_list(self.request.user, {"mine": True})
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         now = timezone.now()
-        context["rows"] = [card_row(self.request.user, o, now=now) for o in context["orders"]]
+        with written_join_order():
+            context = super().get_context_data(**kwargs)
+            context["rows"] = [card_row(self.request.user, o, now=now)
+                               for o in context["orders"]]
         context.update(statuses=Status, priorities=Priority)
         return context
 
