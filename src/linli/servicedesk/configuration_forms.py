@@ -311,7 +311,8 @@ class PriorityMatrixForm(forms.Form):
 
 
 POLICY_FIELDS = ("repeat_complaint_hours", "quarantine_clocks_from_intake",
-                 "callback_retry_hours", "callback_max_attempts", "unsatisfied_at_most")
+                 "callback_retry_hours", "callback_max_attempts", "unsatisfied_at_most",
+                 "duplicate_window_hours")
 
 
 class DeskPolicyForm(forms.Form):

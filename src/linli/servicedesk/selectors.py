@@ -1002,3 +1002,163 @@ def routing_rule_rows(user) -> QuerySet[RoutingRule]:
     their parents)."""
     return routing_rule_list(user).select_related("category__parent", "building__community"
                                                   ).order_by("position", "pk")
+
+
+# --- clusters and hot spots (SVC-11) --------------------------------------------------------
+
+SUGGESTION_LIMIT = 10
+
+
+def duplicate_suggestions(user, *, community=None, building=None, category=None,
+                          around: dt.datetime | None = None, exclude: WorkOrder | None = None,
+                          limit: int = SUGGESTION_LIMIT) -> list[WorkOrder]:
+    """Open orders the user can see that likely report the same incident: the same category,
+    the same building (the same community when no building is given), registered within the
+    desk policy's window of ``around`` (default now). Incidents with the most linked orders
+    come first, then the newest. Orders linked under an incident are not offered: their
+    incident is."""
+    from django.db.models import Count
+
+    tenant_id = getattr(user, "tenant_id", None)
+    if tenant_id is None:
+        return []
+    hours = desk_policy(tenant_id).duplicate_window_hours
+    moment = around or timezone.now()
+    window = dt.timedelta(hours=hours)
+    qs = WorkOrder.objects.restrict(user, "view").filter(
+        status__in=OPEN, cluster_parent__isnull=True,
+        created_at__gte=moment - window, created_at__lte=moment + window)
+    if building is not None:
+        qs = qs.filter(building=building)
+    elif community is not None:
+        qs = qs.filter(community=community)
+    if category is not None:
+        qs = qs.filter(category=category)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs.select_related("community", "building", "unit", "category__parent")
+                .annotate(children_count=Count("cluster_children"))
+                .order_by("-children_count", "-created_at", "-pk")[:limit])
+
+
+def cluster_suggestions(user, order: WorkOrder) -> list[WorkOrder]:
+    """The incidents ``order`` may be linked to (none when it cannot be linked: closed,
+    linked already, or an incident itself)."""
+    from linli.servicedesk.states import FINAL
+
+    if (order.status in FINAL or order.cluster_parent_id is not None
+            or order.cluster_children.exists()):
+        return []
+    return duplicate_suggestions(user, community=order.community, building=order.building,
+                                 category=order.category, around=order.created_at,
+                                 exclude=order)
+
+
+def cluster_children(user, order: WorkOrder) -> QuerySet[WorkOrder]:
+    """The orders linked under ``order`` that the user can see, oldest first."""
+    return (WorkOrder.objects.restrict(user, "view").filter(cluster_parent=order)
+            .select_related("unit", "handler").order_by("created_at", "pk"))
+
+
+def cluster_parents_of(user, orders) -> dict[int, WorkOrder]:
+    """The incidents of ``orders`` (by order id) that the user can see, in one query."""
+    wanted = {o.cluster_parent_id for o in orders if o.cluster_parent_id}
+    if not wanted:
+        return {}
+    parents = WorkOrder.objects.restrict(user, "view").in_bulk(wanted)
+    return {o.pk: parents[o.cluster_parent_id] for o in orders
+            if o.cluster_parent_id in parents}
+
+
+def work_order_by_number(user, number: str) -> WorkOrder | None:
+    """An order the user can see, by its number (GD20261204-0007), or None."""
+    number = (number or "").strip().upper()
+    if not number:
+        return None
+    return WorkOrder.objects.restrict(user, "view").filter(number=number).first()
+
+
+HOT_SPOT_TYPES = (OrderType.COMPLAINT, OrderType.REPAIR)
+HOT_SPOT_MAX_DAYS = 366
+HOT_SPOT_EARLIEST = dt.date(2000, 1, 1)
+
+
+def hot_spot_period(date_from: dt.date | None, date_to: dt.date | None
+                    ) -> tuple[dt.date, dt.date]:
+    """The period of a hot-spot view: the last 30 days by default; a period that ends before
+    it starts, lasts more than 366 days, starts before 2000 or ends after today is refused
+    with a message per field."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    today = _today()
+    date_to = date_to or today
+    date_from = date_from or date_to - dt.timedelta(days=29)
+    errors: dict[str, list[str]] = {}
+    if date_from < HOT_SPOT_EARLIEST:
+        errors["date_from"] = [_("Start on 1 January 2000 or later.")]
+    if date_to > today:
+        errors["date_to"] = [_("End today or earlier: there are no orders after today.")]
+    if date_to < date_from:
+        errors.setdefault("date_to", []).append(_("The end date is before the start date."))
+    elif (date_to - date_from).days + 1 > HOT_SPOT_MAX_DAYS:
+        errors.setdefault("date_to", []).append(
+            _("Choose a period of at most %(days)d days.") % {"days": HOT_SPOT_MAX_DAYS})
+    if errors:
+        raise ValidationError(errors)
+    return date_from, date_to
+
+
+def _hot_spot_orders(user, *, date_from: dt.date, date_to: dt.date, order_type: str = "",
+                     community=None) -> QuerySet[WorkOrder]:
+    qs = WorkOrder.objects.restrict(user, "view").filter(
+        order_type__in=[order_type] if order_type else HOT_SPOT_TYPES,
+        created_at__date__gte=date_from, created_at__date__lte=date_to)
+    if community is not None:
+        qs = qs.filter(community=community)
+    return qs
+
+
+def hot_spots(user, *, date_from: dt.date, date_to: dt.date, order_type: str = "",
+              community=None, min_orders: int = 1) -> QuerySet:
+    """Complaints and repairs counted by day × building × category × type over the period
+    (one row each, as dicts): ``orders``, ``linked`` (orders linked to an incident),
+    ``incidents`` (the incidents they are linked to) and ``latest`` (the newest order's id).
+    Most orders first. The period is checked by ``hot_spot_period``."""
+    from django.db.models import Count, Max
+    from django.db.models.functions import TruncDate
+
+    return (_hot_spot_orders(user, date_from=date_from, date_to=date_to,
+                             order_type=order_type, community=community)
+            .annotate(day=TruncDate("created_at"))
+            .values("day", "community_id", "community__name", "building_id",
+                    "building__number", "building__name", "category_id", "category__name",
+                    "category__parent__name", "order_type")
+            .annotate(orders=Count("pk"),
+                      linked=Count("pk", filter=Q(cluster_parent__isnull=False)),
+                      incidents=Count("cluster_parent", distinct=True),
+                      latest=Max("pk"))
+            .filter(orders__gte=max(1, min_orders))
+            .order_by("-orders", "-day", "community__name", "building__number",
+                      "category__name", "order_type"))
+
+
+def hot_spot_summaries(user, rows) -> dict[int, str]:
+    """The summary of each row's newest order (by its id), in one query."""
+    ids = {row["latest"] for row in rows}
+    return dict(WorkOrder.objects.restrict(user, "view").filter(pk__in=ids)
+                .values_list("pk", "summary"))
+
+
+def hot_spot_drill(user, *, day: dt.date, community=None, building_id=None,
+                   category_id=None, order_type: str = "") -> QuerySet[WorkOrder]:
+    """The orders behind one hot spot: a day, a building (None: orders without one), a
+    category (None: orders without one), and optionally a community and a type."""
+    qs = (_hot_spot_orders(user, date_from=day, date_to=day, order_type=order_type,
+                           community=community)
+          .select_related("community", "building", "unit", "category__parent", "handler")
+          .order_by("created_at", "pk"))
+    qs = qs.filter(building_id=building_id) if building_id else qs.filter(
+        building__isnull=True)
+    return qs.filter(category_id=category_id) if category_id else qs.filter(
+        category__isnull=True)
