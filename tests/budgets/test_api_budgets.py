@@ -118,6 +118,15 @@ PAGES = [
          url=lambda e: f"{V1}/work-orders/{e.reworked_order.pk}"),
     Page("work order events", f"{V1}/work-orders/{{order_id}}/events", 9,
          url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/events?size=100"),
+    Page("cluster suggestions", f"{V1}/work-orders/{{order_id}}/cluster-suggestions", 10,
+         grows=False, url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/cluster-suggestions"),
+    Page("duplicate suggestions", f"{V1}/duplicate-suggestions", 10,
+         url=lambda e: f"{V1}/duplicate-suggestions?community_id={e.hero_community.pk}"
+                       f"&category_id={e.desk.category('漏水').pk}"),
+    Page("hot spots", f"{V1}/hot-spots", 9, url=f"{V1}/hot-spots?size=100"),
+    Page("hot spot orders", f"{V1}/hot-spots/orders", 8,
+         url=lambda e: f"{V1}/hot-spots/orders?building_id={e.hero_order.building_id}"
+                       f"&category_id={e.hero_order.category_id}&size=100"),
     Page("contact log", f"{V1}/contact-logs", 8),
     Page("contact log entry", f"{V1}/contact-logs/{{entry_id}}", 7, grows=False,
          url=lambda e: f"{V1}/contact-logs/{_first(ContactLog, work_order__isnull=False)(e)}"),

@@ -7,9 +7,11 @@ in the same change and say why in its message; when it needs fewer, lower it.
 """
 
 import pytest
+from django.utils import timezone
 
 from linli.core.exchange.models import ImportRun
 from linli.core.jobs.models import JobRun
+from linli.servicedesk.models import WorkOrder
 from tests.budgets.measure import Page, check_page, measure_pages
 
 # The pages are measured once per module (``measured``); the mark makes pytest-django set up
@@ -29,6 +31,24 @@ def _pk(attribute: str, pattern: str):
     def url(estate) -> str:
         return pattern.format(pk=getattr(estate, attribute).pk)
     return url
+
+
+def _leak_place(estate) -> tuple[int, int | None, int]:
+    """The category, building and community of the estate's first leak repair."""
+    leak = estate.desk.category("漏水")
+    first = WorkOrder.objects.filter(tenant=estate.world.tenant, category=leak).order_by("pk")[0]
+    return leak.pk, first.building_id, first.community_id
+
+
+def _suggestions(estate) -> str:
+    leak, _building, community = _leak_place(estate)
+    return f"/service/intake/suggestions/?order-community={community}&order-category={leak}"
+
+
+def _hot_spot_drill(estate) -> str:
+    leak, building, _community = _leak_place(estate)
+    return (f"/service/hot-spots/?day={timezone.localdate().isoformat()}&building={building}"
+            f"&category={leak}")
 
 
 # Known growth: the dispatch forms of the queue share the departments and staff of each office
@@ -136,6 +156,9 @@ PAGES = [
     Page("my orders", "/service/mine/", 10, user="technician"),
     Page("quarantine", "/service/quarantine/", 14),
     Page("callbacks", "/service/callbacks/", 10),
+    Page("intake suggestions", "/service/intake/suggestions/", 13, url=_suggestions),
+    Page("hot spots", "/service/hot-spots/", 13),
+    Page("hot spot orders", "/service/hot-spots/", 14, url=_hot_spot_drill),
     Page("contact log", "/service/contacts/", 10),
     Page("contact log sheet", "/service/contacts/print/", 10),
     # The configuration: every batch adds a service level, a routing rule and a category; the

@@ -90,7 +90,7 @@ def test_create_registers_and_routes_the_order(desk, front):
         ("on_site", "calendar_minutes", "20.00", "running"),
         ("resolution", "calendar_hours", "8.00", "running")]
     assert body["allowed_actions"] == ["dispatch", "assign", "transfer", "return", "accept",
-                                       "resolve", "cancel", "escalate"]
+                                       "resolve", "cancel", "escalate", "cluster-link"]
     assert (body["callbacks"], body["rework_ids"]) == ([], [])
     order = WorkOrder.objects.get()
     assert order.caller_phone == "+8613812341502"
@@ -103,7 +103,8 @@ def test_create_from_the_app_without_a_person_is_quarantined(desk, front):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["channel"], body["status"], body["department_id"], body["clocks"],
-            body["allowed_actions"]) == ("api", "quarantined", None, [], ["verify", "cancel"])
+            body["allowed_actions"]) == ("api", "quarantined", None, [],
+                                         ["verify", "cancel", "cluster-link"])
 
 
 def test_idempotent_create_replays_the_first_answer(desk, front):

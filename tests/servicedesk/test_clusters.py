@@ -316,3 +316,192 @@ def test_absurd_periods_are_refused(start, end, field, message):
 def test_the_default_period_is_the_last_30_days():
     today = timezone.localdate()
     assert selectors.hot_spot_period(None, None) == (today - dt.timedelta(days=29), today)
+
+
+# --- the screens ----------------------------------------------------------------------------
+
+def _client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _intake_post(desk, **extra):
+    return {"order-order_type": "repair", "order-category": desk.category("停水").pk,
+            "order-area": "public_facility", "order-channel": "phone",
+            "order-community": desk.community.pk, "order-building": desk.unit.building_id,
+            "order-person": desk.owner.pk, "order-caller_name": "王建国",
+            "order-summary": "家里没水", "order-urgency": "high", "order-impact": "medium",
+            **extra}
+
+
+def test_intake_suggests_the_incident_and_links_the_new_order_to_it(desk):
+    from django.urls import reverse
+
+    parent = _outage(desk, "3号楼整栋停水")
+    client = _client(desk.frontdesk)
+    query = {k: v for k, v in _intake_post(desk).items() if k in (
+        "order-community", "order-building", "order-category")}
+    html = client.get(reverse("servicedesk:intake_suggestions"), query).content.decode()
+    assert parent.number in html and "Link to this incident" in html
+    html = client.get(reverse("servicedesk:intake_suggestions"),
+                      {**query, "choose": parent.pk}).content.decode()
+    assert "Will be linked on registering" in html
+    assert f'id="intake-cluster-parent" value="{parent.pk}"' in html
+    response = client.post(reverse("servicedesk:intake"),
+                           _intake_post(desk, **{"order-cluster_parent": parent.pk}))
+    assert response.status_code == 302
+    order = WorkOrder.objects.exclude(pk=parent.pk).get()
+    assert order.cluster_parent == parent
+
+
+def test_intake_shows_no_suggestion_before_the_category_and_none_from_elsewhere(desk, world):
+    from django.urls import reverse
+
+    south = make_community(world, "南苑", org_unit=world.branch_b)
+    south_desk = make_user(world.tenant, world.branch_b, FRONT_DESK)
+    _outage(desk, "南苑停水", community=south, building=make_building(south, "3"),
+            actor=south_desk)
+    client = _client(desk.frontdesk)
+    url = reverse("servicedesk:intake_suggestions")
+    assert "suggestion" not in client.get(url, {"order-community": desk.community.pk}
+                                          ).content.decode()
+    html = client.get(url, {"order-community": south.pk,
+                            "order-category": desk.category("停水").pk}).content.decode()
+    assert "南苑停水" not in html
+
+
+def test_intake_refuses_a_closed_incident_and_registers_nothing(desk):
+    from django.urls import reverse
+
+    parent = _outage(desk)
+    services.work_order_cancel(parent, actor=desk.frontdesk, reason="误报")
+    response = _client(desk.frontdesk).post(
+        reverse("servicedesk:intake"),
+        _intake_post(desk, **{"order-cluster_parent": parent.pk}))
+    assert response.status_code == 200
+    assert (f"The incident {parent.number} is closed or cancelled: link to an open order."
+            in response.content.decode())
+    assert WorkOrder.objects.count() == 1
+
+
+def test_the_order_page_links_to_a_suggested_incident_and_shows_both_sides(desk):
+    from django.urls import reverse
+
+    parent, child = _outage(desk, "整栋停水"), _outage(desk, "我家也停水了")
+    client = _client(desk.frontdesk)
+    html = client.get(reverse("servicedesk:work_order_detail", args=[child.pk])).content.decode()
+    assert 'data-testid="suggestion"' in html and parent.number in html
+    response = client.post(reverse("servicedesk:work_order_act", args=[child.pk, "cluster_link"]),
+                           {"cluster_link-parent": parent.number})
+    assert response.status_code == 302
+    html = client.get(reverse("servicedesk:work_order_detail", args=[child.pk])).content.decode()
+    assert "Linked to the incident" in html and "Unlink from the incident" in html
+    html = client.get(reverse("servicedesk:work_order_detail", args=[parent.pk])).content.decode()
+    assert 'data-testid="cluster-child"' in html and child.number in html
+    html = client.get(reverse("servicedesk:work_order_list")).content.decode()
+    assert html.count('data-testid="cluster-badge"') == 2
+    assert "1 linked" in html
+
+
+def test_an_unknown_incident_number_is_a_clear_error(desk):
+    from django.urls import reverse
+
+    child = _outage(desk)
+    response = _client(desk.frontdesk).post(
+        reverse("servicedesk:work_order_act", args=[child.pk, "cluster_link"]),
+        {"cluster_link-parent": "GD20000101-9999"})
+    assert response.status_code == 200
+    assert "No order with this number that you can see." in response.content.decode()
+    assert _fresh(child).cluster_parent_id is None
+
+
+def test_the_hot_spot_page_counts_drills_down_and_exports(desk):
+    from django.urls import reverse
+
+    today = timezone.localdate()
+    for n in range(3):
+        _outage(desk, f"停水{n}")
+    client = _client(desk.frontdesk)
+    url = reverse("servicedesk:hot_spots")
+    html = client.get(url).content.decode()
+    assert html.count('data-testid="hot-spot-row"') == 1
+    assert '<td class="text-end fw-bold" data-testid="hot-spot-count">3</td>' in html
+    assert "latest: 停水2" in html
+    html = client.get(url, {"day": today.isoformat(), "building": desk.unit.building_id,
+                            "category": desk.category("停水").pk}).content.decode()
+    assert "3 orders on" in html and "停水0" in html
+    export = client.get(url, {"export": "csv"})
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert body.splitlines()[1].split(",")[-3:] == ["3", "0", "0"]
+
+
+def test_the_hot_spot_page_refuses_an_absurd_period(desk):
+    from django.urls import reverse
+
+    _outage(desk)
+    html = _client(desk.frontdesk).get(reverse("servicedesk:hot_spots"), {
+        "date_from": "1900-01-01", "date_to": "2026-01-01"}).content.decode()
+    assert "Start on 1 January 2000 or later." in html
+    assert "Choose a period of at most 366 days." in html
+    assert 'data-testid="hot-spot-row"' not in html
+
+
+# --- the API --------------------------------------------------------------------------------
+
+def test_api_links_suggests_counts_and_unlinks(desk):
+    from tests.servicedesk.test_api import Api
+
+    api = Api(desk.frontdesk)
+    parent, child = _outage(desk, "整栋停水"), _outage(desk, "我家也停水了")
+    body = api.get(f"/work-orders/{child.pk}/cluster-suggestions").json()
+    assert [(o["id"], o["linked_count"]) for o in body] == [(parent.pk, 0)]
+    body = api.get("/duplicate-suggestions", {
+        "community_id": desk.community.pk, "building_id": desk.unit.building_id,
+        "category_id": desk.category("停水").pk}).json()
+    assert [o["id"] for o in body] == [child.pk, parent.pk]
+    response = api.post(f"/work-orders/{child.pk}/cluster-link", {"parent_id": parent.pk})
+    assert response.status_code == 200, response.json()
+    assert (response.json()["cluster_parent_id"], response.json()["allowed_actions"][-1]) == (
+        parent.pk, "cluster-unlink")
+    assert api.get(f"/work-orders/{parent.pk}").json()["cluster_child_ids"] == [child.pk]
+    response = api.post(f"/work-orders/{parent.pk}/cluster-link", {"parent_id": parent.pk})
+    assert (response.status_code, response.json()["fields"]) == (
+        422, {"parent_id": ["An order cannot be linked under itself."]})
+    today = timezone.localdate().isoformat()
+    body = api.get("/hot-spots", {"date_from": today, "date_to": today}).json()
+    assert [(r["orders"], r["linked"], r["incidents"], r["latest_summary"])
+            for r in body["items"]] == [(2, 1, 1, "我家也停水了")]
+    body = api.get("/hot-spots/orders", {"day": today, "building_id": desk.unit.building_id,
+                                         "category_id": desk.category("停水").pk}).json()
+    assert [o["id"] for o in body["items"]] == [parent.pk, child.pk]
+    response = api.get("/hot-spots", {"date_from": "2001-01-01", "date_to": today})
+    assert (response.status_code, response.json()["fields"]) == (
+        422, {"date_to": ["Choose a period of at most 366 days."]})
+    response = api.post(f"/work-orders/{child.pk}/cluster-unlink")
+    assert (response.status_code, response.json()["cluster_parent_id"]) == (200, None)
+
+
+def test_api_hides_other_communities_and_companies(desk, world):
+    from tests.servicedesk.test_api import Api
+
+    child = _outage(desk)
+    outsider = make_user(world.other_tenant, world.other_root, FRONT_DESK, superuser=True)
+    foreign = Api(outsider)
+    assert foreign.get(f"/work-orders/{child.pk}/cluster-suggestions").status_code == 404
+    assert foreign.get("/duplicate-suggestions").json() == []
+    assert foreign.get("/hot-spots").json()["items"] == []
+    assert foreign.get("/hot-spots/orders", {"building_id": desk.unit.building_id,
+                                             "category_id": desk.category("停水").pk}
+                       ).json()["items"] == []
+    foreign_community = property_services.community_create(
+        actor=None, org_unit=world.other_root, name="乙方小区")
+    theirs = services.work_order_create(actor=None, community=foreign_community,
+                                        order_type="repair", area="public_area",
+                                        summary="乙方停水")
+    response = Api(desk.frontdesk).post(f"/work-orders/{child.pk}/cluster-link",
+                                        {"parent_id": theirs.pk})
+    assert (response.status_code, response.json()["fields"]) == (
+        422, {"parent_id": ["Choose a work order you can see."]})

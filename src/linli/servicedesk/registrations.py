@@ -126,6 +126,8 @@ def register() -> None:
                      "servicedesk.callback_workorder", "phone-call"),
             MenuItem(_("Contact log"), "servicedesk:contact_log_list",
                      "servicedesk.view_contactlog", "notebook"),
+            MenuItem(_("Hot spots"), "servicedesk:hot_spots", "servicedesk.view_workorder",
+                     "flame"),
             # Administrators only: the front desk may read levels and categories, not tune them.
             MenuItem(_("Configuration"), "servicedesk:config_index",
                      "servicedesk.change_servicelevel", "settings"),

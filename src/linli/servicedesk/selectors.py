@@ -243,7 +243,8 @@ def work_order_list(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
     filters = filters or {}
     # The category's parent too: a category names itself with its parent ("水电 › 漏水").
     qs = WorkOrder.objects.restrict(user, "view").select_related(
-        "community", "building", "unit", "category__parent", "department", "handler")
+        "community", "building", "unit", "category__parent", "department", "handler",
+        "cluster_parent").annotate(cluster_size=_cluster_size())
     if filters.get("status"):
         qs = qs.filter(status__in=_as_list(filters["status"]))
     if filters.get("open"):
@@ -271,6 +272,16 @@ def work_order_list(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
     if filters.get("created_to"):
         qs = qs.filter(created_at__date__lte=filters["created_to"])
     return qs
+
+
+def _cluster_size():
+    """The number of orders linked under an order (0 for any other), for the badges."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    linked = (WorkOrder.objects.filter(cluster_parent=OuterRef("pk")).order_by()
+              .values("cluster_parent").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(linked, output_field=IntegerField()), 0)
 
 
 def _as_list(value) -> list:
@@ -479,7 +490,8 @@ def category_tree(user, filters: dict | None = None) -> list[tuple[Category, int
 
 
 # Moves outside the state machine (SVC-9, SVC-12), named as the API's paths name them.
-EXTRA_ACTIONS = ("reply", "reply_review", "quote", "quote_answer", "charge")
+EXTRA_ACTIONS = ("reply", "reply_review", "quote", "quote_answer", "charge", "cluster_link",
+                 "cluster_unlink")
 
 
 def work_order_actions(user, order: WorkOrder) -> list[str]:
@@ -526,6 +538,9 @@ def work_order_actions(user, order: WorkOrder) -> list[str]:
         if order.quote_status == QuoteStatus.ACCEPTED and order.status in (
                 Status.RESOLVED, Status.CALLBACK, Status.CLOSED):
             found.append("charge")
+    # Clusters (SVC-11): the services also refuse linking an incident under another.
+    if order.status not in FINAL and holds("dispatch_workorder"):
+        found.append("cluster_unlink" if order.cluster_parent_id else "cluster_link")
     return found
 
 
@@ -1017,7 +1032,6 @@ def duplicate_suggestions(user, *, community=None, building=None, category=None,
     desk policy's window of ``around`` (default now). Incidents with the most linked orders
     come first, then the newest. Orders linked under an incident are not offered: their
     incident is."""
-    from django.db.models import Count
 
     tenant_id = getattr(user, "tenant_id", None)
     if tenant_id is None:
@@ -1036,18 +1050,21 @@ def duplicate_suggestions(user, *, community=None, building=None, category=None,
         qs = qs.filter(category=category)
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    return list(qs.select_related("community", "building", "unit", "category__parent")
-                .annotate(children_count=Count("cluster_children"))
+    return list(qs.select_related("community", "building", "unit", "category__parent",
+                                  "department", "handler")
+                .annotate(children_count=_cluster_size())
                 .order_by("-children_count", "-created_at", "-pk")[:limit])
 
 
-def cluster_suggestions(user, order: WorkOrder) -> list[WorkOrder]:
+def cluster_suggestions(user, order: WorkOrder, *, has_children: bool | None = None
+                        ) -> list[WorkOrder]:
     """The incidents ``order`` may be linked to (none when it cannot be linked: closed,
-    linked already, or an incident itself)."""
+    linked already, or an incident itself — ``has_children`` when the caller knows)."""
     from linli.servicedesk.states import FINAL
 
-    if (order.status in FINAL or order.cluster_parent_id is not None
-            or order.cluster_children.exists()):
+    if order.status in FINAL or order.cluster_parent_id is not None:
+        return []
+    if has_children if has_children is not None else order.cluster_children.exists():
         return []
     return duplicate_suggestions(user, community=order.community, building=order.building,
                                  category=order.category, around=order.created_at,
@@ -1156,9 +1173,52 @@ def hot_spot_drill(user, *, day: dt.date, community=None, building_id=None,
     category (None: orders without one), and optionally a community and a type."""
     qs = (_hot_spot_orders(user, date_from=day, date_to=day, order_type=order_type,
                            community=community)
-          .select_related("community", "building", "unit", "category__parent", "handler")
+          .select_related("community", "building", "unit", "category__parent", "department",
+                          "handler", "cluster_parent")
           .order_by("created_at", "pk"))
     qs = qs.filter(building_id=building_id) if building_id else qs.filter(
         building__isnull=True)
     return qs.filter(category_id=category_id) if category_id else qs.filter(
         category__isnull=True)
+
+
+HOT_SPOT_CHART_PLACES = 30
+
+
+def hot_spot_grid(user, *, date_from: dt.date, date_to: dt.date, order_type: str = "",
+                  community=None, min_orders: int = 1) -> dict:
+    """The heatmap of the hot-spot view: orders per day (x) and place (y: community ·
+    building, the busiest ``HOT_SPOT_CHART_PLACES``), in one query. ``min_orders`` applies
+    to the cells."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+    from django.utils.translation import gettext as _
+
+    cells = (_hot_spot_orders(user, date_from=date_from, date_to=date_to,
+                              order_type=order_type, community=community)
+             .annotate(day=TruncDate("created_at"))
+             .values("day", "community_id", "community__name", "building_id",
+                     "building__number", "building__name")
+             .annotate(orders=Count("pk")).filter(orders__gte=max(1, min_orders))
+             .order_by())
+    totals: dict[tuple, int] = {}
+    labels: dict[tuple, str] = {}
+    found = []
+    for cell in cells:
+        place = (cell["community_id"], cell["building_id"])
+        totals[place] = totals.get(place, 0) + cell["orders"]
+        building = (cell["building__name"] or _("Building %(number)s")
+                    % {"number": cell["building__number"]}) if cell["building_id"] else _(
+            "no building")
+        labels[place] = f"{cell['community__name']} · {building}"
+        found.append((cell["day"], place, cell["orders"]))
+    places = sorted(totals, key=lambda p: (-totals[p], labels[p]))[:HOT_SPOT_CHART_PLACES]
+    index = {place: i for i, place in enumerate(places)}
+    days = [date_from + dt.timedelta(days=n) for n in range((date_to - date_from).days + 1)]
+    return {
+        "days": [d.isoformat() for d in days],
+        "places": [labels[p] for p in places],
+        "cells": [[(day - date_from).days, index[place], orders]
+                  for day, place, orders in found if place in index],
+        "max": max((orders for _d, _p, orders in found), default=0),
+    }
