@@ -1160,6 +1160,11 @@ def hot_spots(user, *, date_from: dt.date, date_to: dt.date, order_type: str = "
                       "category__name", "order_type"))
 
 
+def hot_spots_none(user) -> QuerySet:
+    """No hot-spot rows (the answer to a refused period)."""
+    return WorkOrder.objects.restrict(user, "view").none().values()
+
+
 def hot_spot_summaries(user, rows) -> dict[int, str]:
     """The summary of each row's newest order (by its id), in one query."""
     ids = {row["latest"] for row in rows}

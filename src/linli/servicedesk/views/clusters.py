@@ -112,7 +112,7 @@ class HotSpotView(PermissionRequiredMixin, ExportMixin, ScopedListView):
         self.filter_form = HotSpotFilterForm(self.request.GET or None, actor=self.request.user)
         self.filters = self.filter_form.filters()
         if self.filters is None:
-            return WorkOrder.objects.none().values()
+            return selectors.hot_spots_none(self.request.user)
         return selectors.hot_spots(self.request.user, **self.filters)
 
     def _drill(self):
