@@ -110,11 +110,11 @@ PAGES = [
          url=f"{V1}/work-orders?unassigned=true"),
     Page("my work orders", f"{V1}/work-orders", 8, user="technician",
          url=f"{V1}/work-orders?mine=true"),
-    # The order's clocks, callbacks and reworks are one query each whatever their number; the
-    # hero order's waits grow its events, measured below.
-    Page("work order", f"{V1}/work-orders/{{order_id}}", 11, grows=False,
+    # The order's clocks, callbacks, reworks and linked orders (SVC-11) are one query each
+    # whatever their number; the hero order's waits grow its events, measured below.
+    Page("work order", f"{V1}/work-orders/{{order_id}}", 12, grows=False,
          url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}"),
-    Page("reworked work order", f"{V1}/work-orders/{{order_id}}", 11,
+    Page("reworked work order", f"{V1}/work-orders/{{order_id}}", 12,
          url=lambda e: f"{V1}/work-orders/{e.reworked_order.pk}"),
     Page("work order events", f"{V1}/work-orders/{{order_id}}/events", 9,
          url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/events?size=100"),

@@ -140,13 +140,15 @@ PAGES = [
          url="/service/orders/?open=on&order_type=repair&sort=priority"),
     Page("work orders by status", "/service/orders/", 10,
          url="/service/orders/?status=new&status=accepted&q=漏水"),
-    Page("work order", "/service/orders/<int:pk>/", 14,
+    # The incident card (SVC-11): the linked orders, the desk policy's window and the likely
+    # duplicates — three queries, on the overview tab only.
+    Page("work order", "/service/orders/<int:pk>/", 17,
          url=_pk("hero_order", "/service/orders/{pk}/")),
     Page("work order timeline", "/service/orders/<int:pk>/", 12,
          url=_pk("hero_order", "/service/orders/{pk}/?tab=timeline")),
     Page("work order history", "/service/orders/<int:pk>/", 14,
          url=_pk("hero_order", "/service/orders/{pk}/?tab=history")),
-    Page("reworked work order", "/service/orders/<int:pk>/", 12,
+    Page("reworked work order", "/service/orders/<int:pk>/", 15,
          url=_pk("reworked_order", "/service/orders/{pk}/")),
     Page("dispatch slip", "/service/orders/<int:pk>/slip/", 11, grows=False,
          url=_pk("hero_order", "/service/orders/{pk}/slip/")),

@@ -505,3 +505,18 @@ def test_api_hides_other_communities_and_companies(desk, world):
                                         {"parent_id": theirs.pk})
     assert (response.status_code, response.json()["fields"]) == (
         422, {"parent_id": ["Choose a work order you can see."]})
+
+
+def test_the_incident_page_warns_of_linked_orders_left_open(desk):
+    from django.urls import reverse
+
+    parent = _working(desk, _outage(desk))
+    waiting = _working(desk, _outage(desk, "二楼停水"))
+    services.work_order_wait(waiting, actor=desk.technician, waiting_on="customer",
+                             reason="业主不在家")
+    services.work_order_cluster_link(waiting, actor=desk.frontdesk, parent=parent)
+    services.work_order_resolve(parent, actor=desk.technician, resolution="更换总阀门")
+    html = _client(desk.frontdesk).get(
+        reverse("servicedesk:work_order_detail", args=[parent.pk])).content.decode()
+    assert "1 linked order was not resolved with the incident" in html
+    assert waiting.number in html

@@ -319,8 +319,9 @@ class DeskPolicyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in POLICY_FIELDS:
-            self.fields[name] = _model_field(DeskPolicy, name,
-                                             required=name != "quarantine_clocks_from_intake")
+            # Left empty, the window of likely duplicates stays as it is.
+            self.fields[name] = _model_field(DeskPolicy, name, required=name not in (
+                "quarantine_clocks_from_intake", "duplicate_window_hours"))
 
     def service_kwargs(self) -> dict:
         return dict(self.cleaned_data)

@@ -127,7 +127,8 @@ def detail_context(request, order, bound=None) -> dict:
         "rework_of": (selectors.work_order_find(user, order.rework_of_id)
                       if order.rework_of_id else None),
     }
-    context.update(_cluster_context(user, order, allowed))
+    if tab == "overview":
+        context.update(_cluster_context(user, order, allowed))
     if tab == "timeline":
         context["timeline"] = timeline_for(user, order)
     if tab == "history":
@@ -148,7 +149,7 @@ def _cluster_context(user, order, allowed) -> dict:
         "cluster_children": children,
         # Children left behind by the incident's resolution (their status kept them).
         "cluster_left_open": ([c for c in children if c.status in OPEN]
-                              if order.status not in OPEN else []),
+                              if order.resolved_at is not None else []),
         "cluster_suggestions": suggestions,
     }
 
