@@ -71,8 +71,8 @@ def _intake_page(request, order_form=None, log_form=None):
 
 
 def _incident(request):
-    """The incident chosen among the likely duplicates, if any (in the user's scope: one
-    that is no longer visible is refused by the link as a missing order)."""
+    """The incident chosen among the likely duplicates, if any, read in the user's scope
+    (one no longer visible is refused with a message; the link checks the rest)."""
     pk = _digits(request.POST.get(f"{ORDER}-cluster_parent"))
     if pk is None:
         return None
