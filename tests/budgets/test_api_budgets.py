@@ -110,14 +110,23 @@ PAGES = [
          url=f"{V1}/work-orders?unassigned=true"),
     Page("my work orders", f"{V1}/work-orders", 8, user="technician",
          url=f"{V1}/work-orders?mine=true"),
-    # The order's clocks, callbacks and reworks are one query each whatever their number; the
-    # hero order's waits grow its events, measured below.
-    Page("work order", f"{V1}/work-orders/{{order_id}}", 11, grows=False,
+    # The order's clocks, callbacks, reworks and linked orders (SVC-11) are one query each
+    # whatever their number; the hero order's waits grow its events, measured below.
+    Page("work order", f"{V1}/work-orders/{{order_id}}", 12, grows=False,
          url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}"),
-    Page("reworked work order", f"{V1}/work-orders/{{order_id}}", 11,
+    Page("reworked work order", f"{V1}/work-orders/{{order_id}}", 12,
          url=lambda e: f"{V1}/work-orders/{e.reworked_order.pk}"),
     Page("work order events", f"{V1}/work-orders/{{order_id}}/events", 9,
          url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/events?size=100"),
+    Page("cluster suggestions", f"{V1}/work-orders/{{order_id}}/cluster-suggestions", 10,
+         grows=False, url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/cluster-suggestions"),
+    Page("duplicate suggestions", f"{V1}/duplicate-suggestions", 10,
+         url=lambda e: f"{V1}/duplicate-suggestions?community_id={e.hero_community.pk}"
+                       f"&category_id={e.desk.category('漏水').pk}"),
+    Page("hot spots", f"{V1}/hot-spots", 9, url=f"{V1}/hot-spots?size=100"),
+    Page("hot spot orders", f"{V1}/hot-spots/orders", 8,
+         url=lambda e: f"{V1}/hot-spots/orders?building_id={e.hero_order.building_id}"
+                       f"&category_id={e.hero_order.category_id}&size=100"),
     Page("contact log", f"{V1}/contact-logs", 8),
     Page("contact log entry", f"{V1}/contact-logs/{{entry_id}}", 7, grows=False,
          url=lambda e: f"{V1}/contact-logs/{_first(ContactLog, work_order__isnull=False)(e)}"),

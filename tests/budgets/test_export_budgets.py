@@ -43,6 +43,7 @@ PAGES = [
     *_exports("work orders", "/service/orders/", 10, 10),
     *_exports("open repairs", "/service/orders/", 10, 10, query="open=on&order_type=repair"),
     *_exports("contact log", "/service/contacts/", 9, 9),
+    *_exports("hot spots", "/service/hot-spots/", 10, 10),
     Page("community statistics xlsx", "/directory/statistics/<int:pk>/", 16, grows=False,
          url=lambda e: f"/directory/statistics/{e.hero_community.pk}/?export=xlsx"),
     Page("community statistics csv", "/directory/statistics/<int:pk>/", 16, grows=False,

@@ -7,9 +7,11 @@ in the same change and say why in its message; when it needs fewer, lower it.
 """
 
 import pytest
+from django.utils import timezone
 
 from linli.core.exchange.models import ImportRun
 from linli.core.jobs.models import JobRun
+from linli.servicedesk.models import WorkOrder
 from tests.budgets.measure import Page, check_page, measure_pages
 
 # The pages are measured once per module (``measured``); the mark makes pytest-django set up
@@ -29,6 +31,24 @@ def _pk(attribute: str, pattern: str):
     def url(estate) -> str:
         return pattern.format(pk=getattr(estate, attribute).pk)
     return url
+
+
+def _leak_place(estate) -> tuple[int, int | None, int]:
+    """The category, building and community of the estate's first leak repair."""
+    leak = estate.desk.category("漏水")
+    first = WorkOrder.objects.filter(tenant=estate.world.tenant, category=leak).order_by("pk")[0]
+    return leak.pk, first.building_id, first.community_id
+
+
+def _suggestions(estate) -> str:
+    leak, _building, community = _leak_place(estate)
+    return f"/service/intake/suggestions/?order-community={community}&order-category={leak}"
+
+
+def _hot_spot_drill(estate) -> str:
+    leak, building, _community = _leak_place(estate)
+    return (f"/service/hot-spots/?day={timezone.localdate().isoformat()}&building={building}"
+            f"&category={leak}")
 
 
 # Known growth: the dispatch forms of the queue share the departments and staff of each office
@@ -120,13 +140,15 @@ PAGES = [
          url="/service/orders/?open=on&order_type=repair&sort=priority"),
     Page("work orders by status", "/service/orders/", 10,
          url="/service/orders/?status=new&status=accepted&q=漏水"),
-    Page("work order", "/service/orders/<int:pk>/", 14,
+    # The incident card (SVC-11): the linked orders, the desk policy's window and the likely
+    # duplicates — three queries, on the overview tab only.
+    Page("work order", "/service/orders/<int:pk>/", 17,
          url=_pk("hero_order", "/service/orders/{pk}/")),
     Page("work order timeline", "/service/orders/<int:pk>/", 12,
          url=_pk("hero_order", "/service/orders/{pk}/?tab=timeline")),
     Page("work order history", "/service/orders/<int:pk>/", 14,
          url=_pk("hero_order", "/service/orders/{pk}/?tab=history")),
-    Page("reworked work order", "/service/orders/<int:pk>/", 12,
+    Page("reworked work order", "/service/orders/<int:pk>/", 15,
          url=_pk("reworked_order", "/service/orders/{pk}/")),
     Page("dispatch slip", "/service/orders/<int:pk>/slip/", 11, grows=False,
          url=_pk("hero_order", "/service/orders/{pk}/slip/")),
@@ -136,6 +158,9 @@ PAGES = [
     Page("my orders", "/service/mine/", 10, user="technician"),
     Page("quarantine", "/service/quarantine/", 14),
     Page("callbacks", "/service/callbacks/", 10),
+    Page("intake suggestions", "/service/intake/suggestions/", 13, url=_suggestions),
+    Page("hot spots", "/service/hot-spots/", 13),
+    Page("hot spot orders", "/service/hot-spots/", 14, url=_hot_spot_drill),
     Page("contact log", "/service/contacts/", 10),
     Page("contact log sheet", "/service/contacts/print/", 10),
     # The configuration: every batch adds a service level, a routing rule and a category; the

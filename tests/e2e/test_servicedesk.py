@@ -159,3 +159,38 @@ def test_intake_to_rework_to_both_closed(browser, live_server, desk, screenshot_
     # A closed order can only be reopened, should the customer call again.
     expect(front.locator("[data-testid=moves] [data-testid^=open-]")).to_have_count(1)
     expect(front.locator("[data-testid=open-rework]")).to_be_visible()
+
+
+def test_a_second_report_is_linked_to_the_incident_from_the_intake_suggestion(
+        browser, live_server, desk, screenshot_dir):
+    """SVC-11: while the front desk registers a second report of the same leak, the first one
+    is suggested; one click links the new order to it as it is registered."""
+    from linli.servicedesk import services
+
+    incident = services.work_order_create(
+        actor=desk.frontdesk, community=desk.community, order_type="repair",
+        category=desk.category("漏水"), unit=desk.unit, person=desk.owner,
+        summary="楼上漏水，整个单元都在滴", urgency="high", impact="medium")
+    front = _signed_in(browser, live_server, "desk.li")
+    _go(front, live_server, "intake")
+    front.fill("#caller-q", "1502")
+    front.press("#caller-q", "Enter")
+    front.locator("[data-testid=choose-caller]").first.click()
+    front.select_option("select[name='order-order_type']", "repair")
+    suggestions = front.locator("[data-testid=intake-suggestions]")
+    expect(suggestions.locator("[data-testid=suggestion]")).to_have_count(0)
+    front.select_option("select[name='order-category']", str(desk.category("漏水").pk))
+    suggestion = suggestions.locator(f"[data-testid=suggestion][data-order='{incident.pk}']")
+    expect(suggestion).to_contain_text(incident.number)
+    suggestion.locator("[data-testid=link-incident]").click()
+    expect(suggestions.locator("[data-testid=chosen-incident]")).to_be_visible()
+    expect(front.locator("#intake-cluster-parent")).to_have_value(str(incident.pk))
+    front.screenshot(path=str(screenshot_dir / "servicedesk-intake-incident.png"), full_page=True)
+    front.select_option("select[name='order-urgency']", "high")
+    front.fill("input[name='order-summary']", "卫生间顶上滴水")
+    front.click("[data-testid=register-order]")
+    expect(front.locator("[data-testid=registered]")).to_be_visible()
+    report = WorkOrder.objects.exclude(pk=incident.pk).get()
+    assert report.cluster_parent_id == incident.pk
+    _go(front, live_server, "work_order_detail", incident.pk)
+    expect(front.locator("[data-testid=cluster-child]")).to_contain_text(report.number)

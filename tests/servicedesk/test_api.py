@@ -90,7 +90,7 @@ def test_create_registers_and_routes_the_order(desk, front):
         ("on_site", "calendar_minutes", "20.00", "running"),
         ("resolution", "calendar_hours", "8.00", "running")]
     assert body["allowed_actions"] == ["dispatch", "assign", "transfer", "return", "accept",
-                                       "resolve", "cancel", "escalate"]
+                                       "resolve", "cancel", "escalate", "cluster-link"]
     assert (body["callbacks"], body["rework_ids"]) == ([], [])
     order = WorkOrder.objects.get()
     assert order.caller_phone == "+8613812341502"
@@ -103,7 +103,8 @@ def test_create_from_the_app_without_a_person_is_quarantined(desk, front):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["channel"], body["status"], body["department_id"], body["clocks"],
-            body["allowed_actions"]) == ("api", "quarantined", None, [], ["verify", "cancel"])
+            body["allowed_actions"]) == ("api", "quarantined", None, [],
+                                         ["verify", "cancel", "cluster-link"])
 
 
 def test_idempotent_create_replays_the_first_answer(desk, front):
@@ -465,7 +466,7 @@ MOVE_PAYLOADS = {
     "resolve": "ResolveIn", "callback": "CallbackIn", "rework": "ReasonIn", "close": "NoteIn",
     "cancel": "ReasonIn", "escalate": "EscalateIn", "reply": "ReplyIn",
     "reply-review": "ReplyReviewIn", "quote": "QuoteIn", "quote-answer": "QuoteAnswerIn",
-    "charge": "ChargeIn",
+    "charge": "ChargeIn", "cluster-link": "ClusterLinkIn", "cluster-unlink": None,
 }
 
 
@@ -475,7 +476,8 @@ def test_every_move_is_one_documented_post(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     prefix = "/api/v1/work-orders/{order_id}/"
     moves = {path.removeprefix(prefix): spec for path, spec in paths.items()
-             if path.startswith(prefix) and path != prefix + "events"}
+             if path.startswith(prefix)
+             and path not in (prefix + "events", prefix + "cluster-suggestions")}
     assert list(moves) == list(MOVE_PAYLOADS)
     for name, spec in moves.items():
         assert list(spec) == ["post"], name

@@ -142,3 +142,28 @@ def test_a_scan_leaves_the_clocks_of_an_order_being_moved_to_the_next_scan(desk)
         assert order.escalation_level == 3
         assert DomainEvent.objects.filter(subject_id=order.pk,
                                           verb="work_order.breached").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_crosswise_links_at_once_cannot_nest_an_incident(desk):
+    """SVC-11: A under B and B under A at the same moment — the rows are locked in key order,
+    so the second sees the first's link and is refused; a cluster stays one level deep."""
+    first, second = (services.work_order_create(
+        actor=desk.frontdesk, community=desk.community, order_type="repair",
+        category=desk.category("漏水"), unit=desk.unit, person=desk.owner, summary=text)
+        for text in ("楼上漏水", "楼下也漏水"))
+    pairs = iter([(first, second), (second, first)])
+    lock = threading.Lock()
+
+    def link():
+        with lock:
+            child, parent = next(pairs)
+        services.work_order_cluster_link(WorkOrder.objects.get(pk=child.pk), actor=None,
+                                         parent=WorkOrder.objects.get(pk=parent.pk))
+
+    refusals = _run_together(link)
+    assert len(refusals) == 1 and isinstance(refusals[0], ValidationError), refusals
+    assert "is itself linked to an incident" in " ".join(refusals[0].messages)
+    linked = list(WorkOrder.objects.filter(cluster_parent__isnull=False)
+                  .values_list("pk", "cluster_parent_id"))
+    assert linked in ([(first.pk, second.pk)], [(second.pk, first.pk)])

@@ -436,6 +436,13 @@ def test_matrix_and_policy_screens(desk, config_admin):
     assert not DeskPolicy.objects.filter(tenant=tenant).exists()
     assert client.post(policy, values).status_code == 302
     assert selectors.desk_policy(tenant.pk).repeat_complaint_hours == 6
+    # The window of likely duplicates (SVC-11): left empty it stays as it is.
+    assert selectors.desk_policy(tenant.pk).duplicate_window_hours == 24
+    response = client.post(policy, {**values, "duplicate_window_hours": "0"})
+    assert response.context["form"].errors == {
+        "duplicate_window_hours": ["Ensure this value is greater than or equal to 1."]}
+    assert client.post(policy, {**values, "duplicate_window_hours": "48"}).status_code == 302
+    assert selectors.desk_policy(tenant.pk).duplicate_window_hours == 48
 
 
 def test_out_of_scope_and_without_permission(desk, config_admin, outsider):

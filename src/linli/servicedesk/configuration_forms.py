@@ -311,15 +311,17 @@ class PriorityMatrixForm(forms.Form):
 
 
 POLICY_FIELDS = ("repeat_complaint_hours", "quarantine_clocks_from_intake",
-                 "callback_retry_hours", "callback_max_attempts", "unsatisfied_at_most")
+                 "callback_retry_hours", "callback_max_attempts", "unsatisfied_at_most",
+                 "duplicate_window_hours")
 
 
 class DeskPolicyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in POLICY_FIELDS:
-            self.fields[name] = _model_field(DeskPolicy, name,
-                                             required=name != "quarantine_clocks_from_intake")
+            # Left empty, the window of likely duplicates stays as it is.
+            self.fields[name] = _model_field(DeskPolicy, name, required=name not in (
+                "quarantine_clocks_from_intake", "duplicate_window_hours"))
 
     def service_kwargs(self) -> dict:
         return dict(self.cleaned_data)

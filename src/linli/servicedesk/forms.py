@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -294,6 +295,20 @@ class NoteForm(ActionForm):
     note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=_text(2))
 
 
+class ClusterLinkForm(ActionForm):
+    """Link the order to an incident, named by the incident's order number."""
+
+    parent = forms.CharField(label=_("Order number of the incident"), max_length=20,
+                             help_text=_("E.g. GD20261204-0007: the first report of the "
+                                         "incident, which the others follow."))
+
+    def clean_parent(self):
+        parent = selectors.work_order_by_number(self.actor, self.cleaned_data["parent"])
+        if parent is None:
+            raise forms.ValidationError(_("No order with this number that you can see."))
+        return parent
+
+
 class VerifyForm(ActionForm):
     """Identify a quarantined order's contact: a person (among the candidates found by the
     order's phone and name) and, for a private unit, the room."""
@@ -537,3 +552,47 @@ class DayForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("day"):
             return self.cleaned_data["day"]
         return timezone.localdate()
+
+
+class HotSpotFilterForm(forms.Form):
+    """The period and filters of the hot-spot view (SVC-11); the period is checked by
+    ``selectors.hot_spot_period`` (at most 366 days, from 2000 to today)."""
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    order_type = forms.ChoiceField(label=_("Type"), required=False, choices=[
+        ("", _("Complaints and repairs")), (OrderType.COMPLAINT, OrderType.COMPLAINT.label),
+        (OrderType.REPAIR, OrderType.REPAIR.label)])
+    community = _community_field()
+    min_orders = forms.IntegerField(label=_("At least (orders)"), required=False, min_value=1,
+                                    max_value=1000, initial=1)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["community"].choices = _community_choices(actor)
+
+    def clean(self):
+        data = super().clean()
+        if "date_from" in data and "date_to" in data:
+            try:
+                data["date_from"], data["date_to"] = selectors.hot_spot_period(
+                    data["date_from"], data["date_to"])
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    self.add_error(field, messages)
+        return data
+
+    def filters(self) -> dict | None:
+        """The selector's arguments, or None when the input is refused (nothing is read)."""
+        if not self.is_bound:
+            date_from, date_to = selectors.hot_spot_period(None, None)
+            return {"date_from": date_from, "date_to": date_to}
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        community = (property_selectors.community_find(self.actor, data["community"])
+                     if data.get("community") else None)
+        return {"date_from": data["date_from"], "date_to": data["date_to"],
+                "order_type": data.get("order_type") or "", "community": community,
+                "min_orders": data.get("min_orders") or 1}

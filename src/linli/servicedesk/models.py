@@ -210,6 +210,11 @@ class DeskPolicy(TenantOwned):
     unsatisfied_at_most = models.PositiveSmallIntegerField(
         _("a satisfaction of at most this opens rework"), default=2,
         validators=[MinValueValidator(1), MaxValueValidator(4)])
+    duplicate_window_hours = models.PositiveSmallIntegerField(
+        _("suggest open orders registered within (hours) as likely duplicates"), default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        help_text=_("Same category, same building (or community): offered at intake to link "
+                    "to one incident."))
 
     history = history()
 
@@ -299,6 +304,11 @@ class WorkOrder(OrgScoped, TimeStamped):
     rework_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="reworks", verbose_name=_("rework of"),
                                   editable=False)
+    # One incident reported by several callers (SVC-11): the children follow their parent's
+    # resolution. Unrelated to ``rework_of``; one level only (services.clusters).
+    cluster_parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="cluster_children",
+        verbose_name=_("incident (parent order)"), editable=False, db_index=True)
     # Complaints (SVC-9).
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices,
                                 blank=True)
@@ -330,7 +340,7 @@ class WorkOrder(OrgScoped, TimeStamped):
                             "resolved_at", "resolution", "closed_at", "interim_measure",
                             "committed_at", "is_formal", "review_status", "reply",
                             "responsible_party", "quote_amount", "quote_status",
-                            "charge_amount", "verified_at")
+                            "charge_amount", "verified_at", "cluster_parent")
 
     class Meta:
         verbose_name = _("work order")

@@ -40,6 +40,13 @@ EVENTS = {
         {"en": "The customer of {{ original }} was not satisfied ({{ reason }}); rework "
                "{{ number }} is open.",
          "zh-hans": "工单 {{ original }} 回访不满意（{{ reason }}），已生成返工单 {{ number }}。"}),
+    "servicedesk.incident_resolved": (
+        _("An order linked to an incident was resolved with it"),
+        {"en": "Work order {{ number }} resolved", "zh-hans": "工单 {{ number }} 已处理"},
+        {"en": "{{ summary }} ({{ community }}) was resolved with incident {{ incident }}: "
+               "{{ resolution }}",
+         "zh-hans": "{{ community }}：{{ summary }}，已随事件 {{ incident }} 一并处理："
+                    "{{ resolution }}"}),
     "servicedesk.major_complaint": (
         _("A major or formal complaint"),
         {"en": "Complaint {{ number }}", "zh-hans": "重要投诉 {{ number }}"},
@@ -119,6 +126,8 @@ def register() -> None:
                      "servicedesk.callback_workorder", "phone-call"),
             MenuItem(_("Contact log"), "servicedesk:contact_log_list",
                      "servicedesk.view_contactlog", "notebook"),
+            MenuItem(_("Hot spots"), "servicedesk:hot_spots", "servicedesk.view_workorder",
+                     "flame"),
             # Administrators only: the front desk may read levels and categories, not tune them.
             MenuItem(_("Configuration"), "servicedesk:config_index",
                      "servicedesk.change_servicelevel", "settings"),
@@ -143,5 +152,11 @@ def register() -> None:
         "work_order.quote_accepted": _("Quote accepted"),
         "work_order.quote_declined": _("Quote declined"),
         "work_order.charged": _("Charge recorded"),
+        "work_order.cluster_linked": _("Linked to an incident"),
+        "work_order.cluster_unlinked": _("Unlinked from its incident"),
+        "work_order.cluster_child_added": _("A report was linked to this incident"),
+        "work_order.cluster_child_removed": _("A report was unlinked from this incident"),
+        "work_order.cluster_not_resolved": _("Linked orders not resolved with the incident"),
+        "work_order.cluster_not_closed": _("Linked orders not closed with the incident"),
     })
     register_home_counter(timeline.my_open_orders_counter)

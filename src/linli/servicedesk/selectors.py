@@ -244,7 +244,8 @@ def work_order_list(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
     filters = filters or {}
     # The category's parent too: a category names itself with its parent ("水电 › 漏水").
     qs = WorkOrder.objects.restrict(user, "view").select_related(
-        "community", "building", "unit", "category__parent", "department", "handler")
+        "community", "building", "unit", "category__parent", "department", "handler",
+        "cluster_parent").annotate(cluster_size=_cluster_size())
     if filters.get("status"):
         qs = qs.filter(status__in=_as_list(filters["status"]))
     if filters.get("open"):
@@ -272,6 +273,16 @@ def work_order_list(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
     if filters.get("created_to"):
         qs = qs.filter(created_at__date__lte=filters["created_to"])
     return qs
+
+
+def _cluster_size():
+    """The number of orders linked under an order (0 for any other), for the badges."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    linked = (WorkOrder.objects.filter(cluster_parent=OuterRef("pk")).order_by()
+              .values("cluster_parent").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(linked, output_field=IntegerField()), 0)
 
 
 def _as_list(value) -> list:
@@ -484,7 +495,8 @@ def category_tree(user, filters: dict | None = None) -> list[tuple[Category, int
 
 
 # Moves outside the state machine (SVC-9, SVC-12), named as the API's paths name them.
-EXTRA_ACTIONS = ("reply", "reply_review", "quote", "quote_answer", "charge")
+EXTRA_ACTIONS = ("reply", "reply_review", "quote", "quote_answer", "charge", "cluster_link",
+                 "cluster_unlink")
 
 
 def work_order_actions(user, order: WorkOrder) -> list[str]:
@@ -531,6 +543,9 @@ def work_order_actions(user, order: WorkOrder) -> list[str]:
         if order.quote_status == QuoteStatus.ACCEPTED and order.status in (
                 Status.RESOLVED, Status.CALLBACK, Status.CLOSED):
             found.append("charge")
+    # Clusters (SVC-11): the services also refuse linking an incident under another.
+    if order.status not in FINAL and holds("dispatch_workorder"):
+        found.append("cluster_unlink" if order.cluster_parent_id else "cluster_link")
     return found
 
 
@@ -1007,3 +1022,213 @@ def routing_rule_rows(user) -> QuerySet[RoutingRule]:
     their parents)."""
     return routing_rule_list(user).select_related("category__parent", "building__community"
                                                   ).order_by("position", "pk")
+
+
+# --- clusters and hot spots (SVC-11) --------------------------------------------------------
+
+SUGGESTION_LIMIT = 10
+
+
+def duplicate_suggestions(user, *, community=None, building=None, category=None,
+                          around: dt.datetime | None = None, exclude: WorkOrder | None = None,
+                          limit: int = SUGGESTION_LIMIT) -> list[WorkOrder]:
+    """Open orders the user can see that likely report the same incident: the same category,
+    the same building (the same community when no building is given), registered within the
+    desk policy's window of ``around`` (default now). Incidents with the most linked orders
+    come first, then the newest. Orders linked under an incident are not offered: their
+    incident is."""
+
+    tenant_id = getattr(user, "tenant_id", None)
+    if tenant_id is None:
+        return []
+    hours = desk_policy(tenant_id).duplicate_window_hours
+    moment = around or timezone.now()
+    window = dt.timedelta(hours=hours)
+    qs = WorkOrder.objects.restrict(user, "view").filter(
+        status__in=OPEN, cluster_parent__isnull=True,
+        created_at__gte=moment - window, created_at__lte=moment + window)
+    if building is not None:
+        qs = qs.filter(building=building)
+    elif community is not None:
+        qs = qs.filter(community=community)
+    if category is not None:
+        qs = qs.filter(category=category)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs.select_related("community", "building", "unit", "category__parent",
+                                  "department", "handler")
+                .annotate(children_count=_cluster_size())
+                .order_by("-children_count", "-created_at", "-pk")[:limit])
+
+
+def cluster_suggestions(user, order: WorkOrder, *, has_children: bool | None = None
+                        ) -> list[WorkOrder]:
+    """The incidents ``order`` may be linked to (none when it cannot be linked: closed,
+    linked already, or an incident itself — ``has_children`` when the caller knows)."""
+    from linli.servicedesk.states import FINAL
+
+    if order.status in FINAL or order.cluster_parent_id is not None:
+        return []
+    if has_children if has_children is not None else order.cluster_children.exists():
+        return []
+    return duplicate_suggestions(user, community=order.community, building=order.building,
+                                 category=order.category, around=order.created_at,
+                                 exclude=order)
+
+
+def cluster_children(user, order: WorkOrder) -> QuerySet[WorkOrder]:
+    """The orders linked under ``order`` that the user can see, oldest first."""
+    return (WorkOrder.objects.restrict(user, "view").filter(cluster_parent=order)
+            .select_related("unit", "handler").order_by("created_at", "pk"))
+
+
+def cluster_parents_of(user, orders) -> dict[int, WorkOrder]:
+    """The incidents of ``orders`` (by order id) that the user can see, in one query."""
+    wanted = {o.cluster_parent_id for o in orders if o.cluster_parent_id}
+    if not wanted:
+        return {}
+    parents = WorkOrder.objects.restrict(user, "view").in_bulk(wanted)
+    return {o.pk: parents[o.cluster_parent_id] for o in orders
+            if o.cluster_parent_id in parents}
+
+
+def work_order_by_number(user, number: str) -> WorkOrder | None:
+    """An order the user can see, by its number (GD20261204-0007), or None."""
+    number = (number or "").strip().upper()
+    if not number:
+        return None
+    return WorkOrder.objects.restrict(user, "view").filter(number=number).first()
+
+
+HOT_SPOT_TYPES = (OrderType.COMPLAINT, OrderType.REPAIR)
+HOT_SPOT_MAX_DAYS = 366
+HOT_SPOT_EARLIEST = dt.date(2000, 1, 1)
+
+
+def hot_spot_period(date_from: dt.date | None, date_to: dt.date | None
+                    ) -> tuple[dt.date, dt.date]:
+    """The period of a hot-spot view: the last 30 days by default; a period that ends before
+    it starts, lasts more than 366 days, starts before 2000 or ends after today is refused
+    with a message per field."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    today = _today()
+    date_to = date_to or today
+    date_from = date_from or date_to - dt.timedelta(days=29)
+    errors: dict[str, list[str]] = {}
+    if date_from < HOT_SPOT_EARLIEST:
+        errors["date_from"] = [_("Start on 1 January 2000 or later.")]
+    if date_to > today:
+        errors["date_to"] = [_("End today or earlier: there are no orders after today.")]
+    if date_to < date_from:
+        errors.setdefault("date_to", []).append(_("The end date is before the start date."))
+    elif (date_to - date_from).days + 1 > HOT_SPOT_MAX_DAYS:
+        errors.setdefault("date_to", []).append(
+            _("Choose a period of at most %(days)d days.") % {"days": HOT_SPOT_MAX_DAYS})
+    if errors:
+        raise ValidationError(errors)
+    return date_from, date_to
+
+
+def _hot_spot_orders(user, *, date_from: dt.date, date_to: dt.date, order_type: str = "",
+                     community=None) -> QuerySet[WorkOrder]:
+    qs = WorkOrder.objects.restrict(user, "view").filter(
+        order_type__in=[order_type] if order_type else HOT_SPOT_TYPES,
+        created_at__date__gte=date_from, created_at__date__lte=date_to)
+    if community is not None:
+        qs = qs.filter(community=community)
+    return qs
+
+
+def hot_spots(user, *, date_from: dt.date, date_to: dt.date, order_type: str = "",
+              community=None, min_orders: int = 1) -> QuerySet:
+    """Complaints and repairs counted by day × building × category × type over the period
+    (one row each, as dicts): ``orders``, ``linked`` (orders linked to an incident),
+    ``incidents`` (the incidents they are linked to) and ``latest`` (the newest order's id).
+    Most orders first. The period is checked by ``hot_spot_period``."""
+    from django.db.models import Count, Max
+    from django.db.models.functions import TruncDate
+
+    return (_hot_spot_orders(user, date_from=date_from, date_to=date_to,
+                             order_type=order_type, community=community)
+            .annotate(day=TruncDate("created_at"))
+            .values("day", "community_id", "community__name", "building_id",
+                    "building__number", "building__name", "category_id", "category__name",
+                    "category__parent__name", "order_type")
+            .annotate(orders=Count("pk"),
+                      linked=Count("pk", filter=Q(cluster_parent__isnull=False)),
+                      incidents=Count("cluster_parent", distinct=True),
+                      latest=Max("pk"))
+            .filter(orders__gte=max(1, min_orders))
+            .order_by("-orders", "-day", "community__name", "building__number",
+                      "category__name", "order_type"))
+
+
+def hot_spots_none(user) -> QuerySet:
+    """No hot-spot rows (the answer to a refused period)."""
+    return WorkOrder.objects.restrict(user, "view").none().values()
+
+
+def hot_spot_summaries(user, rows) -> dict[int, str]:
+    """The summary of each row's newest order (by its id), in one query."""
+    ids = {row["latest"] for row in rows}
+    return dict(WorkOrder.objects.restrict(user, "view").filter(pk__in=ids)
+                .values_list("pk", "summary"))
+
+
+def hot_spot_drill(user, *, day: dt.date, community=None, building_id=None,
+                   category_id=None, order_type: str = "") -> QuerySet[WorkOrder]:
+    """The orders behind one hot spot: a day, a building (None: orders without one), a
+    category (None: orders without one), and optionally a community and a type."""
+    qs = (_hot_spot_orders(user, date_from=day, date_to=day, order_type=order_type,
+                           community=community)
+          .select_related("community", "building", "unit", "category__parent", "department",
+                          "handler", "cluster_parent")
+          .order_by("created_at", "pk"))
+    qs = qs.filter(building_id=building_id) if building_id else qs.filter(
+        building__isnull=True)
+    return qs.filter(category_id=category_id) if category_id else qs.filter(
+        category__isnull=True)
+
+
+HOT_SPOT_CHART_PLACES = 30
+
+
+def hot_spot_grid(user, *, date_from: dt.date, date_to: dt.date, order_type: str = "",
+                  community=None, min_orders: int = 1) -> dict:
+    """The heatmap of the hot-spot view: orders per day (x) and place (y: community ·
+    building, the busiest ``HOT_SPOT_CHART_PLACES``), in one query. ``min_orders`` applies
+    to the cells."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+    from django.utils.translation import gettext as _
+
+    cells = (_hot_spot_orders(user, date_from=date_from, date_to=date_to,
+                              order_type=order_type, community=community)
+             .annotate(day=TruncDate("created_at"))
+             .values("day", "community_id", "community__name", "building_id",
+                     "building__number", "building__name")
+             .annotate(orders=Count("pk")).filter(orders__gte=max(1, min_orders))
+             .order_by())
+    totals: dict[tuple, int] = {}
+    labels: dict[tuple, str] = {}
+    found = []
+    for cell in cells:
+        place = (cell["community_id"], cell["building_id"])
+        totals[place] = totals.get(place, 0) + cell["orders"]
+        building = (cell["building__name"] or _("Building %(number)s")
+                    % {"number": cell["building__number"]}) if cell["building_id"] else _(
+            "no building")
+        labels[place] = f"{cell['community__name']} · {building}"
+        found.append((cell["day"], place, cell["orders"]))
+    places = sorted(totals, key=lambda p: (-totals[p], labels[p]))[:HOT_SPOT_CHART_PLACES]
+    index = {place: i for i, place in enumerate(places)}
+    days = [date_from + dt.timedelta(days=n) for n in range((date_to - date_from).days + 1)]
+    return {
+        "days": [d.isoformat() for d in days],
+        "places": [labels[p] for p in places],
+        "cells": [[(day - date_from).days, index[place], orders]
+                  for day, place, orders in found if place in index],
+        "max": max((orders for _d, _p, orders in found), default=0),
+    }

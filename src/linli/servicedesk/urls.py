@@ -1,8 +1,9 @@
-from linli.servicedesk.views import configuration, contacts, intake, orders, queues
+from linli.servicedesk.views import clusters, configuration, contacts, intake, orders, queues
 
 app_name = "servicedesk"
 urlpatterns = [
     *intake.urlpatterns,
+    *clusters.urlpatterns,
     *orders.urlpatterns,
     *queues.urlpatterns,
     *contacts.urlpatterns,

@@ -103,8 +103,14 @@ class ChargeIn(Schema):
                                    description="CNY; default: the accepted quote")
 
 
+class ClusterLinkIn(Schema):
+    parent_id: Id = Field(description="The incident: an open order of the same community "
+                                      "that is not linked under another")
+
+
 # Payload ids → the service argument each names, resolved in the caller's scope.
-LOOKUPS = {"person_id": ("person", lookups.person), "unit_id": ("unit", lookups.unit),
+LOOKUPS = {"parent_id": ("parent", lookups.work_order),
+           "person_id": ("person", lookups.person), "unit_id": ("unit", lookups.unit),
            "department_id": ("department", lookups.department),
            "handler_id": ("handler", lookups.staff)}
 
@@ -170,6 +176,11 @@ MOVES = [
          services.work_order_quote_answer, QuoteAnswerIn),
     Move("charge", "Charge an accepted quote for billing", services.work_order_charge,
          ChargeIn),
+    Move("cluster-link", "Link to an incident (SVC-11)", services.work_order_cluster_link,
+         ClusterLinkIn,
+         "The order follows its incident: resolving or closing the incident resolves or\n"
+         "closes it. Same community only, one level, no closed or cancelled orders."),
+    Move("cluster-unlink", "Unlink from its incident", services.work_order_cluster_unlink),
 ]
 
 

@@ -22,6 +22,7 @@ PAYLOAD_NAMES = {
     "person": "person_id", "category": "category_id", "department": "department_id",
     "handler": "handler_id", "team": "team_id", "contact_log": "contact_log_id",
     "org_unit": "org_unit_id", "quote_amount": "amount", "charge_amount": "amount",
+    "parent": "parent_id",
 }
 
 FIRST_YEAR, LAST_YEAR = 2000, 2199
@@ -122,6 +123,13 @@ def staff(actor, pk: int | None, field: str = "handler_id"):
         return None
     return _found(selectors.staff_find(actor, pk), field,
                   _("Choose an active user of your organisation."))
+
+
+def work_order(actor, pk: int | None, field: str = "parent_id"):
+    if pk is None:
+        return None
+    return _found(selectors.work_order_find(actor, pk), field,
+                  _("Choose a work order you can see."))
 
 
 def value(choice):

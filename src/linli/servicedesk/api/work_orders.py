@@ -87,6 +87,8 @@ class WorkOrderOut(Schema):
     interim_measure: str
     committed_at: datetime | None
     rework_of_id: int | None
+    cluster_parent_id: int | None = Field(None, description="The incident this order is linked "
+                                                            "to (SVC-11)")
     severity: str
     complaint_subject: str
     is_formal: bool
@@ -159,6 +161,7 @@ class WorkOrderDetailOut(WorkOrderOut):
     clocks: list[ClockOut]
     callbacks: list[OrderCallbackOut]
     rework_ids: list[int]
+    cluster_child_ids: list[int] = Field(description="The orders linked under this incident")
     allowed_actions: list[str] = Field(
         description="The moves the caller may make now: POST /work-orders/{id}/{action}")
 
@@ -174,6 +177,10 @@ class WorkOrderDetailOut(WorkOrderOut):
     @staticmethod
     def resolve_rework_ids(obj, context) -> list[int]:
         return selectors.reworks_of(context["request"].auth, obj)
+
+    @staticmethod
+    def resolve_cluster_child_ids(obj, context) -> list[int]:
+        return [o.pk for o in selectors.cluster_children(context["request"].auth, obj)]
 
     @staticmethod
     def resolve_allowed_actions(obj, context) -> list[str]:

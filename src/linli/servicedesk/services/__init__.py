@@ -5,6 +5,10 @@ from linli.servicedesk.services.callbacks import (
     work_order_restore,
     work_order_rework,
 )
+from linli.servicedesk.services.clusters import (
+    work_order_cluster_link,
+    work_order_cluster_unlink,
+)
 from linli.servicedesk.services.complaints import (
     work_order_reply_review,
     work_order_reply_submit,
@@ -56,7 +60,8 @@ __all__ = [
     "service_level_deactivate", "service_level_save",
     "servicedesk_defaults_install", "sla_scan", "transition", "work_order_accept",
     "work_order_arrive", "work_order_assign", "work_order_callback", "work_order_cancel",
-    "work_order_charge", "work_order_close", "work_order_create", "work_order_dispatch",
+    "work_order_charge", "work_order_close", "work_order_cluster_link",
+    "work_order_cluster_unlink", "work_order_create", "work_order_dispatch",
     "work_order_escalate", "work_order_quote", "work_order_quote_answer",
     "work_order_reply_review", "work_order_reply_submit", "work_order_resolve",
     "work_order_restore", "work_order_resume", "work_order_return", "work_order_rework",

@@ -368,8 +368,10 @@ def priority_matrix_save(*, actor, tenant, cells: dict[tuple[str, str], str]
 @transaction.atomic
 def desk_policy_save(*, actor, tenant, repeat_complaint_hours: int,
                      quarantine_clocks_from_intake: bool, callback_retry_hours: int,
-                     callback_max_attempts: int, unsatisfied_at_most: int) -> DeskPolicy:
-    """Change the tenant's desk policy (made on first save; the defaults apply until then)."""
+                     callback_max_attempts: int, unsatisfied_at_most: int,
+                     duplicate_window_hours: int | None = None) -> DeskPolicy:
+    """Change the tenant's desk policy (made on first save; the defaults apply until then);
+    ``duplicate_window_hours`` None keeps the window of likely duplicates as it is."""
     policy = selectors.desk_policy_for_update(tenant.pk)
     _require_config(actor, "change" if policy.pk else "add", "deskpolicy", tenant)
     policy.repeat_complaint_hours = repeat_complaint_hours
@@ -377,6 +379,8 @@ def desk_policy_save(*, actor, tenant, repeat_complaint_hours: int,
     policy.callback_retry_hours = callback_retry_hours
     policy.callback_max_attempts = callback_max_attempts
     policy.unsatisfied_at_most = unsatisfied_at_most
+    if duplicate_window_hours is not None:
+        policy.duplicate_window_hours = duplicate_window_hours
     errors: dict[str, list[str]] = {}
     try:
         policy.full_clean(exclude=["tenant"], validate_unique=False, validate_constraints=False)

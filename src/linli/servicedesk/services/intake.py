@@ -29,7 +29,7 @@ from linli.servicedesk.choices import (
     Severity,
 )
 from linli.servicedesk.models import Category, ContactLog, WorkOrder
-from linli.servicedesk.services import shared
+from linli.servicedesk.services import clusters, shared
 from linli.servicedesk.services.lifecycle import (
     Change,
     announce_dispatch,
@@ -95,9 +95,12 @@ def work_order_create(
     urgency: str = Level.MEDIUM, impact: str = Level.LOW, severity: str = "",
     complaint_subject: str = "", is_sensitive: bool = False,
     contact_log: ContactLog | None = None, now: dt.datetime | None = None,
+    cluster_parent: WorkOrder | None = None,
 ) -> WorkOrder:
     """Register an order: priority from urgency × impact (or the category), the service level
-    and its clocks, the repeat-complaint rule, quarantine, and the route (SVC-4)."""
+    and its clocks, the repeat-complaint rule, quarantine, and the route (SVC-4); with
+    ``cluster_parent``, linked to that incident (SVC-11) — or not registered at all when the
+    link is refused."""
     errors: dict[str, list[str]] = {}
     if not isinstance(community, Community):
         raise shared.invalid("community", _("Choose a community."))
@@ -202,6 +205,8 @@ def work_order_create(
         if not quarantine:
             route(order, actor=actor, now=now)
         _alert_if_major(order, actor)
+        if cluster_parent is not None:
+            clusters.link(order, cluster_parent, actor=actor)
     return order
 
 

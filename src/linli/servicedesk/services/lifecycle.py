@@ -304,6 +304,7 @@ def work_order_resolve(order: WorkOrder, *, actor, resolution: str, interim_meas
                        committed_at: dt.datetime | None = None) -> WorkOrder:
     """Work is done: the clocks stop and the callback is scheduled (SVC-8)."""
     from linli.servicedesk.services.callbacks import callback_schedule
+    from linli.servicedesk.services.clusters import resolve_children
 
     def apply(locked, now):
         text = (resolution or "").strip()
@@ -322,7 +323,8 @@ def work_order_resolve(order: WorkOrder, *, actor, resolution: str, interim_meas
                       note=text,
                       after=[lambda o: callback_schedule(o, resolution_due=resolution_due,
                                                          now=now),
-                             lambda o: shared.tell_complainant(o, "resolved", actor=actor)])
+                             lambda o: shared.tell_complainant(o, "resolved", actor=actor),
+                             lambda o: resolve_children(o, actor=actor)])
     return transition(order, A.RESOLVE, actor=actor, apply=apply)
 
 
@@ -338,6 +340,7 @@ def has_open_rework(order: WorkOrder, *, besides: WorkOrder | None = None) -> bo
 def work_order_close(order: WorkOrder, *, actor, note: str = "") -> WorkOrder:
     """Close an order without (or after) its callback: a callback still due is called off."""
     from linli.servicedesk.services.callbacks import call_off_callbacks, close_parent
+    from linli.servicedesk.services.clusters import close_children
 
     def apply(locked, now):
         if has_open_rework(locked):
@@ -346,7 +349,8 @@ def work_order_close(order: WorkOrder, *, actor, note: str = "") -> WorkOrder:
         call_off_callbacks(locked)
         return Change(fields={"closed_at"}, note=note,
                       after=[close_parent,
-                             lambda o: shared.tell_complainant(o, "closed", actor=actor)])
+                             lambda o: shared.tell_complainant(o, "closed", actor=actor),
+                             lambda o: close_children(o, actor=actor)])
     return transition(order, A.CLOSE, actor=actor, apply=apply)
 
 

@@ -65,7 +65,22 @@ def _intake_page(request, order_form=None, log_form=None):
         "statuses": Status,
         "outcomes": CallbackOutcome,
         "building_options_url": reverse("servicedesk:building_options"),
+        "suggestions_url": reverse("servicedesk:intake_suggestions"),
+        "cluster_parent": _digits(request.POST.get(f"{ORDER}-cluster_parent")),
     })
+
+
+def _incident(request):
+    """The incident chosen among the likely duplicates, if any, read in the user's scope
+    (one no longer visible is refused with a message; the link checks the rest)."""
+    pk = _digits(request.POST.get(f"{ORDER}-cluster_parent"))
+    if pk is None:
+        return None
+    incident = selectors.work_order_find(request.user, pk)
+    if incident is None:
+        raise ValidationError({"cluster_parent": [
+            _("The chosen incident is no longer open to you; choose again.")]})
+    return incident
 
 
 @login_required
@@ -76,8 +91,9 @@ def intake(request):
         order_form = WorkOrderForm(request.POST, actor=request.user, prefix=ORDER)
         if order_form.is_valid():
             try:
-                order = services.work_order_create(actor=request.user,
-                                                   **order_form.service_kwargs())
+                order = services.work_order_create(
+                    actor=request.user, **order_form.service_kwargs(),
+                    cluster_parent=_incident(request))
             except ValidationError as exc:
                 add_service_errors(order_form, exc, {"unit": "room_code"})
             else:

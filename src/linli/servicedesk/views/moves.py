@@ -73,6 +73,10 @@ MOVES: dict[str, Move] = {
                          _("Record the customer's answer"), "message-check"),
     "charge": Move(forms.ChargeForm, services.work_order_charge, _("Record the charge"),
                    "receipt", aliases={"charge_amount": "amount"}),
+    "cluster_link": Move(forms.ClusterLinkForm, services.work_order_cluster_link,
+                         _("Link to an incident"), "link"),
+    "cluster_unlink": Move(forms.NoInputForm, services.work_order_cluster_unlink,
+                           _("Unlink from the incident"), "unlink", "btn-outline-secondary"),
 }
 
 

@@ -34,7 +34,7 @@ from linli.servicedesk.choices import CallbackStatus, OrderType, Priority, Quote
 from linli.servicedesk.choices import ReviewStatus as Review
 from linli.servicedesk.forms import WorkOrderFilterForm
 from linli.servicedesk.models import WorkOrder
-from linli.servicedesk.states import Status
+from linli.servicedesk.states import OPEN, Status
 from linli.servicedesk.views import queues
 from linli.servicedesk.views.moves import MOVES, move_form, offers
 
@@ -132,11 +132,31 @@ def detail_context(request, order, bound=None) -> dict:
         "rework_of": (selectors.work_order_find(user, order.rework_of_id)
                       if order.rework_of_id else None),
     }
+    if tab == "overview":
+        context.update(_cluster_context(user, order, allowed))
     if tab == "timeline":
         context["timeline"] = timeline_for(user, order)
     if tab == "history":
         context["history"] = history_entries(order)
     return context
+
+
+def _cluster_context(user, order, allowed) -> dict:
+    """The order's incident or the reports linked under it, and the incidents it may join
+    (SVC-11)."""
+    children = list(selectors.cluster_children(user, order))
+    suggestions = []
+    if "cluster_link" in allowed:
+        suggestions = selectors.cluster_suggestions(user, order, has_children=bool(children))
+    return {
+        "cluster_parent": (selectors.work_order_find(user, order.cluster_parent_id)
+                           if order.cluster_parent_id else None),
+        "cluster_children": children,
+        # Children left behind by the incident's resolution (their status kept them).
+        "cluster_left_open": ([c for c in children if c.status in OPEN]
+                              if order.resolved_at is not None else []),
+        "cluster_suggestions": suggestions,
+    }
 
 
 class WorkOrderDetailView(ScopedDetailView):
