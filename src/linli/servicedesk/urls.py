@@ -1,4 +1,4 @@
-from linli.servicedesk.views import configuration, contacts, intake, orders, queues
+from linli.servicedesk.views import configuration, contacts, intake, orders, queues, reports
 
 app_name = "servicedesk"
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *queues.urlpatterns,
     *contacts.urlpatterns,
     *configuration.urlpatterns,
+    *reports.urlpatterns,
 ]

@@ -84,6 +84,7 @@ class WorkOrderListView(PermissionRequiredMixin, ExportMixin, ScopedListView):
         context = super().get_context_data(**kwargs)
         context.update({
             "filter_form": self.filter_form,
+            "drilled": self.filter_form.drilled(),
             "statuses": Status,
             "priorities": Priority,
             "columns": [
