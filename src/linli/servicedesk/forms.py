@@ -513,9 +513,10 @@ class WorkOrderFilterForm(_FilterForm):
     unassigned = forms.BooleanField(required=False, widget=forms.HiddenInput)
     after_work = forms.BooleanField(required=False, widget=forms.HiddenInput)
     formal = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    figure = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    DRILL_FIELDS = ("open", "channel", "department", "handler", "person", "category", "clock",
-                    "clock_state", "response", "resolution", "callback", "satisfaction",
+    DRILL_FIELDS = ("figure", "open", "channel", "department", "handler", "person", "category",
+                    "clock", "clock_state", "response", "resolution", "callback", "satisfaction",
                     "phone", "review", "breached", "due_soon", "no_handler", "unassigned",
                     "after_work", "formal")
 

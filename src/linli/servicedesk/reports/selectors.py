@@ -21,8 +21,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from linli.core.personal_data.masking import mask_phone
 from linli.servicedesk.choices import (
@@ -157,8 +156,8 @@ def clock_condition(state: str, now: dt.datetime) -> Q:
     return live & ~breached
 
 
-CLOCK_STATES = {"met": _lazy("Met"), "breached": _lazy("Breached"),
-                "running": _lazy("Still running")}
+CLOCK_STATES = {"met": _("Met"), "breached": _("Breached"),
+                "running": _("Still running")}
 
 
 @dataclass(frozen=True)
@@ -181,33 +180,33 @@ H = dt.timedelta(hours=1)
 M = dt.timedelta(minutes=1)
 D = dt.timedelta(days=1)
 RESPONSE_BUCKETS = [
-    Bucket("15m", _lazy("Within 15 minutes"), None, 15 * M),
-    Bucket("30m", _lazy("15–30 minutes"), 15 * M, 30 * M),
-    Bucket("1h", _lazy("30–60 minutes"), 30 * M, H),
-    Bucket("4h", _lazy("1–4 hours"), H, 4 * H),
-    Bucket("24h", _lazy("4–24 hours"), 4 * H, D),
-    Bucket("more", _lazy("More than a day"), D, None),
+    Bucket("15m", _("Within 15 minutes"), None, 15 * M),
+    Bucket("30m", _("15–30 minutes"), 15 * M, 30 * M),
+    Bucket("1h", _("30–60 minutes"), 30 * M, H),
+    Bucket("4h", _("1–4 hours"), H, 4 * H),
+    Bucket("24h", _("4–24 hours"), 4 * H, D),
+    Bucket("more", _("More than a day"), D, None),
 ]
 RESOLUTION_BUCKETS = [
-    Bucket("2h", _lazy("Within 2 hours"), None, 2 * H),
-    Bucket("8h", _lazy("2–8 hours"), 2 * H, 8 * H),
-    Bucket("24h", _lazy("8–24 hours"), 8 * H, D),
-    Bucket("3d", _lazy("1–3 days"), D, 3 * D),
-    Bucket("7d", _lazy("3–7 days"), 3 * D, 7 * D),
-    Bucket("more", _lazy("More than 7 days"), 7 * D, None),
+    Bucket("2h", _("Within 2 hours"), None, 2 * H),
+    Bucket("8h", _("2–8 hours"), 2 * H, 8 * H),
+    Bucket("24h", _("8–24 hours"), 8 * H, D),
+    Bucket("3d", _("1–3 days"), D, 3 * D),
+    Bucket("7d", _("3–7 days"), 3 * D, 7 * D),
+    Bucket("more", _("More than 7 days"), 7 * D, None),
 ]
 # Backlog ageing by local days since registration: (key, label, fewest days, most days).
 AGE_BUCKETS = [
-    ("0", _lazy("Registered today"), 0, 0),
-    ("1", _lazy("1–2 days"), 1, 2),
-    ("3", _lazy("3–6 days"), 3, 6),
-    ("7", _lazy("7–29 days"), 7, 29),
-    ("30", _lazy("30 days or more"), 30, None),
+    ("0", _("Registered today"), 0, 0),
+    ("1", _("1–2 days"), 1, 2),
+    ("3", _("3–6 days"), 3, 6),
+    ("7", _("7–29 days"), 7, 29),
+    ("30", _("30 days or more"), 30, None),
 ]
 CALLBACK_STATES = {
-    "done": (_lazy("Called back"), Q(status=CallbackStatus.DONE)),
-    "gave_up": (_lazy("Not reached, given up"), Q(status=CallbackStatus.GAVE_UP)),
-    "pending": (_lazy("Waiting for the callback"),
+    "done": (_("Called back"), Q(status=CallbackStatus.DONE)),
+    "gave_up": (_("Not reached, given up"), Q(status=CallbackStatus.GAVE_UP)),
+    "pending": (_("Waiting for the callback"),
                 Q(status__in=[CallbackStatus.DUE, CallbackStatus.RETRY])),
 }
 
@@ -306,11 +305,11 @@ def volume(user, period: Period) -> Report:
     orders = _orders(user, period)
     count = Count("pk")
     by_type = dict(orders.values_list("order_type").annotate(n=count))
-    types = Section("type", _lazy("By type"), [("orders", _lazy("Orders"))], chart="pie")
+    types = Section("type", _("By type"), [("orders", _("Orders"))], chart="pie")
     types.rows = [Row(t.value, str(t.label), [Cell(by_type[t.value],
                                                     _drill(period, order_type=t.value))])
                   for t in OrderType if by_type.get(t.value)]
-    categories = Section("category", _lazy("By category"), [("orders", _lazy("Orders"))])
+    categories = Section("category", _("By category"), [("orders", _("Orders"))])
     counts = list(orders.values("category_id").annotate(n=count).order_by("-n", "category_id"))
     names = {c.pk: str(c) for c in Category.objects.filter(
         pk__in=[r["category_id"] for r in counts if r["category_id"]]).select_related("parent")}
@@ -322,9 +321,9 @@ def volume(user, period: Period) -> Report:
         orders.values("community_id", "community__name").annotate(n=count)
         .order_by("-n", "community__name"), "community_id", lambda r: r["community__name"],
         lambda v: {**period.drill(), "community": str(v)},
-        Section("community", _lazy("By community"), [("orders", _lazy("Orders"))]))
+        Section("community", _("By community"), [("orders", _("Orders"))]))
     by_channel = dict(orders.values_list("channel").annotate(n=count))
-    channels = Section("channel", _lazy("By channel"), [("orders", _lazy("Orders"))],
+    channels = Section("channel", _("By channel"), [("orders", _("Orders"))],
                        chart="pie")
     channels.rows = [Row(c.value, str(c.label), [Cell(by_channel[c.value],
                                                        _drill(period, channel=c.value))])
@@ -332,7 +331,7 @@ def volume(user, period: Period) -> Report:
     per_day = dict(orders.annotate(day=TruncDate("created_at",
                                                  tzinfo=timezone.get_current_timezone()))
                    .values_list("day").annotate(n=count))
-    days = Section("day", _lazy("By day"), [("orders", _lazy("Orders"))], chart="line")
+    days = Section("day", _("By day"), [("orders", _("Orders"))], chart="line")
     day = period.start
     while day <= period.end:
         n = per_day.get(day, 0)
@@ -341,9 +340,9 @@ def volume(user, period: Period) -> Report:
         days.rows.append(Row(day.isoformat(), day.isoformat(), [Cell(n, drill if n else None)]))
         day += dt.timedelta(days=1)
     total = sum(by_type.values())
-    return Report("volume", _lazy("Volume"), period,
+    return Report("volume", _("Volume"), period,
                   [types, categories, communities, channels, days],
-                  [(_lazy("Orders registered"), total)])
+                  [(_("Orders registered"), total)])
 
 
 def sla(user, period: Period) -> Report:
@@ -353,7 +352,7 @@ def sla(user, period: Period) -> Report:
         state: Count("pk", filter=clock_condition(state, now)) for state in CLOCK_STATES
     }).order_by()
     by_kind = {row["kind"]: row for row in counts}
-    section = Section("clocks", _lazy("Service levels per clock"),
+    section = Section("clocks", _("Service levels per clock"),
                       [(key, label) for key, label in CLOCK_STATES.items()], chart="stack")
     figures = []
     for kind in ClockKind:
@@ -365,8 +364,8 @@ def sla(user, period: Period) -> Report:
                  if row[state] else None) for state in CLOCK_STATES]))
         decided = row["met"] + row["breached"]
         figures.append((kind.label, _percent(row["met"], decided)))
-    section.note = _lazy("Compliance: met among the clocks that are met or breached.")
-    return Report("sla", _lazy("Service-level compliance"), period, [section], figures)
+    section.note = _("Compliance: met among the clocks that are met or breached.")
+    return Report("sla", _("Service-level compliance"), period, [section], figures)
 
 
 def _percent(part: int, whole: int) -> str:
@@ -380,22 +379,22 @@ def times(user, period: Period) -> Report:
     counted = responses.aggregate(**{
         b.key: Count("pk", filter=b.condition("stopped_at", "started_at"))
         for b in RESPONSE_BUCKETS})
-    response = Section("response", _lazy("First response"), [("orders", _lazy("Orders"))])
+    response = Section("response", _("First response"), [("orders", _("Orders"))])
     response.rows = [Row(b.key, str(b.label), [Cell(counted[b.key], _drill(
         period, response=b.key) if counted[b.key] else None)]) for b in RESPONSE_BUCKETS]
     counted = orders.aggregate(
         unresolved=Count("pk", filter=Q(resolved_at__isnull=True)),
         **{b.key: Count("pk", filter=b.condition("resolved_at", "created_at"))
            for b in RESOLUTION_BUCKETS})
-    resolution = Section("resolution", _lazy("Resolution"), [("orders", _lazy("Orders"))])
+    resolution = Section("resolution", _("Resolution"), [("orders", _("Orders"))])
     resolution.rows = [Row(b.key, str(b.label), [Cell(counted[b.key], _drill(
         period, resolution=b.key) if counted[b.key] else None)]) for b in RESOLUTION_BUCKETS]
     resolution.rows.append(Row("unresolved", str(_("Not resolved yet")), [Cell(
         counted["unresolved"], _drill(period, resolution="unresolved")
         if counted["unresolved"] else None)]))
-    response.note = _lazy("From the start of the first-response clock to the response.")
-    resolution.note = _lazy("From registration to resolution.")
-    return Report("times", _lazy("Response and resolution times"), period,
+    response.note = _("From the start of the first-response clock to the response.")
+    resolution.note = _("From registration to resolution.")
+    return Report("times", _("Response and resolution times"), period,
                   [response, resolution])
 
 
@@ -416,7 +415,7 @@ def backlog(user, period: Period) -> Report:
             condition &= Q(created_at__gte=_midnight(oldest))
         ranges[key] = (condition, oldest, newest)
     counted = qs.aggregate(**{key: Count("pk", filter=c) for key, (c, _o, _n) in ranges.items()})
-    section = Section("age", _lazy("Open orders by age"), [("orders", _lazy("Open orders"))])
+    section = Section("age", _("Open orders by age"), [("orders", _("Open orders"))])
     for key, label, _fewest, _most in AGE_BUCKETS:
         _c, oldest, newest = ranges[key]
         drill = {"open": "on", "created_to": newest.isoformat()}
@@ -426,9 +425,9 @@ def backlog(user, period: Period) -> Report:
             drill["community"] = str(period.community)
         section.rows.append(Row(key, str(label), [Cell(counted[key],
                                                        drill if counted[key] else None)]))
-    section.note = _lazy("Orders open today, whatever the period.")
-    return Report("backlog", _lazy("Backlog ageing"), period, [section],
-                  [(_lazy("Open orders"), sum(counted.values()))])
+    section.note = _("Orders open today, whatever the period.")
+    return Report("backlog", _("Backlog ageing"), period, [section],
+                  [(_("Open orders"), sum(counted.values()))])
 
 
 def callbacks(user, period: Period) -> Report:
@@ -437,7 +436,7 @@ def callbacks(user, period: Period) -> Report:
         resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
         **{key: Count("pk", filter=_has_callback(condition))
            for key, (_label, condition) in CALLBACK_STATES.items()})
-    states = Section("callbacks", _lazy("Callbacks"), [("orders", _lazy("Orders"))],
+    states = Section("callbacks", _("Callbacks"), [("orders", _("Orders"))],
                      chart="pie")
     states.rows = [Row(key, str(label), [Cell(counted[key], _drill(period, callback=key)
                                               if counted[key] else None)])
@@ -447,24 +446,24 @@ def callbacks(user, period: Period) -> Report:
     scores = dict(done.values_list("satisfaction").annotate(n=Count("work_order_id",
                                                                     distinct=True)))
     average = done.aggregate(a=Avg("satisfaction"))["a"]
-    satisfaction = Section("satisfaction", _lazy("Satisfaction"), [("orders", _lazy("Orders"))])
+    satisfaction = Section("satisfaction", _("Satisfaction"), [("orders", _("Orders"))])
     satisfaction.rows = [Row(str(score), f"{score} ★", [Cell(
         scores.get(score, 0), _drill(period, satisfaction=score) if scores.get(score) else None)])
         for score in range(5, 0, -1)]
     asked = counted["done"] + counted["gave_up"] + counted["pending"]
-    return Report("callbacks", _lazy("Callbacks and satisfaction"), period,
+    return Report("callbacks", _("Callbacks and satisfaction"), period,
                   [states, satisfaction], [
-                      (_lazy("Resolved orders"), counted["resolved"]),
-                      (_lazy("Callback rate"), _percent(counted["done"], asked)),
-                      (_lazy("Average satisfaction"),
+                      (_("Resolved orders"), counted["resolved"]),
+                      (_("Callback rate"), _percent(counted["done"], asked)),
+                      (_("Average satisfaction"),
                        f"{average:.2f}" if average is not None else "—")])
 
 
 def repeats(user, period: Period) -> Report:
     """Callers with more than one complaint in the period (by person, else by phone)."""
     complaints = _orders(user, period).filter(order_type=OrderType.COMPLAINT)
-    people = Section("people", _lazy("Repeat complainants"), [
-        ("complaints", _lazy("Complaints")), ("formal", _lazy("Formal complaints"))], chart="")
+    people = Section("people", _("Repeat complainants"), [
+        ("complaints", _("Complaints")), ("formal", _("Formal complaints"))], chart="")
     rows = list(complaints.filter(person__isnull=False)
                 .values("person_id", "person__name")
                 .annotate(n=Count("pk"), formal=Count("pk", filter=Q(is_formal=True)))
@@ -484,14 +483,14 @@ def repeats(user, period: Period) -> Report:
             Cell(row["n"], drill),
             Cell(row["formal"], {**drill, "formal": "on"} if row["formal"] else None)]))
     totals = complaints.aggregate(n=Count("pk"), formal=Count("pk", filter=Q(is_formal=True)))
-    return Report("repeats", _lazy("Repeat complaints"), period, [people], [
-        (_lazy("Complaints"), totals["n"]),
-        (_lazy("From repeat complainants"), sum(r.cells[0].value for r in people.rows)),
-        (_lazy("Formal complaints"), totals["formal"])])
+    return Report("repeats", _("Repeat complaints"), period, [people], [
+        (_("Complaints"), totals["n"]),
+        (_("From repeat complainants"), sum(r.cells[0].value for r in people.rows)),
+        (_("Formal complaints"), totals["formal"])])
 
 
-WORKLOAD_COLUMNS = [("received", _lazy("Received")), ("resolved", _lazy("Resolved")),
-                    ("open", _lazy("Still open")), ("breached", _lazy("Breached now"))]
+WORKLOAD_COLUMNS = [("received", _("Received")), ("resolved", _("Resolved")),
+                    ("open", _("Still open")), ("breached", _("Breached now"))]
 
 
 def _workload(orders: QuerySet, key: str, name: str, period: Period, section: Section,
@@ -516,14 +515,14 @@ def workload(user, period: Period) -> Report:
     now = timezone.now()
     orders = _orders(user, period)
     departments = _workload(orders, "department_id", "department__name", period,
-                            Section("department", _lazy("Per department"), WORKLOAD_COLUMNS),
+                            Section("department", _("Per department"), WORKLOAD_COLUMNS),
                             "department", now)
     people = _workload(orders, "handler_id", "handler__display_name", period,
-                       Section("person", _lazy("Per person"), WORKLOAD_COLUMNS),
+                       Section("person", _("Per person"), WORKLOAD_COLUMNS),
                        "handler", now)
     undispatched = orders.filter(department__isnull=True).count()
-    return Report("workload", _lazy("Workload"), period, [departments, people], [
-        (_lazy("Not dispatched"), undispatched)])
+    return Report("workload", _("Workload"), period, [departments, people], [
+        (_("Not dispatched"), undispatched)])
 
 
 def complaint_register(user, period: Period) -> QuerySet[WorkOrder]:
@@ -539,12 +538,12 @@ def complaint_register(user, period: Period) -> QuerySet[WorkOrder]:
 
 def register(user, period: Period) -> Report:
     """The complaint register as a report (for the API and the export)."""
-    section = Section("complaints", _lazy("Complaint register"), [
-        ("registered", _lazy("Registered")), ("caller", _lazy("Caller")),
-        ("community", _lazy("Community · room")), ("summary", _lazy("Summary")),
-        ("severity", _lazy("Severity")), ("formal", _lazy("Formal complaint")),
-        ("department", _lazy("Department")), ("status", _lazy("Status")),
-        ("resolved", _lazy("Resolved")), ("satisfaction", _lazy("Satisfaction"))], chart="")
+    section = Section("complaints", _("Complaint register"), [
+        ("registered", _("Registered")), ("caller", _("Caller")),
+        ("community", _("Community · room")), ("summary", _("Summary")),
+        ("severity", _("Severity")), ("formal", _("Formal complaint")),
+        ("department", _("Department")), ("status", _("Status")),
+        ("resolved", _("Resolved")), ("satisfaction", _("Satisfaction"))], chart="")
     for order in complaint_register(user, period):
         room = f" {order.unit.room_code}" if order.unit_id else ""
         section.rows.append(Row(str(order.pk), order.number, [
@@ -559,8 +558,8 @@ def register(user, period: Period) -> Report:
             Cell(timezone.localtime(order.resolved_at).strftime("%Y-%m-%d %H:%M")
                  if order.resolved_at else ""),
             Cell(order.satisfaction)]))
-    return Report("register", _lazy("Complaint register"), period, [section],
-                  [(_lazy("Complaints"), len(section.rows))])
+    return Report("register", _("Complaint register"), period, [section],
+                  [(_("Complaints"), len(section.rows))])
 
 
 REPORTS = {
@@ -568,10 +567,10 @@ REPORTS = {
     "callbacks": callbacks, "repeats": repeats, "workload": workload, "register": register,
 }
 REPORT_TITLES = {
-    "volume": _lazy("Volume"), "sla": _lazy("Service-level compliance"),
-    "times": _lazy("Response and resolution times"), "backlog": _lazy("Backlog ageing"),
-    "callbacks": _lazy("Callbacks and satisfaction"), "repeats": _lazy("Repeat complaints"),
-    "workload": _lazy("Workload"), "register": _lazy("Complaint register"),
+    "volume": _("Volume"), "sla": _("Service-level compliance"),
+    "times": _("Response and resolution times"), "backlog": _("Backlog ageing"),
+    "callbacks": _("Callbacks and satisfaction"), "repeats": _("Repeat complaints"),
+    "workload": _("Workload"), "register": _("Complaint register"),
 }
 
 

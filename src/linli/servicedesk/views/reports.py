@@ -14,8 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from linli.core.exchange.exports import FORMATS, ExportColumn, export_response
 from linli.servicedesk.forms import MonthForm, ReportForm
@@ -23,27 +22,28 @@ from linli.servicedesk.reports import selectors
 
 REPORT_PERMISSION = "servicedesk.report_workorder"
 EXPORT_COLUMNS = [
-    ExportColumn(_lazy("Section"), "section"),
-    ExportColumn(_lazy("Label"), "label"),
-    ExportColumn(_lazy("Measure"), "measure"),
-    ExportColumn(_lazy("Value"), "value"),
+    ExportColumn(_("Section"), "section"),
+    ExportColumn(_("Label"), "label"),
+    ExportColumn(_("Measure"), "measure"),
+    ExportColumn(_("Value"), "value"),
 ]
 DESCRIPTIONS = {
-    "volume": _lazy("Orders registered by type, category, community, channel and day."),
-    "sla": _lazy("Each clock met, breached or still running."),
-    "times": _lazy("How long the first response and the resolution took."),
-    "backlog": _lazy("Open orders by how long ago they were registered."),
-    "callbacks": _lazy("Callback rate and the satisfaction customers gave."),
-    "repeats": _lazy("Callers who complained more than once."),
-    "workload": _lazy("Orders received, resolved and open per department and person."),
-    "register": _lazy("Every complaint of the period with its handling and outcome."),
+    "volume": _("Orders registered by type, category, community, channel and day."),
+    "sla": _("Each clock met, breached or still running."),
+    "times": _("How long the first response and the resolution took."),
+    "backlog": _("Open orders by how long ago they were registered."),
+    "callbacks": _("Callback rate and the satisfaction customers gave."),
+    "repeats": _("Callers who complained more than once."),
+    "workload": _("Orders received, resolved and open per department and person."),
+    "register": _("Every complaint of the period with its handling and outcome."),
 }
 
 
 def order_list_url(drill: dict | None) -> str:
     if not drill:
         return ""
-    return f"{reverse('servicedesk:work_order_list')}?{urlencode(drill)}"
+    # ``figure`` only makes the list say that it shows the orders behind a figure.
+    return f"{reverse('servicedesk:work_order_list')}?{urlencode({**drill, 'figure': 'on'})}"
 
 
 def export_rows(report: selectors.Report) -> list[dict]:
@@ -105,7 +105,7 @@ def report_page(request, key: str):
         return HttpResponseBadRequest(_("Unknown export format. Use xlsx or csv."))
     if period is None:
         if fmt is not None:
-            errors = "; ".join(m for messages in form.errors.values() for m in messages)
+            errors = "; ".join(str(m) for messages in form.errors.values() for m in messages)
             return HttpResponseBadRequest(errors)
         return render(request, "servicedesk/reports/report.html", {
             "form": form, "key": key, "title": selectors.REPORT_TITLES[key], "report": None},
@@ -139,9 +139,9 @@ def complaint_register_print(request):
 
 # --- dashboards ------------------------------------------------------------------------------
 
-ROLE_TITLES = {"frontdesk": _lazy("Front desk"), "dispatcher": _lazy("Dispatcher"),
-               "supervisor": _lazy("Department supervisor"),
-               "manager": _lazy("Project manager")}
+ROLE_TITLES = {"frontdesk": _("Front desk"), "dispatcher": _("Dispatcher"),
+               "supervisor": _("Department supervisor"),
+               "manager": _("Project manager")}
 
 
 def _tiles(role: str, counts: dict) -> list[selectors.Tile]:
@@ -152,35 +152,35 @@ def _tiles(role: str, counts: dict) -> list[selectors.Tile]:
     def tile(key, label, url, colour):
         return selectors.Tile(key, label, counts[key], url, colour)
 
-    breached = tile("breached", _lazy("Breached"), f"{orders}?breached=on", "red")
-    due_soon = tile("due_soon", _lazy("Due within 2 hours"), f"{orders}?due_soon=on", "orange")
-    callbacks = tile("callbacks_due", _lazy("Callbacks due today"),
+    breached = tile("breached", _("Breached"), f"{orders}?breached=on", "red")
+    due_soon = tile("due_soon", _("Due within 2 hours"), f"{orders}?due_soon=on", "orange")
+    callbacks = tile("callbacks_due", _("Callbacks due today"),
                      f"{reverse('servicedesk:callback_list')}?due_today=on", "blue")
     if role == "frontdesk":
         return [callbacks,
-                tile("quarantined", _lazy("Contacts to verify"),
+                tile("quarantined", _("Contacts to verify"),
                      reverse("servicedesk:quarantine"), "purple"),
-                tile("after_work", _lazy("Waiting for callback or rework"),
+                tile("after_work", _("Waiting for callback or rework"),
                      f"{orders}?after_work=on", "teal"),
-                tile("today", _lazy("Registered today"),
+                tile("today", _("Registered today"),
                      f"{orders}?created_from={today}&created_to={today}", "secondary")]
     if role == "dispatcher":
-        return [tile("unassigned", _lazy("Not dispatched"),
+        return [tile("unassigned", _("Not dispatched"),
                      f"{reverse('servicedesk:queue')}?unassigned=on", "red"),
                 breached, due_soon,
-                tile("quarantined", _lazy("Contacts to verify"),
+                tile("quarantined", _("Contacts to verify"),
                      reverse("servicedesk:quarantine"), "purple")]
     if role == "supervisor":
-        return [tile("no_handler", _lazy("No worker yet"), f"{orders}?no_handler=on", "red"),
+        return [tile("no_handler", _("No worker yet"), f"{orders}?no_handler=on", "red"),
                 breached, due_soon,
-                tile("waiting", _lazy("Waiting for customer or third party"),
+                tile("waiting", _("Waiting for customer or third party"),
                      f"{orders}?status=waiting", "yellow")]
     return [breached, due_soon,
-            tile("review", _lazy("Replies to approve"), f"{orders}?review=pending", "purple"),
-            tile("formal", _lazy("Open formal complaints"),
+            tile("review", _("Replies to approve"), f"{orders}?review=pending", "purple"),
+            tile("formal", _("Open formal complaints"),
                  f"{orders}?formal=on&open=on", "orange"),
             callbacks,
-            tile("open", _lazy("Open orders"), f"{orders}?open=on", "secondary")]
+            tile("open", _("Open orders"), f"{orders}?open=on", "secondary")]
 
 
 @login_required
