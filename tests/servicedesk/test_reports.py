@@ -410,3 +410,13 @@ def test_dashboard_api(month):
     assert response.json()["counts"]["breached"] == 2
     clerk = make_user(month.desk.world.tenant, month.desk.world.branch_a, FRONT_DESK)
     assert web(clerk).get("/api/v1/service-dashboards/manager").status_code == 404
+
+
+def test_far_future_days_are_refused_not_crashing(month):
+    client = web(month.viewer)
+    response = client.get("/api/v1/service-reports/volume", {"start": "9999-12-31"})
+    assert response.status_code == 422
+    assert "within a year from today" in response.json()["fields"]["start"][0]
+    assert client.get("/service/reports/complaints/print/",
+                      {"month": "9999-12"}).status_code == 400
+    assert client.get("/service/reports/sla/", {"end": "9999-12-31"}).status_code == 400

@@ -17,6 +17,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.restapi.types import MAX_ID
 from linli.directory.selectors import people as people_selectors
 from linli.directory.selectors import property as property_selectors
 from linli.servicedesk import selectors
@@ -486,10 +487,13 @@ class WorkOrderFilterForm(_FilterForm):
     open = forms.BooleanField(required=False, widget=forms.HiddenInput)
     channel = forms.ChoiceField(required=False, widget=forms.HiddenInput,
                                 choices=[("", ""), *IntakeChannel.choices])
-    department = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    handler = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    person = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    category = forms.RegexField(required=False, regex=r"^(none|[1-9][0-9]{0,9})$",
+    department = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                             widget=forms.HiddenInput)
+    handler = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                             widget=forms.HiddenInput)
+    person = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                             widget=forms.HiddenInput)
+    category = forms.RegexField(required=False, regex=r"^(none|[1-9][0-9]{0,8})$",
                                 widget=forms.HiddenInput)
     clock = forms.ChoiceField(required=False, widget=forms.HiddenInput,
                               choices=[("", ""), *ClockKind.choices])
@@ -634,9 +638,11 @@ class MonthForm(forms.Form):
         if self.is_bound and not self.is_valid():
             return None
         data = self.cleaned_data if self.is_bound else {}
-        month = data.get("month") or timezone.localdate()
-        start, end = report_selectors.month_period(month.year, month.month)
+        month = (data.get("month") or timezone.localdate()).replace(day=1)
         try:
+            # The first day alone first: a month beyond the allowed days has no last day here.
+            report_selectors.period_check(month, month)
+            start, end = report_selectors.month_period(month.year, month.month)
             return report_selectors.period_check(start, end, data.get("community"))
         except ValidationError as exc:
             for messages in exc.message_dict.values():

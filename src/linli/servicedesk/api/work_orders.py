@@ -199,7 +199,7 @@ class WorkOrderFilters(Schema):
     created_from: date | None = Field(None, description="First local day, inclusive")
     created_to: date | None = Field(None, description="Last local day, inclusive")
     # The drill-down of a report figure or a dashboard count (GET /service-reports/{report}).
-    category: str | None = Field(None, pattern=r"^(none|[1-9][0-9]{0,9})$",
+    category: str | None = Field(None, pattern=r"^(none|[1-9][0-9]{0,8})$",
                                  description="A category id, or none")
     clock: ClockKind | None = None
     clock_state: Literal["met", "breached", "running"] | None = None

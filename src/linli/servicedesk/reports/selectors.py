@@ -89,6 +89,11 @@ def period_check(start: dt.date | None, end: dt.date | None,
     """The period asked for, or a ValidationError naming the field at fault (``start`` or
     ``end``); a missing day takes the default period's."""
     default_start, default_end = default_period()
+    latest = default_end + dt.timedelta(days=LONGEST_DAYS)
+    for name, day in (("start", start), ("end", end)):
+        if day is not None and day > latest:
+            raise ValidationError({name: _("A report ends within a year from today at the "
+                                           "latest.")})
     start = start or (end.replace(day=1) if end else default_start)
     end = end or (max(start, default_end) if start <= default_end
                   else month_period(start.year, start.month)[1])
