@@ -437,10 +437,12 @@ def backlog(user, period: Period) -> Report:
 
 def callbacks(user, period: Period) -> Report:
     orders = _orders(user, period)
-    counted = orders.aggregate(
-        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
-        **{key: Count("pk", filter=_has_callback(condition))
-           for key, (_label, condition) in CALLBACK_STATES.items()})
+    # Orders with a callback in each state, counted over the callbacks' rows in one pass (the
+    # drill-down asks the same of each order: is there such a callback).
+    counted = Callback.objects.filter(work_order__in=orders.values("pk")).aggregate(**{
+        key: Count("work_order_id", distinct=True, filter=condition)
+        for key, (_label, condition) in CALLBACK_STATES.items()})
+    counted["resolved"] = orders.filter(resolved_at__isnull=False).count()
     states = Section("callbacks", _("Callbacks"), [("orders", _("Orders"))],
                      chart="pie")
     states.rows = [Row(key, str(label), [Cell(counted[key], _drill(period, callback=key)
@@ -532,12 +534,18 @@ def workload(user, period: Period) -> Report:
 
 def complaint_register(user, period: Period) -> QuerySet[WorkOrder]:
     """The complaints registered in the period, oldest first, for the monthly register."""
-    from django.db.models import Max
+    from django.db.models import Subquery
 
+    # The score of the last callback made (a subquery: a join would group every column).
+    score = (Callback.objects.filter(work_order=OuterRef("pk"), status=CallbackStatus.DONE)
+             .order_by("-called_at", "-pk").values("satisfaction")[:1])
     return (_orders(user, period).filter(order_type=OrderType.COMPLAINT)
-            .select_related("community", "unit", "department", "handler", "category__parent")
-            .annotate(satisfaction=Max("callbacks__satisfaction",
-                                       filter=Q(callbacks__status=CallbackStatus.DONE)))
+            .select_related("community", "unit", "department")
+            # The columns the register shows: a year's complaints load quickly.
+            .only("pk", "tenant_id", "org_unit_id", "number", "created_at", "caller_name",
+                  "summary", "severity", "is_formal", "status", "resolved_at",
+                  "community__name", "unit__room_code", "department__name")
+            .annotate(satisfaction=Subquery(score))
             .order_by("created_at", "pk"))
 
 
