@@ -134,7 +134,7 @@ PAGES = [
          url=lambda e: f"{V1}/routing-rules/{_first(RoutingRule)(e)}"),
     *[Page(f"report {key}", f"{V1}/service-reports/{{report}}", budget,
            url=f"{V1}/service-reports/{key}")
-      for key, budget in {"volume": 12, "sla": 7, "times": 8, "backlog": 7, "callbacks": 9,
+      for key, budget in {"volume": 12, "sla": 7, "times": 8, "backlog": 7, "callbacks": 10,
                           "repeats": 9, "workload": 9, "register": 7}.items()],
     *[Page(f"dashboard {role}", f"{V1}/service-dashboards/{{role}}", 8,
            url=f"{V1}/service-dashboards/{role}")
