@@ -234,7 +234,40 @@ def scenarios(cast: Cast, tenant_pk: int):
         Scenario("order_create", "work-order create (API)", create,
                  cast.headers(desk, "token"), expect=(201,), p95_target_ms=15,
                  rps_target=300),
+        *report_scenarios(cast),
     ]
+
+
+REPORTS = ("volume", "sla", "times", "backlog", "callbacks", "repeats", "workload", "register")
+DASHBOARDS = (("manager", "bench01-001-manager"), ("dispatcher", "bench01-001-dispatch"),
+              ("frontdesk", "bench01-001-desk"))
+
+
+def report_scenarios(cast: Cast):
+    """The service-desk reports over the last 365 days of the whole tenant (its
+    administrator sees every office), as JSON and the volume report as its page; the
+    dashboards of an office's roles (SVC-15)."""
+    from bench.load import Scenario
+
+    end = dt.datetime.now(dt.UTC).date()
+    period = f"start={end - dt.timedelta(days=365):%Y-%m-%d}&end={end:%Y-%m-%d}"
+    admin = "bench01-admin"
+    found = [Scenario(f"report_{key}", f"report: {key}, a year of one tenant (API)",
+                      lambda n, key=key: ("GET", f"/api/v1/service-reports/{key}?{period}",
+                                          None),
+                      cast.headers(admin, "token"), p95_target_ms=300, throughput=False,
+                      requests=20)
+             for key in REPORTS]
+    found.append(Scenario("report_volume_page", "report page: volume, a year of one tenant",
+                          lambda n: ("GET", f"/service/reports/volume/?{period}", None),
+                          cast.headers(admin, "session"), p95_target_ms=300,
+                          throughput=False, requests=20))
+    found += [Scenario(f"dashboard_{role}", f"dashboard page: {role} of an office",
+                       lambda n, role=role: ("GET", f"/service/dashboard/{role}/", None),
+                       cast.headers(user, "session"), p95_target_ms=150, rps_target=None,
+                       requests=50)
+              for role, user in DASHBOARDS]
+    return found
 
 
 def transition(cast: Cast, action: str, status: str, body: dict | None, limit: int):

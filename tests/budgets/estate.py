@@ -43,7 +43,7 @@ from tests.directory.builders import make_building, make_community, make_person,
 from tests.servicedesk.builders import MANAGER, Desk, make_desk
 
 # What the desk's own staff may do, on top of seeing every record of the tenant.
-DESK_WORK = [*MANAGER, "servicedesk.work_workorder"]
+DESK_WORK = [*MANAGER, "servicedesk.work_workorder", "servicedesk.report_workorder"]
 
 
 def all_view_permissions() -> list[str]:
@@ -226,6 +226,17 @@ def _batch(estate: Estate, k: int) -> None:
     desk_services.work_order_accept(called, actor=desk.plumber)
     desk_services.work_order_resolve(called, actor=desk.plumber, resolution="已更换")
     desk_services.work_order_callback(called, actor=desk.frontdesk, outcome="no_answer")
+    # For the reports: a satisfied callback whose score differs per batch (4, 5, 3), and a
+    # complaint of the hero person each batch (a repeat complainant from the second on).
+    rated = order(summary=f"灯具{k}", person=estate.hero_person, unit=estate.hero_unit)
+    desk_services.work_order_assign(rated, actor=desk.supervisor, handler=desk.plumber)
+    desk_services.work_order_accept(rated, actor=desk.plumber)
+    desk_services.work_order_resolve(rated, actor=desk.plumber, resolution="已更换")
+    desk_services.work_order_callback(rated, actor=desk.frontdesk, outcome="done",
+                                      satisfaction=3 + k % 3)
+    order(order_type="complaint", category=desk.category("服务态度"), summary=f"再投诉{k}",
+          person=estate.hero_person, unit=estate.hero_unit, severity="minor",
+          complaint_subject="property_service")
     order(order_type="complaint", category=desk.category("服务态度"),
           summary=f"投诉{k}", severity="minor", complaint_subject="property_service")
     order(order_type="consultation", category=None, area="public_facility", unit=None,

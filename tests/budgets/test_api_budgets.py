@@ -141,6 +141,13 @@ PAGES = [
     Page("routing rules", f"{V1}/routing-rules", 8, url=f"{V1}/routing-rules?size=100"),
     Page("routing rule", f"{V1}/routing-rules/{{rule_id}}", 7, grows=False,
          url=lambda e: f"{V1}/routing-rules/{_first(RoutingRule)(e)}"),
+    *[Page(f"report {key}", f"{V1}/service-reports/{{report}}", budget,
+           url=f"{V1}/service-reports/{key}")
+      for key, budget in {"volume": 12, "sla": 7, "times": 8, "backlog": 7, "callbacks": 10,
+                          "repeats": 9, "workload": 9, "register": 7}.items()],
+    *[Page(f"dashboard {role}", f"{V1}/service-dashboards/{{role}}", 8,
+           url=f"{V1}/service-dashboards/{role}")
+      for role in ("frontdesk", "dispatcher", "supervisor", "manager")],
     Page("categories", f"{V1}/categories", 7),
     Page("active repair categories", f"{V1}/categories", 7,
          url=f"{V1}/categories?order_type=repair&active=true"),

@@ -44,6 +44,10 @@ PAGES = [
     *_exports("open repairs", "/service/orders/", 10, 10, query="open=on&order_type=repair"),
     *_exports("contact log", "/service/contacts/", 9, 9),
     *_exports("hot spots", "/service/hot-spots/", 10, 10),
+    *[Page(f"{key} report {fmt}", "/service/reports/<slug:key>/", budget,
+           url=f"/service/reports/{key}/?export={fmt}")
+      for key, budget in {"volume": 15, "workload": 12, "register": 10}.items()
+      for fmt in ("csv", "xlsx")],
     Page("community statistics xlsx", "/directory/statistics/<int:pk>/", 16, grows=False,
          url=lambda e: f"/directory/statistics/{e.hero_community.pk}/?export=xlsx"),
     Page("community statistics csv", "/directory/statistics/<int:pk>/", 16, grows=False,

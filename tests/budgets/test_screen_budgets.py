@@ -167,6 +167,22 @@ PAGES = [
     # index, the matrix and the policy are the same whatever the data. Their budgets allow one
     # query more than they make: the administrator's calendar warning reads the calendar's
     # revision when its per-process copy has expired, on whichever page comes first.
+    # Reports (this month by default) and the role dashboards: a fixed number of grouped
+    # counts each, whatever the number of orders.
+    Page("reports", "/service/reports/", 8, grows=False),
+    *[Page(f"report {key}", "/service/reports/<slug:key>/", budget,
+           url=f"/service/reports/{key}/")
+      for key, budget in {"volume": 15, "sla": 10, "times": 11, "backlog": 10,
+                          "callbacks": 13, "repeats": 12, "workload": 12,
+                          "register": 10}.items()],
+    Page("report of a community", "/service/reports/<slug:key>/", 12,
+         url=_pk("hero_community", "/service/reports/workload/?community={pk}")),
+    Page("complaint register", "/service/reports/complaints/print/", 10),
+    Page("dashboard", "/service/dashboard/", 8, grows=False, status=302),
+    *[Page(f"dashboard {role}", "/service/dashboard/<slug:role>/", budget,
+           url=f"/service/dashboard/{role}/")
+      for role, budget in {"frontdesk": 11, "dispatcher": 11, "supervisor": 12,
+                           "manager": 12}.items()],
     Page("configuration", "/service/configuration/", 5, grows=False, user="admin"),
     Page("service levels", "/service/configuration/levels/", 11),
     Page("routing rules", "/service/configuration/routing/", 10),

@@ -17,6 +17,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.restapi.types import MAX_ID
 from linli.directory.selectors import people as people_selectors
 from linli.directory.selectors import property as property_selectors
 from linli.servicedesk import selectors
@@ -24,6 +25,7 @@ from linli.servicedesk.choices import (
     Area,
     CallbackOutcome,
     CallbackStatus,
+    ClockKind,
     ComplaintSubject,
     ContactChannel,
     ContactDirection,
@@ -34,6 +36,7 @@ from linli.servicedesk.choices import (
     Severity,
     WaitingOn,
 )
+from linli.servicedesk.reports import selectors as report_selectors
 from linli.servicedesk.states import Status
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -493,6 +496,48 @@ class WorkOrderFilterForm(_FilterForm):
     created_from = forms.DateField(label=_("Registered from"), required=False, widget=DATE)
     created_to = forms.DateField(label=_("Registered until"), required=False, widget=DATE)
 
+    # The drill-down from a report figure or a dashboard tile (reports.selectors.narrow):
+    # hidden, kept while the visible filters change.
+    open = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    channel = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                                choices=[("", ""), *IntakeChannel.choices])
+    department = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                             widget=forms.HiddenInput)
+    handler = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                             widget=forms.HiddenInput)
+    person = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                             widget=forms.HiddenInput)
+    category = forms.RegexField(required=False, regex=r"^(none|[1-9][0-9]{0,8})$",
+                                widget=forms.HiddenInput)
+    clock = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                              choices=[("", ""), *ClockKind.choices])
+    clock_state = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                                    choices=[("", ""), *report_selectors.CLOCK_STATES.items()])
+    response = forms.ChoiceField(required=False, widget=forms.HiddenInput, choices=[
+        ("", ""), *((b.key, b.label) for b in report_selectors.RESPONSE_BUCKETS)])
+    resolution = forms.ChoiceField(required=False, widget=forms.HiddenInput, choices=[
+        ("", ""), ("resolved", ""), ("unresolved", ""),
+        *((b.key, b.label) for b in report_selectors.RESOLUTION_BUCKETS)])
+    callback = forms.ChoiceField(required=False, widget=forms.HiddenInput, choices=[
+        ("", ""), *((k, v[0]) for k, v in report_selectors.CALLBACK_STATES.items())])
+    satisfaction = forms.IntegerField(required=False, min_value=1, max_value=5,
+                                      widget=forms.HiddenInput)
+    phone = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    review = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                               choices=[("", ""), ("pending", "")])
+    breached = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    due_soon = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    no_handler = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    unassigned = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    after_work = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    formal = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    figure = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    DRILL_FIELDS = ("figure", "open", "channel", "department", "handler", "person", "category",
+                    "clock", "clock_state", "response", "resolution", "callback", "satisfaction",
+                    "phone", "review", "breached", "due_soon", "no_handler", "unassigned",
+                    "after_work", "formal")
+
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].choices = _community_choices(actor)
@@ -503,6 +548,10 @@ class WorkOrderFilterForm(_FilterForm):
         if start and end and end < start:
             self.add_error("created_to", _("The end comes before the start."))
         return data
+
+    def drilled(self) -> bool:
+        """Whether a drill-down filter narrows the list (the list says so)."""
+        return any(self.filters().get(name) for name in self.DRILL_FIELDS)
 
 
 class QueueFilterForm(_FilterForm):
@@ -596,3 +645,63 @@ class HotSpotFilterForm(forms.Form):
         return {"date_from": data["date_from"], "date_to": data["date_to"],
                 "order_type": data.get("order_type") or "", "community": community,
                 "min_orders": data.get("min_orders") or 1}
+# --- reports --------------------------------------------------------------------------------
+
+class ReportForm(forms.Form):
+    """The period and community of a report (SVC-15); an empty form is this month so far."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=DATE)
+    end = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    community = _community_field()
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = _community_choices(actor)
+        self.period = None
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.period = report_selectors.period_check(data.get("start"), data.get("end"),
+                                                        data.get("community"))
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(name, message)
+        return data
+
+    def checked_period(self):
+        """The period asked for (the default when nothing was), or None when it is refused."""
+        if not self.is_bound:
+            return report_selectors.period_check(None, None)
+        return self.period if self.is_valid() else None
+
+
+class MonthForm(forms.Form):
+    """One month (the complaint register); empty: this month."""
+
+    month = forms.DateField(label=_("Month"), required=False, input_formats=["%Y-%m"],
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+    community = _community_field()
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = _community_choices(actor)
+
+    def checked_period(self):
+        if self.is_bound and not self.is_valid():
+            return None
+        data = self.cleaned_data if self.is_bound else {}
+        month = (data.get("month") or timezone.localdate()).replace(day=1)
+        try:
+            # The first day alone first: a month beyond the allowed days has no last day here.
+            report_selectors.period_check(month, month)
+            start, end = report_selectors.month_period(month.year, month.month)
+            return report_selectors.period_check(start, end, data.get("community"))
+        except ValidationError as exc:
+            for messages in exc.message_dict.values():
+                for message in messages:
+                    self.add_error("month", message)
+            return None

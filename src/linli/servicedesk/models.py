@@ -353,6 +353,7 @@ class WorkOrder(OrgScoped, TimeStamped):
             ("approve_workorder", _("Approve complaint replies and receive escalations")),
             ("callback_workorder", _("Call customers back")),
             ("verify_workorder", _("Verify quarantined contacts")),
+            ("report_workorder", _("See the service desk's reports")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "number"], name="work_order_unique_number"),
@@ -364,6 +365,9 @@ class WorkOrder(OrgScoped, TimeStamped):
             models.Index(fields=["person", "created_at"]),
             models.Index(fields=["unit", "created_at"]),
             models.Index(fields=["caller_phone", "created_at"]),
+            # Reports read a period of registrations of a tenant, or of a user's org units.
+            models.Index(fields=["tenant", "created_at"], name="work_order_report_period"),
+            models.Index(fields=["org_unit", "created_at"], name="work_order_org_period"),
         ]
 
     def __str__(self) -> str:

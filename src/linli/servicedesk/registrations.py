@@ -95,23 +95,29 @@ def register() -> None:
     extend_role_preset("front-desk", [*see, *_p("add", "change", "verify", "callback",
                                                 "dispatch"),
                                       "servicedesk.add_contactlog", "servicedesk.change_callback"])
-    extend_role_preset("dispatcher", [*see, *_p("add", "change", "dispatch", "verify"),
+    extend_role_preset("dispatcher", [*see, *_p("add", "change", "dispatch", "verify",
+                                                "report"),
                                       "servicedesk.add_contactlog"])
-    extend_role_preset("department-supervisor", [*see, *_p("change", "assign", "work")])
+    extend_role_preset("department-supervisor", [*see, *_p("change", "assign", "work",
+                                                           "report")])
     extend_role_preset("technician", [*_p("view", "work"), "servicedesk.view_category"])
     extend_role_preset("project-manager", [
-        *see, *_p("add", "change", "dispatch", "assign", "approve", "callback", "verify"),
+        *see, *_p("add", "change", "dispatch", "assign", "approve", "callback", "verify",
+                  "report"),
         "servicedesk.add_contactlog", "servicedesk.change_callback",
         *[f"servicedesk.{a}_{m}" for m in ("servicelevel", "routingrule", "category",
                                            "priorityrule")
           for a in ("view", "add", "change")]])
-    extend_role_preset("tenant-admin", [*see, *[f"servicedesk.{a}_{m}" for m in
+    extend_role_preset("tenant-admin", [*see, *_p("report"), *[f"servicedesk.{a}_{m}" for m in
                                                 ("servicelevel", "serviceclock",
                                                  "routingrule", "category", "priorityrule",
                                                  "deskpolicy")
                                                 for a in ("view", "add", "change", "delete")]])
     register_module(Module(
         key="servicedesk", label=_("Service desk"), icon="headset", order=30, items=(
+            # Leads each role to its own dashboard (the view picks it from the user's rights).
+            MenuItem(_("Dashboard"), "servicedesk:dashboard", "servicedesk.view_workorder",
+                     "layout-dashboard"),
             MenuItem(_("Intake"), "servicedesk:intake", "servicedesk.add_workorder",
                      "phone-incoming"),
             MenuItem(_("Work orders"), "servicedesk:work_order_list",
@@ -128,6 +134,8 @@ def register() -> None:
                      "servicedesk.view_contactlog", "notebook"),
             MenuItem(_("Hot spots"), "servicedesk:hot_spots", "servicedesk.view_workorder",
                      "flame"),
+            MenuItem(_("Reports"), "servicedesk:report_index", "servicedesk.report_workorder",
+                     "chart-bar"),
             # Administrators only: the front desk may read levels and categories, not tune them.
             MenuItem(_("Configuration"), "servicedesk:config_index",
                      "servicedesk.change_servicelevel", "settings"),

@@ -27,6 +27,7 @@ from linli.servicedesk.models import (
     WorkOrder,
     WorkOrderClock,
 )
+from linli.servicedesk.reports.selectors import narrow
 from linli.servicedesk.states import OPEN, Status
 
 # The seed matrix (SVC-3), used while a tenant has entered none of its own.
@@ -272,7 +273,7 @@ def work_order_list(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
         qs = qs.filter(created_at__date__gte=filters["created_from"])
     if filters.get("created_to"):
         qs = qs.filter(created_at__date__lte=filters["created_to"])
-    return qs
+    return narrow(qs, filters)
 
 
 def _cluster_size():

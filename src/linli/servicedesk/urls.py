@@ -1,4 +1,12 @@
-from linli.servicedesk.views import clusters, configuration, contacts, intake, orders, queues
+from linli.servicedesk.views import (
+    clusters,
+    configuration,
+    contacts,
+    intake,
+    orders,
+    queues,
+    reports,
+)
 
 app_name = "servicedesk"
 urlpatterns = [
@@ -8,4 +16,5 @@ urlpatterns = [
     *queues.urlpatterns,
     *contacts.urlpatterns,
     *configuration.urlpatterns,
+    *reports.urlpatterns,
 ]

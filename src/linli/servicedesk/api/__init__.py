@@ -3,8 +3,8 @@ callbacks, and the desk's configuration — one router assembled from its parts.
 
 from ninja import Router
 
-from linli.servicedesk.api import actions, clusters, configuration, desk, work_orders
+from linli.servicedesk.api import actions, clusters, configuration, desk, reports, work_orders
 
 router = Router()
-for part in (work_orders, actions, clusters, desk, configuration):
+for part in (work_orders, actions, clusters, desk, configuration, reports):
     router.add_router("", part.router)

@@ -8,7 +8,7 @@ the services (their ValidationErrors become 422 with the payload's field names, 
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -206,6 +206,28 @@ class WorkOrderFilters(Schema):
     q: str | None = Field(None, max_length=100, description="Number, summary or caller's name")
     created_from: date | None = Field(None, description="First local day, inclusive")
     created_to: date | None = Field(None, description="Last local day, inclusive")
+    # The drill-down of a report figure or a dashboard count (GET /service-reports/{report}).
+    category: str | None = Field(None, pattern=r"^(none|[1-9][0-9]{0,8})$",
+                                 description="A category id, or none")
+    clock: ClockKind | None = None
+    clock_state: Literal["met", "breached", "running"] | None = None
+    response: str | None = Field(None, max_length=10, description="A first-response bucket")
+    resolution: str | None = Field(None, max_length=10,
+                                   description="A resolution bucket, resolved or unresolved")
+    callback: Literal["done", "gave_up", "pending"] | None = None
+    satisfaction: int | None = Field(None, ge=1, le=5)
+    phone: str | None = Field(None, max_length=20, description="Callers without a person")
+    review: Literal["pending"] | None = None
+    breached: bool | None = None
+    due_soon: bool | None = None
+    no_handler: bool | None = None
+    after_work: bool | None = None
+    formal: bool | None = None
+
+
+DRILL_FILTERS = ("category", "clock", "clock_state", "response", "resolution", "callback",
+                 "satisfaction", "phone", "review", "breached", "due_soon", "no_handler",
+                 "after_work", "formal")
 
 
 class WorkOrderIn(Schema):
@@ -290,6 +312,7 @@ def work_order_list(request, filters: Query[WorkOrderFilters]):
         "person": filters.person, "unit": filters.unit, "mine": filters.mine,
         "unassigned": filters.unassigned, "open": filters.open, "q": filters.q,
         "created_from": filters.created_from, "created_to": filters.created_to,
+        **{name: lookups.value(getattr(filters, name)) for name in DRILL_FILTERS},
     })
 
 

@@ -89,6 +89,7 @@ class WorkOrderListView(PermissionRequiredMixin, ExportMixin, ScopedListView):
             page.object_list = context["orders"] = list(page.object_list)
         context.update({
             "filter_form": self.filter_form,
+            "drilled": self.filter_form.drilled(),
             "statuses": Status,
             "priorities": Priority,
             "columns": [
