@@ -118,6 +118,12 @@ PAGES = [
          url=lambda e: f"{V1}/work-orders/{e.reworked_order.pk}"),
     Page("work order events", f"{V1}/work-orders/{{order_id}}/events", 9,
          url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/events?size=100"),
+    # The slips: the order (or the day's orders with their clocks, in one query more), and
+    # the access-log row of a print showing phones (the viewer may see them).
+    Page("dispatch slip", f"{V1}/work-orders/{{order_id}}/slip.pdf", 10, grows=False,
+         url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/slip.pdf"),
+    Page("dispatch slips of a day", f"{V1}/departments/{{department_id}}/slips.pdf", 10,
+         url=lambda e: f"{V1}/departments/{e.desk.departments['engineering'].pk}/slips.pdf"),
     Page("contact log", f"{V1}/contact-logs", 8),
     Page("contact log entry", f"{V1}/contact-logs/{{entry_id}}", 7, grows=False,
          url=lambda e: f"{V1}/contact-logs/{_first(ContactLog, work_order__isnull=False)(e)}"),

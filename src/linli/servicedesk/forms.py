@@ -33,6 +33,7 @@ from linli.servicedesk.choices import (
     Severity,
     WaitingOn,
 )
+from linli.servicedesk.slips import day_in_range, day_out_of_range
 from linli.servicedesk.states import Status
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -537,3 +538,24 @@ class DayForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("day"):
             return self.cleaned_data["day"]
         return timezone.localdate()
+
+
+class SlipDayForm(forms.Form):
+    """A department's day of dispatch slips (SVC-14): a department the user sees orders in,
+    and a day (today unless chosen)."""
+
+    department = forms.TypedChoiceField(label=_("Department"), coerce=int)
+    day = forms.DateField(label=_("Day"), widget=DATE)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("Choose a department"))] + [
+            (d.pk, f"{d.parent.name} · {d.name}" if d.parent_id else d.name)
+            for d in selectors.slip_departments(actor)]
+        self.fields["day"].initial = timezone.localdate()
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if not day_in_range(day):
+            raise forms.ValidationError(day_out_of_range())
+        return day

@@ -3,8 +3,8 @@ callbacks, and the desk's configuration — one router assembled from its parts.
 
 from ninja import Router
 
-from linli.servicedesk.api import actions, configuration, desk, work_orders
+from linli.servicedesk.api import actions, configuration, desk, slips, work_orders
 
 router = Router()
-for part in (work_orders, actions, desk, configuration):
+for part in (work_orders, actions, desk, configuration, slips):
     router.add_router("", part.router)
