@@ -171,7 +171,7 @@ def test_the_day_of_a_department_holds_exactly_its_orders_of_that_day(desk):
     today = timezone.localdate()
     yesterday = today - dt.timedelta(days=1)
     first = _order(desk, summary="卫生间漏水")
-    second = _order(desk, summary="阳台漏水", urgency="low", impact="low")
+    second = _order(desk, summary="阳台漏水")
     _noise(desk)  # the security department's
     old = _order(desk, summary="上周的漏水")
     _move_events_to(old, yesterday)
@@ -179,24 +179,31 @@ def test_the_day_of_a_department_holds_exactly_its_orders_of_that_day(desk):
     _move_events_to(due_today, yesterday)
     WorkOrderClock.objects.filter(work_order=due_today, kind="resolution").update(
         due_at=timezone.make_aware(dt.datetime.combine(today, dt.time(0, 1))))
+    reworked = _order(desk, summary="返工的漏水")
+    _move_events_to(reworked, yesterday)
+    services.work_order_resolve(reworked, actor=desk.supervisor, resolution="已修复")
+    services.work_order_rework(reworked, actor=desk.frontdesk, reason="业主说还在漏")
+    rework = WorkOrder.objects.get(rework_of=reworked)
     cancelled = _order(desk, summary="取消的漏水")
     services.work_order_cancel(cancelled, actor=desk.frontdesk, reason="业主自行修好")
 
     engineering = desk.departments["engineering"]
     pages, texts = _pdf(_client(desk.manager).get(_day_pdf(engineering, today), **ZH))
-    assert pages == 3
-    numbers = [next(o.number for o in (first, second, due_today) if o.number in text)
+    assert pages == 4
+    numbers = [next(o.number for o in (first, second, due_today, rework) if o.number in text)
                for text in texts]
-    # Most urgent first: the leaks of priority P2 by their next due time (the one overdue
-    # since a minute past midnight first), then the P5 one.
-    assert numbers == [due_today.number, first.number, second.number]
+    # Most urgent first: all leaks are P2 (the category's priority), so by their next due
+    # time: the one overdue since a minute past midnight, then in the order they were given.
+    assert {o.priority for o in (first, second, due_today, rework)} == {"P2"}
+    assert numbers == [due_today.number, first.number, second.number, rework.number]
     joined = "".join(texts)
     assert old.number not in joined and cancelled.number not in joined
+    assert reworked.number not in joined.replace(rework.number, "")
 
     pages, texts = _pdf(_client(desk.manager).get(_day_pdf(engineering, yesterday), **ZH))
-    assert pages == 2
-    assert {old.number, due_today.number} == {
-        n for n in (old.number, due_today.number) if n in "".join(texts)}
+    joined = "".join(texts)
+    assert pages == 3
+    assert all(o.number in joined for o in (old, due_today, reworked))
 
 
 def test_the_print_view_of_a_day_lists_the_same_orders(desk):

@@ -1011,9 +1011,10 @@ def routing_rule_rows(user) -> QuerySet[RoutingRule]:
 
 # --- dispatch slips of a department's day (SVC-14) -----------------------------------------
 
-# The events that hand an order to a department or one of its workers.
+# The events that hand an order to a department or one of its workers (a rework is the
+# second dispatch, 二次派单).
 HANDED_OVER = ("work_order.routed", "work_order.dispatch", "work_order.transfer",
-               "work_order.assign")
+               "work_order.assign", "work_order.rework_opened")
 # Clocks still counting towards their due time.
 COUNTING = ("running", "paused")
 
