@@ -475,7 +475,7 @@ def test_every_move_is_one_documented_post(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     prefix = "/api/v1/work-orders/{order_id}/"
     moves = {path.removeprefix(prefix): spec for path, spec in paths.items()
-             if path.startswith(prefix) and path != prefix + "events"}
+             if path.startswith(prefix) and path not in (prefix + "events", prefix + "slip.pdf")}
     assert list(moves) == list(MOVE_PAYLOADS)
     for name, spec in moves.items():
         assert list(spec) == ["post"], name
