@@ -127,6 +127,12 @@ PAGES = [
     Page("hot spot orders", f"{V1}/hot-spots/orders", 8,
          url=lambda e: f"{V1}/hot-spots/orders?building_id={e.hero_order.building_id}"
                        f"&category_id={e.hero_order.category_id}&size=100"),
+    # The slips: the order (or the day's orders with their clocks, in one query more), and
+    # the access-log row of a print showing phones (the viewer may see them).
+    Page("dispatch slip", f"{V1}/work-orders/{{order_id}}/slip.pdf", 10, grows=False,
+         url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/slip.pdf"),
+    Page("dispatch slips of a day", f"{V1}/departments/{{department_id}}/slips.pdf", 10,
+         url=lambda e: f"{V1}/departments/{e.desk.departments['engineering'].pk}/slips.pdf"),
     Page("contact log", f"{V1}/contact-logs", 8),
     Page("contact log entry", f"{V1}/contact-logs/{{entry_id}}", 7, grows=False,
          url=lambda e: f"{V1}/contact-logs/{_first(ContactLog, work_order__isnull=False)(e)}"),

@@ -49,6 +49,12 @@ def _hot_spot_drill(estate) -> str:
     leak, building, _community = _leak_place(estate)
     return (f"/service/hot-spots/?day={timezone.localdate().isoformat()}&building={building}"
             f"&category={leak}")
+def _engineering(path: str):
+    """A day of dispatch slips: today's of the engineering department, which every batch
+    hands orders to."""
+    def url(estate) -> str:
+        return f"{path}?department={estate.desk.departments['engineering'].pk}"
+    return url
 
 
 # Known growth: the dispatch forms of the queue share the departments and staff of each office
@@ -150,8 +156,14 @@ PAGES = [
          url=_pk("hero_order", "/service/orders/{pk}/?tab=history")),
     Page("reworked work order", "/service/orders/<int:pk>/", 15,
          url=_pk("reworked_order", "/service/orders/{pk}/")),
-    Page("dispatch slip", "/service/orders/<int:pk>/slip/", 11, grows=False,
+    # The slips: the viewer may see phones, so each print writes its access-log row.
+    Page("dispatch slip", "/service/orders/<int:pk>/slip/", 12, grows=False,
          url=_pk("hero_order", "/service/orders/{pk}/slip/")),
+    Page("dispatch slip PDF", "/service/orders/<int:pk>/slip/pdf/", 12, grows=False,
+         url=_pk("hero_order", "/service/orders/{pk}/slip/pdf/")),
+    Page("dispatch slips of a day", "/service/slips/", 13, url=_engineering("/service/slips/")),
+    Page("dispatch slips of a day PDF", "/service/slips/pdf/", 13,
+         url=_engineering("/service/slips/pdf/")),
     Page("dispatcher queue", "/service/queue/", 25, **QUEUE_ROUTING),
     Page("dispatcher queue by due", "/service/queue/", 25, url="/service/queue/?sort=-due",
          **QUEUE_ROUTING),

@@ -40,9 +40,9 @@ def test_inside_the_callers_transaction_the_queries_after_the_block_plan_freely(
 def test_a_failing_block_leaves_neither_the_hint_nor_its_writes():
     default = _limit()
     with transaction.atomic():
-        with pytest.raises(DatabaseError), written_join_order():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1/0")
+        with (pytest.raises(DatabaseError), written_join_order(),
+              connection.cursor() as cursor):
+            cursor.execute("SELECT 1/0")
         assert _limit() == default
 
 

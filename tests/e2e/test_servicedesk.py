@@ -8,6 +8,7 @@ setup of tests/e2e/test_smoke.py). Set LINLI_SCREENSHOT_DIR=docs/img to refresh 
 screenshots of the user guide.
 """
 
+import io
 import os
 
 import pytest
@@ -25,6 +26,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 from django.urls import reverse  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
 
 from linli.core.services import user_language_set  # noqa: E402
 from linli.servicedesk.models import WorkOrder  # noqa: E402
@@ -90,6 +92,32 @@ def _work_on_phone(page, live_server, order, resolution: str, screenshot=None) -
     expect(card.locator("[data-testid=card-done]")).to_be_visible()
 
 
+def _print_slips(front, supervisor, live_server, order, screenshot_dir) -> None:
+    """The order's dispatch slip opens from its page: three copies with the QR code and the
+    phone masked, and its PDF; the supervisor prints his department's day from the queue."""
+    with front.context.expect_page() as opened:
+        front.locator("[data-testid=order-slip]").click()
+    slip = opened.value
+    expect(slip.locator("[data-testid=slip]")).to_have_count(3)
+    expect(slip.locator("[data-testid=slip-qr] svg")).to_have_count(3)
+    expect(slip.locator("[data-testid=slip-phone]").first).to_have_text("138****1502")
+    slip.screenshot(path=str(screenshot_dir / "servicedesk-slip.png"), full_page=True)
+    href = slip.locator("[data-testid=slip-pdf]").get_attribute("href")
+    pdf = slip.request.get(f"{live_server.url}{href}")
+    assert (pdf.status, pdf.headers["content-type"]) == (200, "application/pdf")
+    reader = PdfReader(io.BytesIO(pdf.body()))
+    assert len(reader.pages) == 1 and order.number in reader.pages[0].extract_text()
+    slip.close()
+
+    _go(supervisor, live_server, "queue")
+    supervisor.locator("[data-testid=queue-slips]").click()
+    supervisor.select_option("select[name=department]", str(order.department_id))
+    supervisor.locator("[data-testid=slip-day-form] button[type=submit]").click()
+    expect(supervisor.locator("[data-testid=slip-count]")).to_have_text(
+        "2 work orders, three copies each.")
+    expect(supervisor.locator("[data-testid=slip-order]")).to_have_count(2)
+
+
 def test_intake_to_rework_to_both_closed(browser, live_server, desk, screenshot_dir):
     # 1. The front desk finds the caller by the last 4 digits and registers the leak.
     front = _signed_in(browser, live_server, "desk.li")
@@ -145,6 +173,7 @@ def test_intake_to_rework_to_both_closed(browser, live_server, desk, screenshot_
     expect(front.locator("[data-testid=order-status]")).to_have_text("Reopened · rework")
     expect(front.locator("[data-testid=reworks]")).to_contain_text(rework.number)
     front.screenshot(path=str(screenshot_dir / "servicedesk-order.png"), full_page=True)
+    _print_slips(front, supervisor, live_server, order, screenshot_dir)
 
     # 5. The rework is resolved and its callback satisfied: both orders close.
     _work_on_phone(technician, live_server, rework, "更换密封圈")

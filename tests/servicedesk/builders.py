@@ -23,6 +23,8 @@ FRONT_DESK = [*SEE, "servicedesk.add_workorder", "servicedesk.change_workorder",
 SUPERVISOR = [*SEE, "servicedesk.change_workorder", "servicedesk.assign_workorder",
               "servicedesk.work_workorder"]
 TECHNICIAN = ["servicedesk.view_workorder", "servicedesk.work_workorder"]
+# The desk sees the family and unit relations of callers too.
+DESK = [*FRONT_DESK, "directory.view_unitrelation", "directory.view_personrelation"]
 MANAGER = [*FRONT_DESK, "servicedesk.approve_workorder", "servicedesk.assign_workorder"]
 
 

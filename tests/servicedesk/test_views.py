@@ -16,13 +16,11 @@ from linli.servicedesk.models import Callback, ContactLog, WorkOrder, WorkOrderC
 from linli.servicedesk.states import Status
 from tests.builders import make_user
 from tests.directory.builders import make_person
-from tests.servicedesk.builders import FRONT_DESK, SEE
+from tests.servicedesk.builders import DESK, SEE
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-# The desk sees the family and unit relations of callers too.
-DESK = [*FRONT_DESK, "directory.view_unitrelation", "directory.view_personrelation"]
 
 
 def _client(user) -> Client:
@@ -67,18 +65,6 @@ def _act(order, move: str) -> str:
 def desk_user(desk):
     return make_user(desk.world.tenant, desk.world.branch_a, DESK, username="desk.wang",
                      display_name="王前台")
-
-
-@pytest.fixture
-def outsider(desk):
-    """A superuser of the other tenant: sees nothing of tenant A."""
-    return make_user(desk.world.other_tenant, desk.world.other_root, DESK, superuser=True)
-
-
-@pytest.fixture
-def sibling(desk):
-    """A desk user of tenant A's other branch."""
-    return make_user(desk.world.tenant, desk.world.branch_b, DESK)
 
 
 # --- intake ---------------------------------------------------------------------------------

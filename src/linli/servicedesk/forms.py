@@ -37,6 +37,7 @@ from linli.servicedesk.choices import (
     WaitingOn,
 )
 from linli.servicedesk.reports import selectors as report_selectors
+from linli.servicedesk.slips import day_in_range, day_out_of_range
 from linli.servicedesk.states import Status
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -705,3 +706,22 @@ class MonthForm(forms.Form):
                 for message in messages:
                     self.add_error("month", message)
             return None
+class SlipDayForm(forms.Form):
+    """A department's day of dispatch slips (SVC-14): a department the user sees orders in,
+    and a day (today unless chosen)."""
+
+    department = forms.TypedChoiceField(label=_("Department"), coerce=int)
+    day = forms.DateField(label=_("Day"), widget=DATE)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("Choose a department"))] + [
+            (d.pk, f"{d.parent.name} · {d.name}" if d.parent_id else d.name)
+            for d in selectors.slip_departments(actor)]
+        self.fields["day"].initial = timezone.localdate()
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if not day_in_range(day):
+            raise forms.ValidationError(day_out_of_range())
+        return day

@@ -124,6 +124,8 @@ def register() -> None:
                      "servicedesk.view_workorder", "clipboard-list"),
             MenuItem(_("Dispatcher queue"), "servicedesk:queue",
                      "servicedesk.dispatch_workorder", "arrows-split"),
+            MenuItem(_("Dispatch slips"), "servicedesk:department_slips",
+                     "servicedesk.view_workorder", "printer"),
             MenuItem(_("My orders"), "servicedesk:my_orders", "servicedesk.work_workorder",
                      "tool"),
             MenuItem(_("Quarantine"), "servicedesk:quarantine", "servicedesk.verify_workorder",

@@ -341,6 +341,11 @@ def quarantine_list(user) -> QuerySet[WorkOrder]:
 
 
 def clocks_of(order: WorkOrder) -> list[WorkOrderClock]:
+    """The order's clocks by due time; read with the order when a list prefetched them (a
+    day's dispatch slips)."""
+    prefetched = getattr(order, "_prefetched_objects_cache", {}).get("clocks")
+    if prefetched is not None:
+        return sorted(prefetched, key=lambda clock: (clock.due_at, clock.pk))
     return list(WorkOrderClock.objects.filter(work_order=order).order_by("due_at", "pk"))
 
 
@@ -1233,3 +1238,63 @@ def hot_spot_grid(user, *, date_from: dt.date, date_to: dt.date, order_type: str
                   for day, place, orders in found if place in index],
         "max": max((orders for _d, _p, orders in found), default=0),
     }
+# --- dispatch slips of a department's day (SVC-14) -----------------------------------------
+
+# The events that hand an order to a department or one of its workers (a rework is the
+# second dispatch, 二次派单).
+HANDED_OVER = ("work_order.routed", "work_order.dispatch", "work_order.transfer",
+               "work_order.assign", "work_order.rework_opened")
+# Clocks still counting towards their due time.
+COUNTING = ("running", "paused")
+
+
+def slip_departments(user) -> QuerySet[OrgUnit]:
+    """The departments (teams, offices) whose day of dispatch slips the user may print: those
+    where they see work orders, named with the unit above them (every office has its 工程部)."""
+    return department_choices(user).select_related("parent")
+
+
+def slip_department_get(user, pk) -> OrgUnit:
+    """An active org unit of the user's tenant where they see work orders (its orders are
+    those of its whole subtree); another tenant's, outside the scope or missing: 404."""
+    tenant_id = getattr(user, "tenant_id", None)
+    units = OrgUnit.objects.filter(tenant_id=tenant_id, is_active=True)
+    scope = scope_for(user)
+    granted = scope.org_units_for("servicedesk.view_workorder") if scope else frozenset()
+    if granted is not None:
+        units = units.filter(pk__in=granted)
+    return get_object_or_404(units, pk=pk)
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1),
+                                                          dt.time.min))
+
+
+def department_day_orders(user, department: OrgUnit, day: dt.date) -> QuerySet[WorkOrder]:
+    """The orders of ``department`` (and the units below it) that the user sees and that were
+    handed to it or one of its workers on ``day`` (local), or whose appointment or a counting
+    clock falls on that day; cancelled orders are left out. Most urgent first: by priority,
+    then the next due time, then number. Clocks come along (``clocks_of``)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Exists, Min, OuterRef, Prefetch
+
+    from linli.core.events import DomainEvent
+
+    start, end = _day_bounds(day)
+    handed = DomainEvent.objects.filter(
+        subject_type=ContentType.objects.get_for_model(WorkOrder),
+        subject_id=OuterRef("pk"), verb__in=HANDED_OVER,
+        occurred_at__gte=start, occurred_at__lt=end)
+    due = WorkOrderClock.objects.filter(work_order=OuterRef("pk"), state__in=COUNTING,
+                                        due_at__gte=start, due_at__lt=end)
+    return (work_order_list(user)
+            .filter(department__path__startswith=department.path)
+            .exclude(status=Status.CANCELLED)
+            .filter(Q(Exists(handed)) | Q(Exists(due))
+                    | Q(appointment_at__gte=start, appointment_at__lt=end))
+            .annotate(next_due=Min("clocks__due_at", filter=Q(clocks__state__in=COUNTING)))
+            .prefetch_related(Prefetch("clocks", queryset=WorkOrderClock.objects.order_by(
+                "due_at", "pk")))
+            .order_by("priority", F("next_due").asc(nulls_last=True), "number", "pk"))

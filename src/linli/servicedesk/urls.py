@@ -6,6 +6,7 @@ from linli.servicedesk.views import (
     orders,
     queues,
     reports,
+    slips,
 )
 
 app_name = "servicedesk"
@@ -13,6 +14,7 @@ urlpatterns = [
     *intake.urlpatterns,
     *clusters.urlpatterns,
     *orders.urlpatterns,
+    *slips.urlpatterns,
     *queues.urlpatterns,
     *contacts.urlpatterns,
     *configuration.urlpatterns,

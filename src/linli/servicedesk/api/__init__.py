@@ -3,8 +3,16 @@ callbacks, and the desk's configuration — one router assembled from its parts.
 
 from ninja import Router
 
-from linli.servicedesk.api import actions, clusters, configuration, desk, reports, work_orders
+from linli.servicedesk.api import (
+    actions,
+    clusters,
+    configuration,
+    desk,
+    reports,
+    slips,
+    work_orders,
+)
 
 router = Router()
-for part in (work_orders, actions, clusters, desk, configuration, reports):
+for part in (work_orders, actions, clusters, desk, configuration, reports, slips):
     router.add_router("", part.router)

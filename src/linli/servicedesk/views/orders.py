@@ -29,11 +29,12 @@ from linli.core.scoped_views import ScopedDetailView, ScopedListView
 from linli.core.selectors import history_entries
 from linli.core.templatetags.linli_ui import sort_param
 from linli.core.timeline import timeline_for
-from linli.servicedesk import selectors
+from linli.servicedesk import selectors, slip_pdf
 from linli.servicedesk.choices import CallbackStatus, OrderType, Priority, QuoteStatus
 from linli.servicedesk.choices import ReviewStatus as Review
 from linli.servicedesk.forms import WorkOrderFilterForm
 from linli.servicedesk.models import WorkOrder
+from linli.servicedesk.slips import COPIES, log_unmasked, order_url, slips_for
 from linli.servicedesk.states import OPEN, Status
 from linli.servicedesk.views import queues
 from linli.servicedesk.views.moves import MOVES, move_form, offers
@@ -178,9 +179,20 @@ class WorkOrderDetailView(ScopedDetailView):
 def work_order_slip(request, pk):
     """The dispatch slip (派工单) to print: the order, the place, the clocks, room to sign."""
     order = selectors.work_order_get(request.user, pk)
+    slips = slips_for(request.user, [order], order_url(request))
+    log_unmasked(request.user, slips, label=_("Dispatch slip"))
     return render(request, "servicedesk/work_order_slip.html", {
-        "order": order, "clocks": selectors.clock_views(order),
-        "copies": [_("Dispatch copy"), _("Worker copy"), _("Customer copy")]})
+        "order": order, "slips": slips, "copies": COPIES})
+
+
+@login_required
+def work_order_slip_pdf(request, pk):
+    """The dispatch slip as a PDF: one A4 page holding the three copies."""
+    order = selectors.work_order_get(request.user, pk)
+    return slip_pdf.pdf_response(
+        request.user, slips_for(request.user, [order], order_url(request)),
+        filename=f"{order.number}.pdf", title=f"{_('Dispatch slip')} {order.number}",
+        label=_("Dispatch slip"))
 
 
 # --- making a move --------------------------------------------------------------------------
@@ -255,5 +267,6 @@ urlpatterns = [
     path("orders/", WorkOrderListView.as_view(), name="work_order_list"),
     path("orders/<int:pk>/", WorkOrderDetailView.as_view(), name="work_order_detail"),
     path("orders/<int:pk>/slip/", work_order_slip, name="work_order_slip"),
+    path("orders/<int:pk>/slip/pdf/", work_order_slip_pdf, name="work_order_slip_pdf"),
     path("orders/<int:pk>/<slug:move>/", work_order_act, name="work_order_act"),
 ]
