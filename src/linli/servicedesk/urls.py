@@ -1,8 +1,9 @@
-from linli.servicedesk.views import configuration, contacts, intake, orders, queues
+from linli.servicedesk.views import configuration, contacts, intake, knowledge, orders, queues
 
 app_name = "servicedesk"
 urlpatterns = [
     *intake.urlpatterns,
+    *knowledge.urlpatterns,
     *orders.urlpatterns,
     *queues.urlpatterns,
     *contacts.urlpatterns,

@@ -281,3 +281,22 @@ def knowledge_answer_counts(user, *, by: str = "article", date_from: dt.date | N
         return [AnswerCount(r["period"].date(), r["period"].date().isoformat(), r["n"])
                 for r in rows]
     raise ValueError(f"count by article, category, day, week or month, not {by!r}")
+
+
+def owner_choices(user) -> QuerySet:
+    """Who may own an article: active users of the user's tenant whose current role lets
+    them write articles (tenant administrators included)."""
+    from linli.accounts.models import Membership, User
+
+    tenant_id = getattr(user, "tenant_id", None)
+    if tenant_id is None:
+        return User.objects.none()
+    today = timezone.localdate()
+    writers = Membership.objects.filter(
+        tenant_id=tenant_id, role__permissions__codename__in=[
+            "add_knowledgearticle", "change_knowledgearticle", "publish_knowledgearticle"],
+    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+             Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    return User.objects.filter(tenant_id=tenant_id, is_active=True).filter(
+        Q(pk__in=writers.values("user_id")) | Q(pk=user.pk)
+    ).order_by("display_name", "username", "pk")
