@@ -138,6 +138,15 @@ PAGES = [
     Page("callbacks", "/service/callbacks/", 10),
     Page("contact log", "/service/contacts/", 10),
     Page("contact log sheet", "/service/contacts/print/", 10),
+    Page("knowledge base", "/service/knowledge/", 10),
+    Page("knowledge base search", "/service/knowledge/", 10,
+         url="/service/knowledge/?q=装修押金&status=published"),
+    Page("knowledge base by pinyin", "/service/knowledge/", 10, url="/service/knowledge/?q=yajin"),
+    Page("knowledge article", "/service/knowledge/<int:pk>/", 10,
+         url=_pk("hero_article", "/service/knowledge/{pk}/")),
+    Page("knowledge suggestions", "/service/knowledge/suggest/", 10,
+         url=_pk("hero_community", "/service/knowledge/suggest/?order-summary=装修押金怎么退"
+                                   "&order-community={pk}")),
     # The configuration: every batch adds a service level, a routing rule and a category; the
     # index, the matrix and the policy are the same whatever the data. Their budgets allow one
     # query more than they make: the administrator's calendar warning reads the calendar's

@@ -1,10 +1,11 @@
 """The service desk's JSON API (PLAT-11): work orders and their moves, the contact log,
-callbacks, and the desk's configuration — one router assembled from its parts."""
+callbacks, the desk's configuration and the knowledge base — one router assembled from its
+parts."""
 
 from ninja import Router
 
-from linli.servicedesk.api import actions, configuration, desk, work_orders
+from linli.servicedesk.api import actions, configuration, desk, knowledge, work_orders
 
 router = Router()
-for part in (work_orders, actions, desk, configuration):
+for part in (work_orders, actions, desk, configuration, knowledge):
     router.add_router("", part.router)

@@ -22,6 +22,7 @@ PAYLOAD_NAMES = {
     "person": "person_id", "category": "category_id", "department": "department_id",
     "handler": "handler_id", "team": "team_id", "contact_log": "contact_log_id",
     "org_unit": "org_unit_id", "quote_amount": "amount", "charge_amount": "amount",
+    "owner": "owner_id", "communities": "community_ids", "article": "article_id",
 }
 
 FIRST_YEAR, LAST_YEAR = 2000, 2199
@@ -122,6 +123,16 @@ def staff(actor, pk: int | None, field: str = "handler_id"):
         return None
     return _found(selectors.staff_find(actor, pk), field,
                   _("Choose an active user of your organisation."))
+
+
+def article(actor, pk: int | None, field: str = "article_id"):
+    """A published knowledge-base article the caller can see."""
+    from linli.servicedesk.knowledge.selectors import article_find
+
+    if pk is None:
+        return None
+    return _found(article_find(actor, pk, published=True), field,
+                  _("Choose a published article of the knowledge base."))
 
 
 def value(choice):
