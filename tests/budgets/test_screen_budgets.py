@@ -138,11 +138,12 @@ PAGES = [
     Page("callbacks", "/service/callbacks/", 10),
     Page("contact log", "/service/contacts/", 10),
     Page("contact log sheet", "/service/contacts/print/", 10),
-    Page("knowledge base", "/service/knowledge/", 10),
-    Page("knowledge base search", "/service/knowledge/", 10,
+    Page("knowledge base", "/service/knowledge/", 12),
+    # One query more: whether the text finds anything, else the pinyin of the question.
+    Page("knowledge base search", "/service/knowledge/", 13,
          url="/service/knowledge/?q=装修押金&status=published"),
-    Page("knowledge base by pinyin", "/service/knowledge/", 10, url="/service/knowledge/?q=yajin"),
-    Page("knowledge article", "/service/knowledge/<int:pk>/", 10,
+    Page("knowledge base by pinyin", "/service/knowledge/", 12, url="/service/knowledge/?q=yajin"),
+    Page("knowledge article", "/service/knowledge/<int:pk>/", 11,
          url=_pk("hero_article", "/service/knowledge/{pk}/")),
     Page("knowledge suggestions", "/service/knowledge/suggest/", 10,
          url=_pk("hero_community", "/service/knowledge/suggest/?order-summary=装修押金怎么退"

@@ -200,19 +200,22 @@ def _pinyin_ranked(qs: QuerySet, keys: tuple[str, ...]) -> QuerySet:
     return qs.filter(matches).annotate(score=functools.reduce(operator.add, whens))
 
 
-def ranked(qs: QuerySet, question: Question) -> QuerySet:
+BEST_FIRST = ("-score", "-updated_at", "-pk")
+
+
+def ranked(qs: QuerySet, question: Question, *, fallback: bool = True) -> QuerySet:
     """``qs`` narrowed to what matches ``question``, best first. A pinyin question matches
-    the pinyin keys; a Chinese one the text, and the pinyin of its terms when the text finds
-    nothing."""
+    the pinyin keys; a Chinese one the text, and — with ``fallback`` — the pinyin of its
+    terms when the text finds nothing (one query more to find that out)."""
     if question.pinyin:
         found = _pinyin_ranked(qs, (question.pinyin,))
     elif question.terms:
         found = _text_ranked(qs, question)
-        if question.pinyin_terms and not found.exists():
+        if fallback and question.pinyin_terms and not found.exists():
             found = _pinyin_ranked(qs, question.pinyin_terms)
     else:
         return qs.none()
-    return found.order_by("-score", "-updated_at", "-pk")
+    return found.order_by(*BEST_FIRST)
 
 
 def article_suggestions(user, text: str | None, *, community=None,
@@ -226,8 +229,11 @@ def article_suggestions(user, text: str | None, *, community=None,
         status=ArticleStatus.PUBLISHED).select_related("category")
     if community:
         qs = _for_community(qs, community)
-    return list(ranked(qs, question).defer(
-        "search_text", "search_pinyin", "search_initials", "search_vector")[:limit])
+    qs = qs.defer("search_text", "search_pinyin", "search_initials", "search_vector")
+    found = list(ranked(qs, question, fallback=False)[:limit])
+    if not found and not question.pinyin and question.pinyin_terms:
+        found = list(_pinyin_ranked(qs, question.pinyin_terms).order_by(*BEST_FIRST)[:limit])
+    return found
 
 
 # --- answers and the report -----------------------------------------------------------------
