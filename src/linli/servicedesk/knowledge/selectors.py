@@ -189,9 +189,11 @@ def _pinyin_ranked(qs: QuerySet, keys: tuple[str, ...]) -> QuerySet:
     """Titles and keywords whose pinyin holds the keys; initials count for a typed query."""
     whens = []
     for key in keys:
+        # The keys hold the title's pinyin, then each keyword's, separated by spaces: a key
+        # at the start of one of them counts most.
         whens.append(Case(
-            When(Q(search_initials__startswith=key) | Q(search_pinyin__startswith=key),
-                 then=Value(TITLE)),
+            When(Q(search_initials__startswith=key) | Q(search_pinyin__startswith=key)
+                 | Q(search_pinyin__contains=f" {key}"), then=Value(TITLE)),
             When(search_pinyin__contains=key, then=Value(KEYWORDS)),
             When(search_initials__contains=key, then=Value(BODY)),
             default=Value(0.0), output_field=FloatField()))

@@ -136,8 +136,9 @@ def _clean(*, tenant_id: int, title: str, body: str, keywords: str, category, ow
             "communities": [] if all_communities else communities}
 
 
-def _index(article: KnowledgeArticle) -> None:
-    """Derive the article's search keys from its text (PostgreSQL: the weighted vector)."""
+def knowledge_article_index(article: KnowledgeArticle) -> None:
+    """Derive a saved article's search keys from its text (PostgreSQL: the weighted vector).
+    The services call it on every save; bulk loaders (the benchmark) call it after theirs."""
     keys = article_keys(article.title, article.keywords, article.body)
     article.search_text = keys.search_text
     article.search_pinyin = keys.search_pinyin
@@ -178,7 +179,7 @@ def knowledge_article_create(*, actor, tenant, title: str, body: str,
         article.save()
         article.communities.set(communities)
         _snapshot(article, actor=actor, note=note or _("First version"))
-        _index(article)
+        knowledge_article_index(article)
         record_event(article, "knowledge_article.created", actor=actor,
                      new=ArticleStatus.DRAFT.label, note=article.title)
     return article
@@ -223,7 +224,7 @@ def knowledge_article_update(article: KnowledgeArticle, *, actor, title: str, bo
         locked.save()
         locked.communities.set(communities)
         _snapshot(locked, actor=actor, note=note)
-        _index(locked)
+        knowledge_article_index(locked)
         record_event(locked, "knowledge_article.updated", actor=actor,
                      old=f"v{locked.version - 1}", new=f"v{locked.version}", note=note)
     _follow(article, locked)
