@@ -4,7 +4,7 @@ an owner, and the record of each consultation answered from an article.
 An article belongs to a tenant and applies to all of its communities or to the ones listed.
 Every saved edit writes a new ``KnowledgeArticleVersion``; the article row holds the current
 text and the search keys derived from it (see ``knowledge.search_keys``). On PostgreSQL the
-article also carries a weighted ``tsvector`` behind a GIN index (migration 0003), the fast
+article also carries weighted ``tsvector``s behind GIN indexes (migration 0003), the fast
 path of the search; SQLite searches the plain keys.
 """
 
@@ -78,6 +78,9 @@ class KnowledgeArticle(TenantOwned, TimeStamped):
     search_pinyin = models.TextField(editable=False, default="")
     search_initials = models.CharField(max_length=400, editable=False, default="")
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and keywords only: small enough to rank the many articles a common word matches
+    # within the desk's time budget; the answer's words are searched when these find too few.
+    search_head = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("knowledge article")

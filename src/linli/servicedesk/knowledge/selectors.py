@@ -168,12 +168,16 @@ def article_for_update(article: KnowledgeArticle) -> KnowledgeArticle:
 
 # --- search ---------------------------------------------------------------------------------
 
-def _text_ranked(qs: QuerySet, question: Question) -> QuerySet:
+def _tsquery(question: Question) -> SearchQuery:
+    return SearchQuery(" | ".join(ascii_term(t) for t in question.terms), search_type="raw",
+                       config="simple")
+
+
+def _text_ranked(qs: QuerySet, question: Question, vector: str = "search_vector"
+                 ) -> QuerySet:
     if connection.vendor == "postgresql":
-        query = SearchQuery(" | ".join(ascii_term(t) for t in question.terms),
-                            search_type="raw", config="simple")
-        return qs.filter(search_vector=query).annotate(
-            score=SearchRank(F("search_vector"), query))
+        query = _tsquery(question)
+        return qs.filter(**{vector: query}).annotate(score=SearchRank(F(vector), query))
     scores = [Case(When(title__icontains=t, then=Value(TITLE)),
                    When(keywords__icontains=t, then=Value(KEYWORDS)),
                    default=Value(BODY), output_field=FloatField())
@@ -231,8 +235,17 @@ def article_suggestions(user, text: str | None, *, community=None,
         status=ArticleStatus.PUBLISHED).select_related("category")
     if community:
         qs = _for_community(qs, community)
-    qs = qs.defer("search_text", "search_pinyin", "search_initials", "search_vector")
-    found = list(ranked(qs, question, fallback=False)[:limit])
+    qs = qs.defer("search_text", "search_pinyin", "search_initials", "search_vector",
+                  "search_head")
+    if connection.vendor == "postgresql" and question.terms and not question.pinyin:
+        # Titles and keywords first (their vectors are small, so ranking the many articles a
+        # common word matches stays fast); the answers' words only when those find too few.
+        found = list(_text_ranked(qs, question, "search_head").order_by(*BEST_FIRST)[:limit])
+        if len(found) < limit:
+            found += _text_ranked(qs.exclude(pk__in=[a.pk for a in found]), question
+                                  ).order_by(*BEST_FIRST)[:limit - len(found)]
+    else:
+        found = list(ranked(qs, question, fallback=False)[:limit])
     if not found and not question.pinyin and question.pinyin_terms:
         found = list(_pinyin_ranked(qs, question.pinyin_terms).order_by(*BEST_FIRST)[:limit])
     return found

@@ -147,10 +147,12 @@ def knowledge_article_index(article: KnowledgeArticle) -> None:
     KnowledgeArticle.objects.filter(pk=article.pk).update(**{f: getattr(article, f)
                                                              for f in fields})
     if connection.vendor == "postgresql":
-        KnowledgeArticle.objects.filter(pk=article.pk).update(search_vector=(
-            SearchVector(Value(keys.vector_title), weight="A", config="simple")
-            + SearchVector(Value(keys.vector_keywords), weight="B", config="simple")
-            + SearchVector(Value(keys.vector_body), weight="C", config="simple")))
+        def part(text: str, weight: str) -> SearchVector:
+            return SearchVector(Value(text), weight=weight, config="simple")
+
+        head = part(keys.vector_title, "A") + part(keys.vector_keywords, "B")
+        KnowledgeArticle.objects.filter(pk=article.pk).update(
+            search_head=head, search_vector=head + part(keys.vector_body, "C"))
 
 
 def _snapshot(article: KnowledgeArticle, *, actor, note: str = "") -> KnowledgeArticleVersion:
