@@ -145,6 +145,7 @@ PAGES = [
     Page("knowledge base by pinyin", "/service/knowledge/", 12, url="/service/knowledge/?q=yajin"),
     Page("knowledge article", "/service/knowledge/<int:pk>/", 11,
          url=_pk("hero_article", "/service/knowledge/{pk}/")),
+    Page("knowledge categories", "/service/knowledge/categories/", 10, grows=False),
     Page("knowledge suggestions", "/service/knowledge/suggest/", 10,
          url=_pk("hero_community", "/service/knowledge/suggest/?order-summary=装修押金怎么退"
                                    "&order-community={pk}")),

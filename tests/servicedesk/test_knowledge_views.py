@@ -222,3 +222,20 @@ def test_a_resolved_order_is_turned_into_a_draft(desk):
     assert response["Location"] == reverse("servicedesk:knowledge_edit", args=[article.pk])
     assert (article.title, article.body, article.status) == (
         "卫生间地漏反味", "加装防臭地漏芯", "draft")
+
+
+def test_an_editor_renames_a_category_and_the_desk_may_not(desk, world):
+    shelf = KnowledgeCategory.objects.get(tenant=desk.world.tenant, code="surroundings")
+    url = reverse("servicedesk:knowledge_category_edit", args=[shelf.pk])
+    form = {"name": "周边学校与医院", "code": "surroundings", "position": 40,
+            "order_category": "", "is_active": "on"}
+    assert _client(desk.frontdesk).post(url, form).status_code == 403
+    response = _client(desk.manager).post(url, {**form, "name": "装修手续"})
+    assert response.context["form"].errors == {"name": ["Another category has this name."]}
+    response = _client(desk.manager).post(url, form)
+    assert response["Location"] == reverse("servicedesk:knowledge_categories")
+    html = _html(_client(desk.frontdesk).get(reverse("servicedesk:knowledge_categories")))
+    assert "周边学校与医院" in html
+    theirs = other_tenants_article(world).category
+    assert _client(desk.manager).get(reverse("servicedesk:knowledge_category_edit",
+                                             args=[theirs.pk])).status_code == 404

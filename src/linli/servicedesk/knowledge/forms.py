@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.directory.selectors import people as people_selectors
+from linli.servicedesk import selectors
 from linli.servicedesk.choices import ArticleStatus
 from linli.servicedesk.forms import ActionForm, _FilterForm
 from linli.servicedesk.knowledge import selectors as kb
@@ -113,3 +114,33 @@ class AnswerForm(ActionForm):
 
     def service_kwargs(self) -> dict:
         return {"article": self.cleaned_data["article_obj"], "note": self.cleaned_data["note"]}
+
+
+class KnowledgeCategoryForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    code = forms.SlugField(label=_("Code"), max_length=50,
+                           help_text=_("Short, in Latin letters: used by the API."))
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=32767,
+                                  initial=100)
+    order_category = forms.TypedChoiceField(
+        label=_("Work-order category"), required=False, coerce=int, empty_value=None,
+        help_text=_("Drafts made from orders of this category land here."))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self._categories = {c.pk: c for c in selectors.category_list(actor)}
+        self.fields["order_category"].choices = [("", "—")] + [
+            (pk, str(c)) for pk, c in self._categories.items()]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"name": data["name"], "code": data["code"], "position": data["position"],
+                "order_category": self._categories.get(data.get("order_category")),
+                "is_active": data["is_active"]}
+
+    @classmethod
+    def initial_of(cls, shelf) -> dict:
+        return {"name": shelf.name, "code": shelf.code, "position": shelf.position,
+                "order_category": shelf.order_category_id, "is_active": shelf.is_active}

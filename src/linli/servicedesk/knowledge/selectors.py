@@ -52,6 +52,11 @@ def knowledge_category_list(user, *, active_only: bool = False) -> QuerySet[Know
     return qs.filter(is_active=True) if active_only else qs
 
 
+def knowledge_category_rows(user) -> QuerySet[KnowledgeCategory]:
+    """The shelves with how many articles each holds (any status)."""
+    return knowledge_category_list(user).annotate(article_count=Count("articles"))
+
+
 def knowledge_category_get(user, pk, action: str = "view") -> KnowledgeCategory:
     return get_object_or_404(KnowledgeCategory.objects.restrict(user, action), pk=pk)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -23,7 +23,11 @@ from linli.core.scoped_views import ScopedListView
 from linli.servicedesk import selectors, services
 from linli.servicedesk.choices import ArticleStatus
 from linli.servicedesk.knowledge import selectors as kb
-from linli.servicedesk.knowledge.forms import ArticleForm, KnowledgeFilterForm
+from linli.servicedesk.knowledge.forms import (
+    ArticleForm,
+    KnowledgeCategoryForm,
+    KnowledgeFilterForm,
+)
 from linli.servicedesk.models import KnowledgeArticle
 
 VIEW = "servicedesk.view_knowledgearticle"
@@ -181,7 +185,42 @@ def draft_from_order(request, pk):
     return redirect("servicedesk:knowledge_edit", article.pk)
 
 
+@login_required
+@permission_required("servicedesk.view_knowledgecategory", raise_exception=True)
+def category_list(request):
+    """The knowledge base's categories (seeded per company, then the company's own)."""
+    return render(request, "servicedesk/knowledge/category_list.html", {
+        "shelves": kb.knowledge_category_rows(request.user)})
+
+
+@login_required
+def category_form(request, pk=None):
+    user = request.user
+    if not user.has_perm(f"servicedesk.{'change' if pk else 'add'}_knowledgecategory"):
+        raise PermissionDenied
+    shelf = kb.knowledge_category_get(user, pk, "change") if pk else None
+    initial = KnowledgeCategoryForm.initial_of(shelf) if shelf else None
+    form = KnowledgeCategoryForm(request.POST or None, actor=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.knowledge_category_save(actor=user, tenant=user.tenant, category=shelf,
+                                             **form.service_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Category saved."))
+            return redirect("servicedesk:knowledge_categories")
+    return render(request, "servicedesk/configuration/form_page.html", {
+        "form": form, "title": _("Edit “%(name)s”") % {"name": shelf.name} if shelf
+        else _("New knowledge-base category"),
+        "cancel_url": reverse("servicedesk:knowledge_categories")})
+
+
 urlpatterns = [
+    path("knowledge/categories/", category_list, name="knowledge_categories"),
+    path("knowledge/categories/new/", category_form, name="knowledge_category_new"),
+    path("knowledge/categories/<int:pk>/edit/", category_form,
+         name="knowledge_category_edit"),
     path("knowledge/", KnowledgeListView.as_view(), name="knowledge_list"),
     path("knowledge/new/", article_create, name="knowledge_create"),
     path("knowledge/suggest/", article_suggest, name="knowledge_suggest"),
