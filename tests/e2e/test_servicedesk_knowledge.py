@@ -27,10 +27,9 @@ from django.urls import reverse  # noqa: E402
 from linli.core.services import user_language_set  # noqa: E402
 from linli.servicedesk.models import KnowledgeAnswer, WorkOrder  # noqa: E402
 from linli.servicedesk.states import Status  # noqa: E402
-from tests.builders import PASSWORD, make_world  # noqa: E402
+from tests.builders import make_world  # noqa: E402
+from tests.e2e.test_servicedesk import _signed_in  # noqa: E402
 from tests.servicedesk.builders import make_article, make_desk  # noqa: E402
-
-DESKTOP = {"width": 1366, "height": 860}
 
 
 @pytest.fixture
@@ -47,13 +46,7 @@ def test_a_question_typed_at_intake_is_answered_from_the_knowledge_base(
                            keywords="押金 退还")
     make_article(desk, "门禁卡丢了怎么补办", "带身份证到服务中心补办，工本费 20 元。",
                  shelf="parking-cards")
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    page.goto(f"{live_server.url}{reverse('login')}")
-    page.fill("input[name=username]", "desk.li")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}{reverse('home')}")
+    page = _signed_in(browser, live_server, "desk.li")
 
     page.goto(f"{live_server.url}{reverse('servicedesk:intake')}")
     page.fill("#caller-q", "1502")
@@ -84,4 +77,4 @@ def test_a_question_typed_at_intake_is_answered_from_the_knowledge_base(
     # The order's page tells which article answered it.
     page.goto(f"{live_server.url}{reverse('servicedesk:work_order_detail', args=[order.pk])}")
     expect(page.locator("[data-testid=answered-with]")).to_contain_text("装修押金什么时候退")
-    context.close()
+    page.context.close()

@@ -4,7 +4,6 @@ and on a consultation's page; answering from them; drafts from resolved orders. 
 nothing; another tenant's articles are a 404."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from linli.servicedesk import services
@@ -13,20 +12,10 @@ from linli.servicedesk.states import Status
 from tests.builders import make_user
 from tests.servicedesk.builders import FRONT_DESK, make_article
 from tests.servicedesk.test_knowledge import DEPOSIT, other_tenants_article
+from tests.servicedesk.test_views import HTMX, _client, _html
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HX-Request": "true"}
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _html(response) -> str:
-    return response.content.decode()
 
 
 @pytest.fixture

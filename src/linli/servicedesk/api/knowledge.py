@@ -192,6 +192,12 @@ def _arguments(actor, payload: ArticleIn) -> dict:
             "communities": _communities(actor, payload.community_ids), "note": payload.note}
 
 
+def _status_move(actor, article_id: int, service, note: str):
+    """Publish or archive: the service's refusal answers 422 or 403."""
+    lookups.call(service, kb.article_get(actor, article_id), actor=actor, note=note)
+    return kb.article_get(actor, article_id)
+
+
 # --- endpoints ------------------------------------------------------------------------------
 
 @router.get("/knowledge/categories", response=list[KnowledgeCategoryOut],
@@ -251,19 +257,15 @@ def knowledge_article_update(request, article_id: PathId, payload: ArticleIn):
 @router.post("/knowledge/articles/{article_id}/publish", response=ArticleDetailOut,
              summary="Publish: the front desk is offered it")
 def knowledge_article_publish(request, article_id: PathId, payload: NoteIn):
-    actor = request.auth
-    lookups.call(services.knowledge_article_publish, kb.article_get(actor, article_id), actor=actor,
-          note=payload.note)
-    return kb.article_get(actor, article_id)
+    return _status_move(request.auth, article_id, services.knowledge_article_publish,
+                        payload.note)
 
 
 @router.post("/knowledge/articles/{article_id}/archive", response=ArticleDetailOut,
              summary="Archive: no longer offered")
 def knowledge_article_archive(request, article_id: PathId, payload: NoteIn):
-    actor = request.auth
-    lookups.call(services.knowledge_article_archive, kb.article_get(actor, article_id), actor=actor,
-          note=payload.note)
-    return kb.article_get(actor, article_id)
+    return _status_move(request.auth, article_id, services.knowledge_article_archive,
+                        payload.note)
 
 
 @router.post("/knowledge/articles/{article_id}/answer", response=WorkOrderDetailOut,
