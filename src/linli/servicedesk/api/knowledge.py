@@ -131,11 +131,11 @@ class ArticleIn(Schema):
     note: str = Field("", max_length=200, description="What changed (kept with the version)")
 
 
-class NoteIn(Schema):
+class ArticleNoteIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class AnswerIn(Schema):
+class ArticleAnswerIn(Schema):
     work_order_id: Id = Field(description="The consultation answered")
     note: str = Field("", max_length=500)
 
@@ -256,21 +256,21 @@ def knowledge_article_update(request, article_id: PathId, payload: ArticleIn):
 
 @router.post("/knowledge/articles/{article_id}/publish", response=ArticleDetailOut,
              summary="Publish: the front desk is offered it")
-def knowledge_article_publish(request, article_id: PathId, payload: NoteIn):
+def knowledge_article_publish(request, article_id: PathId, payload: ArticleNoteIn):
     return _status_move(request.auth, article_id, services.knowledge_article_publish,
                         payload.note)
 
 
 @router.post("/knowledge/articles/{article_id}/archive", response=ArticleDetailOut,
              summary="Archive: no longer offered")
-def knowledge_article_archive(request, article_id: PathId, payload: NoteIn):
+def knowledge_article_archive(request, article_id: PathId, payload: ArticleNoteIn):
     return _status_move(request.auth, article_id, services.knowledge_article_archive,
                         payload.note)
 
 
 @router.post("/knowledge/articles/{article_id}/answer", response=WorkOrderDetailOut,
              summary="Answer a consultation with this article (closes it)")
-def knowledge_article_answer(request, article_id: PathId, payload: AnswerIn):
+def knowledge_article_answer(request, article_id: PathId, payload: ArticleAnswerIn):
     """The same move as POST /work-orders/{id}/answer: the consultation is closed at once and
     the answer counted for the article."""
     actor = request.auth
