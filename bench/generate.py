@@ -79,6 +79,7 @@ from linli.servicedesk.models import (
 )
 from linli.servicedesk.services import shared as desk_shared
 from linli.servicedesk.services.config import servicedesk_defaults_install
+from linli.servicedesk.services.knowledge import knowledge_article_index
 from linli.servicedesk.states import Status
 
 SEED = 20261204
@@ -114,6 +115,7 @@ class Scale:
     communities: int           # per tenant; the first has a 500-unit tower
     orders: int                # in all
     companies: int             # property companies in the platform's registry
+    articles: int = 5_000      # knowledge-base articles of the first tenant
     days: int = 330            # the orders spread over this many days before ``now``
 
 
@@ -212,6 +214,55 @@ def _configure(ts: TenantSet) -> None:
                 department=office.departments[by_unit[rule.department_id]],
                 to_housekeeper=rule.to_housekeeper, note=rule.note))
     RoutingRule.objects.bulk_create(clones, batch_size=2000)
+
+
+# --- the knowledge base (SVC-13) -------------------------------------------------------------
+
+# Words that vary the generated answers, so that the articles do not all share their pairs of
+# characters: places, times, documents, fees.
+KB_PLACES = ["服务中心", "东门岗亭", "西门驿站", "地下车库", "会所", "单元大堂", "物业 app",
+             "业主群", "工程部", "秩序部", "财务室", "二楼办公室"]
+KB_TIMES = ["工作日 9:00–17:00", "每周六上午", "每月 25 日前", "节假日值班时间", "提前 3 个工作日",
+            "24 小时内", "当天", "一周内"]
+KB_PAPERS = ["身份证", "房产证", "购房合同", "行驶证", "租赁合同", "授权委托书", "押金收据",
+             "缴费发票", "装修方案", "营业执照"]
+
+
+def _articles(ts: TenantSet, count: int, rng: random.Random, log: Log) -> None:
+    """``count`` published articles on the seed shelves: the demo's standard answers, each
+    varied by community, place, time, papers and fee, with their first version and their
+    search keys as the product derives them."""
+    from linli.demo.knowledge import ARTICLES
+    from linli.servicedesk.choices import ArticleStatus
+    from linli.servicedesk.models import (
+        KnowledgeArticle,
+        KnowledgeArticleVersion,
+        KnowledgeCategory,
+    )
+
+    shelves = {c.code: c for c in KnowledgeCategory.objects.filter(  # scoped-query-ok: setup
+        tenant=ts.tenant)}
+    places = [o.community.name for o in ts.offices if o.community is not None] or ["小区"]
+    now = timezone.now()
+    rows = []
+    for n in range(count):
+        code, title, keywords, body = ARTICLES[n % len(ARTICLES)]
+        where = places[n % len(places)]
+        extra = (f"办理地点：{rng.choice(KB_PLACES)}；办理时间：{rng.choice(KB_TIMES)}；"
+                 f"请携带{rng.choice(KB_PAPERS)}和{rng.choice(KB_PAPERS)}。"
+                 f"费用约 {rng.randint(1, 60) * 10} 元，第 {n} 号规定。")
+        rows.append(KnowledgeArticle(
+            tenant=ts.tenant, category=shelves[code], title=f"{where}：{title}（{n}）",
+            body=f"{body}\n{extra}", keywords=keywords, status=ArticleStatus.PUBLISHED,
+            owner=ts.admin, published_at=now))
+    KnowledgeArticle.objects.bulk_create(rows, batch_size=1000)
+    KnowledgeArticleVersion.objects.bulk_create([
+        KnowledgeArticleVersion(tenant=ts.tenant, article=a, number=1, category=a.category,
+                                title=a.title, body=a.body, keywords=a.keywords,
+                                edited_by=ts.admin) for a in rows], batch_size=1000)
+    for article in rows:
+        knowledge_article_index(article)
+    log(f"{ts.tenant.code}: {len(rows):,} knowledge-base articles")
 
 
 # --- directory (COPY, keys from the product) ----------------------------------------------
@@ -700,6 +751,7 @@ def generate(scale: Scale, out: Callable[[str], None] = print) -> Generated:
                 _configure(ts)
                 if t == 0:
                     _companies(ts, scale.companies, ids, cp, names, faker, now)
+                    _articles(ts, scale.articles, rng, log)
                 log(f"{ts.tenant.code}: directory written ({cp['unit'].count:,} units, "
                     f"{cp['person'].count:,} people so far)")
             with transaction.atomic():

@@ -181,6 +181,12 @@ def moves(cast: Cast, action: str, status: str, limit: int) -> list[tuple[int, s
 
 # --- the scenarios ---------------------------------------------------------------------------
 
+# Questions as the front desk types them (SVC-13): Chinese with question words, a homophone
+# typo, full pinyin and initials.
+KB_QUESTIONS = ["请问装修押金什么时候能退", "装修要办什么手续", "门禁卡丢了怎么办",
+                "停车月卡多少钱", "物业费怎么交", "冬天暖气什么时候开始", "快递放哪里",
+                "装休押金", "menjinka", "wyf", "访客车辆能进小区吗", "附近有什么学校"]
+
 def scenarios(cast: Cast, tenant_pk: int):
     from bench.load import Scenario
 
@@ -231,6 +237,10 @@ def scenarios(cast: Cast, tenant_pk: int):
                  lambda n: ("GET", "/api/v1/work-orders?open=true&limit=50"
                                    + ["", "&priority=P2", "&order_type=repair"][n % 3], None),
                  cast.headers(dispatcher, "token"), p95_target_ms=40, rps_target=100),
+        Scenario("knowledge_search", "knowledge-base suggestions for a typed question (API)",
+                 lambda n: ("GET", "/api/v1/knowledge/suggestions?q=" + urllib.request.quote(
+                     pick(KB_QUESTIONS, n)), None),
+                 cast.headers(desk, "token"), p95_target_ms=30, rps_target=150),
         Scenario("order_create", "work-order create (API)", create,
                  cast.headers(desk, "token"), expect=(201,), p95_target_ms=15,
                  rps_target=300),

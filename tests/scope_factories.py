@@ -221,3 +221,44 @@ def routing_rule(world):
 def category(world):
     return desk_services.category_save(actor=None, tenant=world.tenant, order_type="repair",
                                        name="机密分类-x"), "机密分类-x"
+
+
+from linli.servicedesk.models import (  # noqa: E402
+    KnowledgeAnswer,
+    KnowledgeArticle,
+    KnowledgeCategory,
+)
+
+
+def _secret_article(world, title: str) -> KnowledgeArticle:
+    """A published article of tenant A, for all its communities, on a seed shelf."""
+    from tests.builders import make_user
+
+    desk_services.knowledge_defaults_install(actor=None, tenant=world.tenant)
+    article = desk_services.knowledge_article_create(
+        actor=None, tenant=world.tenant, title=title, body="机密答复内容",
+        owner=make_user(world.tenant, world.branch_a, []),
+        category=KnowledgeCategory.objects.get(tenant=world.tenant, code="service"))
+    return desk_services.knowledge_article_publish(article, actor=None)
+
+
+@scope_factory(KnowledgeArticle)
+def knowledge_article(world):
+    return _secret_article(world, "机密文章-x"), "机密文章-x"
+
+
+@scope_factory(KnowledgeCategory)
+def knowledge_category(world):
+    shelf = desk_services.knowledge_category_save(
+        actor=None, tenant=world.tenant, name="机密书架-x", code="secret-shelf-x")
+    return shelf, "机密书架-x"
+
+
+@scope_factory(KnowledgeAnswer)
+def knowledge_answer(world):
+    article = _secret_article(world, "机密答复文章-x")
+    order = desk_services.work_order_create(
+        actor=None, community=_secret_community(world), order_type="consultation",
+        area="public_area", summary="机密咨询-x")
+    desk_services.work_order_answer(order, actor=None, article=article)
+    return order.knowledge_answer, "机密答复文章-x"

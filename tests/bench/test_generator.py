@@ -24,7 +24,7 @@ pytestmark = [
 ]
 
 TINY = dataclasses.replace(SCALES["small"], name="tiny", tenants=1, communities=2, orders=400,
-                           companies=5)
+                           companies=5, articles=62)
 
 
 @pytest.fixture
@@ -68,6 +68,20 @@ def test_generated_people_are_found_by_the_search_and_orders_are_in_scope(genera
     assert set(visible.values_list("tenant_id", flat=True)) == {desk_user.tenant_id}
     assert WorkOrder.objects.filter(status=Status.CLOSED).exists()
     assert WorkOrder.objects.exclude(status__in=[Status.CLOSED, Status.CANCELLED]).exists()
+
+
+def test_generated_articles_are_found_by_the_desks_search(generated):
+    from linli.servicedesk.knowledge.selectors import article_suggestions
+    from linli.servicedesk.models import KnowledgeArticle
+
+    desk_user = User.objects.get(username="bench01-001-desk")
+    assert KnowledgeArticle.objects.filter(status="published").count() == 62
+    found = article_suggestions(desk_user, "请问装修押金什么时候能退")
+    assert len(found) == 5
+    assert all("装修押金" in a.title for a in found[:2])
+    # 62 articles: the 31 standard answers twice; two of them are about 门禁卡.
+    assert sorted(a.title.split("：")[1][:5] for a in article_suggestions(
+        desk_user, "menjinka")) == ["新增门禁卡", "新增门禁卡", "门禁卡丢了", "门禁卡丢了"]
 
 
 def test_indexes_are_back_after_the_load(generated):

@@ -37,7 +37,7 @@ from linli.directory.services import organizations as organization_services
 from linli.directory.services import people as people_services
 from linli.directory.services import property as property_services
 from linli.servicedesk import services as desk_services
-from linli.servicedesk.models import WorkOrder
+from linli.servicedesk.models import KnowledgeArticle, KnowledgeCategory, WorkOrder
 from tests.builders import make_role, make_unit, make_user
 from tests.directory.builders import make_building, make_community, make_person, make_units
 from tests.servicedesk.builders import MANAGER, Desk, make_desk
@@ -66,6 +66,7 @@ class Estate:
     hero_organization: Organization
     hero_order: WorkOrder
     reworked_order: WorkOrder  # reworked once more with every batch
+    hero_article: KnowledgeArticle  # edited once more with every batch (its versions grow)
     batches: int = 0
     tokens: dict[int, str] = field(default_factory=dict)
 
@@ -123,10 +124,17 @@ def make_estate(world) -> Estate:
                                     handler=desk.technician)
     desk_services.work_order_resolve(reworked_order, actor=desk.technician,
                                      resolution="更换密封圈")
+    hero_article = desk_services.knowledge_article_create(
+        actor=desk.frontdesk, tenant=world.tenant, title="装修押金什么时候退",
+        body="竣工验收合格后 30 日内退还。", keywords="装修 押金",
+        category=KnowledgeCategory.objects.get(tenant=world.tenant, code="renovation"),
+        all_communities=False, communities=[hero_community])
+    desk_services.knowledge_article_publish(hero_article, actor=desk.manager)
     return Estate(desk=desk, viewer=viewer, admin=admin, hero_person=desk.owner,
                   hero_unit=desk.unit, hero_community=hero_community, hero_building=hero_building,
                   hero_zone=hero_zone, hero_organization=hero_organization,
-                  hero_order=hero_order, reworked_order=reworked_order)
+                  hero_order=hero_order, reworked_order=reworked_order,
+                  hero_article=hero_article)
 
 
 def _batch(estate: Estate, k: int) -> None:
@@ -258,6 +266,27 @@ def _batch(estate: Estate, k: int) -> None:
     desk_services.work_order_wait(hero, actor=desk.technician, waiting_on="customer",
                                   reason=f"等业主在家{k}")
     desk_services.work_order_resume(hero, actor=desk.technician, note=f"业主在家{k}")
+
+    # The knowledge base: two articles more on two shelves (one for the new community only),
+    # a consultation answered with each, and another version of the hero article.
+    for code, title, places in (("renovation", f"装修第{k}问：押金", []),
+                                ("parking-cards", f"停车第{k}问：月卡", [community])):
+        article = desk_services.knowledge_article_create(
+            actor=desk.frontdesk, tenant=tenant, title=title, body=f"装修押金与停车月卡第{k}条答复",
+            keywords="装修 押金 停车",
+            category=KnowledgeCategory.objects.get(tenant=tenant, code=code),
+            all_communities=not places, communities=places)
+        desk_services.knowledge_article_publish(article, actor=desk.manager)
+        asked = order(order_type="consultation", category=None, area="public_area",
+                      community=places[0] if places else estate.hero_community, unit=None,
+                      person=None, caller_name=f"咨询人{k}", summary=f"{title}？")
+        desk_services.work_order_answer(asked, actor=desk.frontdesk, article=article)
+    hero_article = estate.hero_article
+    desk_services.knowledge_article_update(
+        hero_article, actor=desk.manager, title=hero_article.title,
+        body=f"{hero_article.body}\n第{k}次补充。", category=hero_article.category,
+        keywords=hero_article.keywords, all_communities=False,
+        communities=[estate.hero_community], note=f"补充{k}")
 
     # The desk's configuration: a service level, a routing rule and a category more.
     level = desk_services.service_level_save(

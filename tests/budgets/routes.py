@@ -40,6 +40,7 @@ NOT_PAGES = {
     "/directory/people/<int:pk>/phones/": "the phone form of a person (add, remove, prefer)",
     "/service/intake/log/": "logs a call (POST; a GET redirects to intake)",
     "/service/configuration/install/": "installs the seed configuration (POST)",
+    "/service/orders/<int:pk>/draft-article/": "turns an order into a draft article (POST)",
 }
 
 

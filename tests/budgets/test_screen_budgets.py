@@ -175,6 +175,17 @@ PAGES = [
     Page("hot spot orders", "/service/hot-spots/", 14, url=_hot_spot_drill),
     Page("contact log", "/service/contacts/", 10),
     Page("contact log sheet", "/service/contacts/print/", 10),
+    Page("knowledge base", "/service/knowledge/", 12),
+    # One query more: whether the text finds anything, else the pinyin of the question.
+    Page("knowledge base search", "/service/knowledge/", 13,
+         url="/service/knowledge/?q=装修押金&status=published"),
+    Page("knowledge base by pinyin", "/service/knowledge/", 12, url="/service/knowledge/?q=yajin"),
+    Page("knowledge article", "/service/knowledge/<int:pk>/", 11,
+         url=_pk("hero_article", "/service/knowledge/{pk}/")),
+    Page("knowledge categories", "/service/knowledge/categories/", 10, grows=False),
+    Page("knowledge suggestions", "/service/knowledge/suggest/", 10,
+         url=_pk("hero_community", "/service/knowledge/suggest/?order-summary=装修押金怎么退"
+                                   "&order-community={pk}")),
     # The configuration: every batch adds a service level, a routing rule and a category; the
     # index, the matrix and the policy are the same whatever the data. Their budgets allow one
     # query more than they make: the administrator's calendar warning reads the calendar's

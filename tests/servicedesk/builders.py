@@ -16,16 +16,21 @@ from tests.directory.builders import make_unit as make_room
 
 SEE = ["servicedesk.view_workorder", "servicedesk.view_callback", "servicedesk.view_contactlog",
        "servicedesk.view_category", "directory.view_person", "directory.view_unit",
-       "directory.view_community", "directory.view_building"]
+       "directory.view_community", "directory.view_building",
+       "servicedesk.view_knowledgearticle", "servicedesk.view_knowledgecategory"]
+KB_AUTHOR = ["servicedesk.add_knowledgearticle", "servicedesk.change_knowledgearticle"]
+KB_EDITOR = [*KB_AUTHOR, "servicedesk.publish_knowledgearticle",
+             "servicedesk.add_knowledgecategory", "servicedesk.change_knowledgecategory"]
 FRONT_DESK = [*SEE, "servicedesk.add_workorder", "servicedesk.change_workorder",
               "servicedesk.dispatch_workorder", "servicedesk.verify_workorder",
-              "servicedesk.callback_workorder", "servicedesk.add_contactlog"]
+              "servicedesk.callback_workorder", "servicedesk.add_contactlog", *KB_AUTHOR]
 SUPERVISOR = [*SEE, "servicedesk.change_workorder", "servicedesk.assign_workorder",
               "servicedesk.work_workorder"]
 TECHNICIAN = ["servicedesk.view_workorder", "servicedesk.work_workorder"]
 # The desk sees the family and unit relations of callers too.
 DESK = [*FRONT_DESK, "directory.view_unitrelation", "directory.view_personrelation"]
-MANAGER = [*FRONT_DESK, "servicedesk.approve_workorder", "servicedesk.assign_workorder"]
+MANAGER = [*FRONT_DESK, "servicedesk.approve_workorder", "servicedesk.assign_workorder",
+           *KB_EDITOR]
 
 
 @dataclass
@@ -76,3 +81,21 @@ def make_desk(world) -> Desk:
     )
     servicedesk_defaults_install(actor=None, tenant=tenant, departments=departments)
     return desk
+
+
+def make_article(desk: Desk, title: str, body: str, *, shelf: str = "renovation",
+                 keywords: str = "", publish: bool = True, owner: User | None = None,
+                 communities: list | None = None):
+    """A knowledge-base article of the desk's tenant, written by ``owner`` (the front desk by
+    default) and published by the manager unless ``publish`` is False."""
+    from linli.servicedesk import services
+    from linli.servicedesk.models import KnowledgeCategory
+
+    tenant = desk.world.tenant
+    article = services.knowledge_article_create(
+        actor=owner or desk.frontdesk, tenant=tenant, title=title, body=body,
+        keywords=keywords, category=KnowledgeCategory.objects.get(tenant=tenant, code=shelf),
+        all_communities=communities is None, communities=communities or [])
+    if publish:
+        services.knowledge_article_publish(article, actor=desk.manager)
+    return article

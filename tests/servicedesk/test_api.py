@@ -464,7 +464,7 @@ MOVE_PAYLOADS = {
     "transfer": "TransferIn", "return": "ReasonIn", "accept": None, "schedule": "ScheduleIn",
     "arrive": None, "start": None, "wait": "WaitIn", "resume": "NoteIn",
     "resolve": "ResolveIn", "callback": "CallbackIn", "rework": "ReasonIn", "close": "NoteIn",
-    "cancel": "ReasonIn", "escalate": "EscalateIn", "reply": "ReplyIn",
+    "cancel": "ReasonIn", "escalate": "EscalateIn", "answer": "AnswerIn", "reply": "ReplyIn",
     "reply-review": "ReplyReviewIn", "quote": "QuoteIn", "quote-answer": "QuoteAnswerIn",
     "charge": "ChargeIn", "cluster-link": "ClusterLinkIn", "cluster-unlink": None,
 }

@@ -238,7 +238,7 @@ def test_first_install_once(world):
     counts = services.desk_configuration_install(
         actor=admin, tenant=tenant, departments={"engineering": engineering, "service": None})
     # Only engineering's categories and the two engineering routes get a rule.
-    assert counts == {"levels": 9, "categories": 19, "routes": 10}
+    assert counts == {"levels": 9, "categories": 19, "routes": 10, "knowledge_categories": 6}
     assert ServiceLevel.objects.filter(tenant=tenant).count() == 9
     assert PriorityRule.objects.filter(tenant=tenant).count() == 9
     assert set(RoutingRule.objects.filter(tenant=tenant).values_list(

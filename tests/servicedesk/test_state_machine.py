@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 from linli.servicedesk import services
 from linli.servicedesk.states import CALLBACK_TARGETS, TRANSITIONS, Action, Status, allowed
+from tests.servicedesk.builders import make_article
 
 A = Action
 
 
-def _move(desk, order, action):
+def _move(desk, order, action, article=None):
     """Each move with valid arguments, made by the system actor so only the lifecycle (and the
     moves' own preconditions) can refuse it."""
     eng, sec = desk.departments["engineering"], desk.departments["security"]
@@ -42,6 +43,7 @@ def _move(desk, order, action):
         A.CLOSE: lambda: services.work_order_close(order, actor=None),
         A.CANCEL: lambda: services.work_order_cancel(order, actor=None, reason="业主取消"),
         A.ESCALATE: lambda: services.work_order_escalate(order, actor=None),
+        A.ANSWER: lambda: services.work_order_answer(order, actor=None, article=article),
     }
     return calls[action]()
 
@@ -50,17 +52,20 @@ def _move(desk, order, action):
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(moves=st.lists(st.sampled_from(list(A)), min_size=1, max_size=12),
-       quarantined=st.booleans())
-def test_no_illegal_move_is_ever_accepted(desk, moves, quarantined):
+       quarantined=st.booleans(), consultation=st.booleans())
+def test_no_illegal_move_is_ever_accepted(desk, moves, quarantined, consultation):
+    article = make_article(desk, "装修押金怎么退", "竣工验收后 30 日内退还。")
     order = services.work_order_create(
-        actor=None, community=desk.community, order_type="repair",
-        category=desk.category("漏水"), unit=None if quarantined else desk.unit,
+        actor=None, community=desk.community,
+        order_type="consultation" if consultation else "repair",
+        category=None if consultation else desk.category("漏水"),
+        unit=None if quarantined else desk.unit,
         person=None if quarantined else desk.owner, summary="漏水")
     for action in moves:
         before = order.status
         clocks_before = order.clocks.model.objects.count()
         try:
-            _move(desk, order, action)
+            _move(desk, order, action, article)
         except ValidationError:
             order.refresh_from_db()
             assert order.status == before

@@ -143,3 +143,15 @@ class ContactChannel(models.TextChoices):
     VISIT = "visit", pgettext_lazy("contact channel", "Visit")
     MESSAGE = "message", _("App / WeChat message")
     EMAIL = "email", _("E-mail")
+
+
+class ArticleStatus(models.TextChoices):
+    """A knowledge-base article's status: only published articles reach the front desk."""
+
+    DRAFT = "draft", pgettext_lazy("article", "Draft")
+    PUBLISHED = "published", pgettext_lazy("article", "Published")
+    ARCHIVED = "archived", pgettext_lazy("article", "Archived")
+
+    @property
+    def badge(self) -> str:
+        return {"draft": "yellow", "published": "green", "archived": "secondary"}[self.value]

@@ -36,6 +36,7 @@ from linli.servicedesk.choices import (
     Severity,
     WaitingOn,
 )
+from linli.servicedesk.knowledge import selectors as knowledge_selectors
 from linli.servicedesk.reports import selectors as report_selectors
 from linli.servicedesk.slips import day_in_range, day_out_of_range
 from linli.servicedesk.states import Status
@@ -179,6 +180,11 @@ class WorkOrderForm(_CallerForm):
                                           choices=[*EMPTY, *ComplaintSubject.choices])
     is_sensitive = forms.BooleanField(
         label=_("Sensitive or public opinion (the reply needs approval)"), required=False)
+    # Set when the desk picks a suggested article: the consultation is answered and closed
+    # as it is registered (SVC-13).
+    knowledge_article = forms.IntegerField(
+        label=_("Answered with the article"), required=False,
+        widget=forms.HiddenInput(attrs={"data-kb-target": ""}))
 
     FIVE_CLEARS = {
         _("Who"): ("caller_name", "caller_phone", "channel"),
@@ -215,7 +221,18 @@ class WorkOrderForm(_CallerForm):
             data["category_obj"] = selectors.category_find(self.actor, data["category"])
             if data["category_obj"] is None:
                 self.add_error("category", _("Choose a category from the list."))
+        data["article_obj"] = None
+        if data.get("knowledge_article"):
+            data["article_obj"] = knowledge_selectors.article_find(
+                self.actor, data["knowledge_article"], published=True)
+            if data["article_obj"] is None:
+                self.add_error("knowledge_article",
+                               _("Choose a published article of the knowledge base."))
         return data
+
+    def answered_with(self):
+        """The published article the desk answered the consultation with, if any."""
+        return self.cleaned_data.get("article_obj")
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -487,3 +487,12 @@ class ContactLog(OrgScoped, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.caller_name or self.caller_phone}"
+
+
+# The knowledge base (SVC-13) lives in its own module; importing it here registers its models.
+from linli.servicedesk.knowledge.models import (  # noqa: E402, F401
+    KnowledgeAnswer,
+    KnowledgeArticle,
+    KnowledgeArticleVersion,
+    KnowledgeCategory,
+)

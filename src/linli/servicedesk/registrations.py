@@ -91,20 +91,27 @@ def register() -> None:
     register_revealable("servicedesk.WorkOrder", "caller_phone", kind="phone")
     register_revealable("servicedesk.ContactLog", "caller_phone", kind="phone")
     see = [*_p("view"), "servicedesk.view_contactlog", "servicedesk.view_callback",
-           "servicedesk.view_category", "servicedesk.view_servicelevel"]
+           "servicedesk.view_category", "servicedesk.view_servicelevel",
+           "servicedesk.view_knowledgearticle", "servicedesk.view_knowledgecategory"]
+    # The knowledge base (SVC-13): the desk writes and keeps its own articles; the project
+    # manager and the administrator are its editors (publish anybody's, tune the shelves).
+    author = ["servicedesk.add_knowledgearticle", "servicedesk.change_knowledgearticle"]
+    editor = [*author, "servicedesk.publish_knowledgearticle",
+              *[f"servicedesk.{a}_knowledgecategory" for a in ("add", "change")]]
     extend_role_preset("front-desk", [*see, *_p("add", "change", "verify", "callback",
                                                 "dispatch"),
-                                      "servicedesk.add_contactlog", "servicedesk.change_callback"])
+                                      "servicedesk.add_contactlog", "servicedesk.change_callback",
+                                      *author])
     extend_role_preset("dispatcher", [*see, *_p("add", "change", "dispatch", "verify",
                                                 "report"),
                                       "servicedesk.add_contactlog"])
     extend_role_preset("department-supervisor", [*see, *_p("change", "assign", "work",
-                                                           "report")])
+                                                           "report"), *author])
     extend_role_preset("technician", [*_p("view", "work"), "servicedesk.view_category"])
     extend_role_preset("project-manager", [
         *see, *_p("add", "change", "dispatch", "assign", "approve", "callback", "verify",
                   "report"),
-        "servicedesk.add_contactlog", "servicedesk.change_callback",
+        "servicedesk.add_contactlog", "servicedesk.change_callback", *editor,
         *[f"servicedesk.{a}_{m}" for m in ("servicelevel", "routingrule", "category",
                                            "priorityrule")
           for a in ("view", "add", "change")]])
@@ -112,7 +119,8 @@ def register() -> None:
                                                 ("servicelevel", "serviceclock",
                                                  "routingrule", "category", "priorityrule",
                                                  "deskpolicy")
-                                                for a in ("view", "add", "change", "delete")]])
+                                                for a in ("view", "add", "change", "delete")],
+                                        *editor])
     register_module(Module(
         key="servicedesk", label=_("Service desk"), icon="headset", order=30, items=(
             # Leads each role to its own dashboard (the view picks it from the user's rights).
@@ -138,6 +146,8 @@ def register() -> None:
                      "flame"),
             MenuItem(_("Reports"), "servicedesk:report_index", "servicedesk.report_workorder",
                      "chart-bar"),
+            MenuItem(_("Knowledge base"), "servicedesk:knowledge_list",
+                     "servicedesk.view_knowledgearticle", "books"),
             # Administrators only: the front desk may read levels and categories, not tune them.
             MenuItem(_("Configuration"), "servicedesk:config_index",
                      "servicedesk.change_servicelevel", "settings"),
@@ -168,5 +178,11 @@ def register() -> None:
         "work_order.cluster_child_removed": _("A report was unlinked from this incident"),
         "work_order.cluster_not_resolved": _("Linked orders not resolved with the incident"),
         "work_order.cluster_not_closed": _("Linked orders not closed with the incident"),
+        "work_order.knowledge_draft": _("Turned into a draft article"),
+        "knowledge_article.created": _("Article written"),
+        "knowledge_article.updated": _("Article edited"),
+        "knowledge_article.published": _("Article published"),
+        "knowledge_article.archived": _("Article archived"),
+        "knowledge_article.restored": _("Article restored to a draft"),
     })
     register_home_counter(timeline.my_open_orders_counter)

@@ -532,6 +532,8 @@ def work_order_actions(user, order: WorkOrder) -> list[str]:
             continue
         if action in (Action.ASSIGN, Action.RETURN) and order.department_id is None:
             continue
+        if action == Action.ANSWER and order.order_type != OrderType.CONSULTATION:
+            continue
         if permitted(lambda a=action: authorise(user, a, order)):
             found.append(str(action))
     editor = holds("change_workorder", "assign_workorder", "work_workorder")

@@ -60,6 +60,7 @@ class Action(models.TextChoices):
     CLOSE = "close", _("Close")
     CANCEL = "cancel", pgettext_lazy("action", "Cancel")
     ESCALATE = "escalate", _("Escalate")
+    ANSWER = "answer", _("Answer from the knowledge base")
 
 
 A = Action
@@ -89,6 +90,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     A.CANCEL: (frozenset({S.QUARANTINED, S.NEW, S.ACCEPTED, S.SCHEDULED, S.WAITING}),
                S.CANCELLED),
     A.ESCALATE: (OPEN - {S.QUARANTINED}, None),
+    # A consultation answered at once with a published knowledge-base article (SVC-13): no
+    # work, no callback. Nobody needs to be identified to be told a standard answer, so a
+    # quarantined consultation may be answered too.
+    A.ANSWER: (OPEN, S.CLOSED),
 }
 CALLBACK_TARGETS = frozenset({S.CLOSED, S.CALLBACK, S.REOPENED})
 

@@ -3,6 +3,7 @@ from linli.servicedesk.views import (
     configuration,
     contacts,
     intake,
+    knowledge,
     orders,
     queues,
     reports,
@@ -13,6 +14,7 @@ app_name = "servicedesk"
 urlpatterns = [
     *intake.urlpatterns,
     *clusters.urlpatterns,
+    *knowledge.urlpatterns,
     *orders.urlpatterns,
     *slips.urlpatterns,
     *queues.urlpatterns,

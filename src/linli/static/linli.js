@@ -43,9 +43,35 @@
     });
   }
 
+  // Intake: "Use this answer" on a suggested knowledge-base article puts the article into
+  // the order form (a consultation, answered and closed as it is registered).
+  function initKnowledgePick() {
+    document.addEventListener("click", function (event) {
+      var pick = event.target.closest("[data-kb-pick]");
+      var clear = event.target.closest("[data-kb-clear]");
+      var form = (pick || clear) && (pick || clear).closest("form");
+      if (!form) {
+        return;
+      }
+      var target = form.querySelector("[data-kb-target]");
+      var chosen = form.querySelector("[data-kb-chosen]");
+      if (!target || !chosen) {
+        return;
+      }
+      target.value = pick ? pick.dataset.kbPick : "";
+      chosen.querySelector("[data-kb-chosen-title]").textContent = pick ? pick.dataset.kbTitle : "";
+      chosen.classList.toggle("d-none", !pick);
+      var type = form.querySelector("select[name$='order_type']");
+      if (pick && type) {
+        type.value = "consultation";
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     initToasts(document);
     initSearch();
+    initKnowledgePick();
   });
 
   // Content swapped in by htmx may bring new toasts (hx-swap-oob into #linli-toasts).

@@ -1,5 +1,6 @@
 """The service desk's JSON API (PLAT-11): work orders and their moves, the contact log,
-callbacks, and the desk's configuration — one router assembled from its parts."""
+callbacks, the desk's configuration and the knowledge base — one router assembled from its
+parts."""
 
 from ninja import Router
 
@@ -8,11 +9,12 @@ from linli.servicedesk.api import (
     clusters,
     configuration,
     desk,
+    knowledge,
     reports,
     slips,
     work_orders,
 )
 
 router = Router()
-for part in (work_orders, actions, clusters, desk, configuration, reports, slips):
+for part in (work_orders, actions, clusters, desk, configuration, knowledge, reports, slips):
     router.add_router("", part.router)

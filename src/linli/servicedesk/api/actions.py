@@ -98,6 +98,10 @@ class QuoteAnswerIn(Schema):
     accepted: bool
 
 
+class AnswerIn(NoteIn):
+    article_id: Id = Field(description="A published knowledge-base article")
+
+
 class ChargeIn(Schema):
     amount: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2,
                                    description="CNY; default: the accepted quote")
@@ -112,7 +116,8 @@ class ClusterLinkIn(Schema):
 LOOKUPS = {"parent_id": ("parent", lookups.work_order),
            "person_id": ("person", lookups.person), "unit_id": ("unit", lookups.unit),
            "department_id": ("department", lookups.department),
-           "handler_id": ("handler", lookups.staff)}
+           "handler_id": ("handler", lookups.staff),
+           "article_id": ("article", lookups.article)}
 
 
 def _arguments(actor, payload: Schema | None) -> dict:
@@ -167,6 +172,8 @@ MOVES = [
     Move("close", "Close", services.work_order_close, NoteIn),
     Move("cancel", "Cancel", services.work_order_cancel, ReasonIn),
     Move("escalate", "Escalate to the next line", services.work_order_escalate, EscalateIn),
+    Move("answer", "Answer a consultation from the knowledge base (closes it)",
+         services.work_order_answer, AnswerIn),
     Move("reply", "Reply to the complainant (sensitive replies wait for approval)",
          services.work_order_reply_submit, ReplyIn),
     Move("reply-review", "Approve or send back a complaint reply",

@@ -23,6 +23,7 @@ PAYLOAD_NAMES = {
     "handler": "handler_id", "team": "team_id", "contact_log": "contact_log_id",
     "org_unit": "org_unit_id", "quote_amount": "amount", "charge_amount": "amount",
     "parent": "parent_id",
+    "owner": "owner_id", "communities": "community_ids", "article": "article_id",
 }
 
 FIRST_YEAR, LAST_YEAR = 2000, 2199
@@ -130,6 +131,16 @@ def work_order(actor, pk: int | None, field: str = "parent_id"):
         return None
     return _found(selectors.work_order_find(actor, pk), field,
                   _("Choose a work order you can see."))
+
+
+def article(actor, pk: int | None, field: str = "article_id"):
+    """A published knowledge-base article the caller can see."""
+    from linli.servicedesk.knowledge.selectors import article_find
+
+    if pk is None:
+        return None
+    return _found(article_find(actor, pk, published=True), field,
+                  _("Choose a published article of the knowledge base."))
 
 
 def value(choice):

@@ -131,6 +131,10 @@ def servicedesk_defaults_install(*, actor, tenant, departments: dict[str, OrgUni
             defaults={"department": department, "position": 50, "to_housekeeper": keeper,
                       "note": f"{order_type or '*'} · {area or '*'} → {department.name}"})
         counts["routes"] += created
+    # The knowledge base's shelves come with the desk (the caller's right was checked above).
+    from linli.servicedesk.services.knowledge import knowledge_defaults_install
+
+    counts["knowledge_categories"] = knowledge_defaults_install(actor=None, tenant=tenant)
     return counts
 
 

@@ -29,7 +29,7 @@ from linli.servicedesk.services import shared
 from linli.servicedesk.states import Action, Status, allowed, target_of
 
 A = Action
-HANDLER_ACTIONS = frozenset({A.ACCEPT, A.SCHEDULE, A.ARRIVE, A.START, A.WAIT, A.RESUME,
+HANDLER_ACTIONS = frozenset({A.ACCEPT, A.SCHEDULE, A.ARRIVE, A.START, A.WAIT, A.RESUME, A.ANSWER,
                              A.RESOLVE})
 # Who may make a move besides the order's own handler (permissions at the order's org unit).
 PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Only the system makes it, when a rework is cancelled (services.callbacks).
     A.RESTORE: (),
     **{a: ("assign_workorder", "dispatch_workorder") for a in HANDLER_ACTIONS},
+    # Whoever takes the call answers it (services.knowledge.work_order_answer).
+    A.ANSWER: ("add_workorder", "dispatch_workorder", "assign_workorder"),
 }
 
 

@@ -67,6 +67,12 @@ def _intake_page(request, order_form=None, log_form=None):
         "building_options_url": reverse("servicedesk:building_options"),
         "suggestions_url": reverse("servicedesk:intake_suggestions"),
         "cluster_parent": _digits(request.POST.get(f"{ORDER}-cluster_parent")),
+        "knowledge_suggest_url": (reverse("servicedesk:knowledge_suggest")
+                                  if user.has_perm("servicedesk.view_knowledgearticle")
+                                  else ""),
+        "chosen_article": (order_form.cleaned_data.get("article_obj")
+                           if order_form.is_bound and hasattr(order_form, "cleaned_data")
+                           else None),
     })
 
 
@@ -90,12 +96,18 @@ def intake(request):
     if request.method == "POST":
         order_form = WorkOrderForm(request.POST, actor=request.user, prefix=ORDER)
         if order_form.is_valid():
+            article = order_form.answered_with()
             try:
-                order = services.work_order_create(
-                    actor=request.user, **order_form.service_kwargs(),
-                    cluster_parent=_incident(request))
+                if article is not None:
+                    order = services.work_order_create_answered(
+                        actor=request.user, article=article, **order_form.service_kwargs())
+                else:
+                    order = services.work_order_create(
+                        actor=request.user, **order_form.service_kwargs(),
+                        cluster_parent=_incident(request))
             except ValidationError as exc:
-                add_service_errors(order_form, exc, {"unit": "room_code"})
+                add_service_errors(order_form, exc, {"unit": "room_code",
+                                                     "article": "knowledge_article"})
             else:
                 messages.success(request, _("Work order %(number)s registered.") % {
                     "number": order.number})

@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from linli.servicedesk import forms, selectors, services
+from linli.servicedesk.knowledge.forms import AnswerForm
 from linli.servicedesk.states import Action
 
 
@@ -63,6 +64,8 @@ MOVES: dict[str, Move] = {
                    "btn-outline-danger"),
     A.ESCALATE: Move(forms.OptionalReasonForm, services.work_order_escalate, A.ESCALATE.label,
                      "arrow-big-up-lines", "btn-outline-danger"),
+    A.ANSWER: Move(AnswerForm, services.work_order_answer, A.ANSWER.label, "books",
+                   "btn-success"),
     "reply": Move(forms.ReplyForm, services.work_order_reply_submit,
                   _("Reply to the complainant"), "message-reply"),
     "reply_review": Move(forms.ReplyReviewForm, services.work_order_reply_review,

@@ -33,9 +33,11 @@ from linli.servicedesk import selectors, slip_pdf
 from linli.servicedesk.choices import CallbackStatus, OrderType, Priority, QuoteStatus
 from linli.servicedesk.choices import ReviewStatus as Review
 from linli.servicedesk.forms import WorkOrderFilterForm
+from linli.servicedesk.knowledge import selectors as kb
 from linli.servicedesk.models import WorkOrder
+from linli.servicedesk.services.knowledge import REVIEWABLE
 from linli.servicedesk.slips import COPIES, log_unmasked, order_url, slips_for
-from linli.servicedesk.states import OPEN, Status
+from linli.servicedesk.states import OPEN, Action, Status
 from linli.servicedesk.views import queues
 from linli.servicedesk.views.moves import MOVES, move_form, offers
 
@@ -136,6 +138,7 @@ def detail_context(request, order, bound=None) -> dict:
     }
     if tab == "overview":
         context.update(_cluster_context(user, order, allowed))
+    context["knowledge"] = knowledge_context(user, order, allowed)
     if tab == "timeline":
         context["timeline"] = timeline_for(user, order)
     if tab == "history":
@@ -159,6 +162,23 @@ def _cluster_context(user, order, allowed) -> dict:
                               if order.resolved_at is not None else []),
         "cluster_suggestions": suggestions,
     }
+
+
+def knowledge_context(user, order, allowed: list[str]) -> dict:
+    """The knowledge base on the order's page (SVC-13): suggested articles while a
+    consultation may be answered, the article that answered it, and whether the order may
+    become a draft article (resolved or closed, for those who write articles)."""
+    is_consultation = order.order_type == OrderType.CONSULTATION
+    found = {"can_answer": Action.ANSWER in allowed, "suggestions": [], "answer": None,
+             "can_draft": (order.status in REVIEWABLE and bool(order.resolution)
+                           and user.has_perm("servicedesk.add_knowledgearticle"))}
+    if found["can_answer"] and user.has_perm("servicedesk.view_knowledgearticle"):
+        found["suggestions"] = kb.article_suggestions(
+            user, f"{order.summary} {order.description}", community=order.community_id)
+        found["question"] = order.summary
+    if is_consultation and order.status == Status.CLOSED:
+        found["answer"] = kb.answer_of(order)
+    return found
 
 
 class WorkOrderDetailView(ScopedDetailView):
