@@ -39,7 +39,7 @@ PAGES = [
     Page("add business hours", f"{V1}/calendar/add-business-hours", 6, grows=False,
          url=f"{V1}/calendar/add-business-hours?at=2029-12-31T09:00:00%2B08:00&hours=20"),
     Page("inbox", f"{V1}/notifications/", 8),
-    Page("outbox", f"{V1}/notifications/outbox", 8),
+    Page("outbox", f"{V1}/notifications/outbox", 8, url=f"{V1}/notifications/outbox?size=200"),
     Page("job", f"{V1}/jobs/{{job_id}}", 7, grows=False,
          url=lambda e: f"{V1}/jobs/{_first(JobRun)(e)}"),
     Page("import run", f"{V1}/imports/runs/{{run_id}}", 7, grows=False,
