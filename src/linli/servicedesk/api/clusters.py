@@ -25,7 +25,7 @@ from linli.servicedesk.models import WorkOrder
 router = Router(tags=["service desk"])
 
 
-class SuggestionOut(WorkOrderOut):
+class IncidentSuggestionOut(WorkOrderOut):
     linked_count: int = Field(description="Orders linked under it already")
 
     @staticmethod
@@ -80,7 +80,7 @@ def _period(filters: HotSpotFilters) -> tuple[dt.date, dt.date]:
                        exc.message_dict) from exc
 
 
-@router.get("/work-orders/{order_id}/cluster-suggestions", response=list[SuggestionOut],
+@router.get("/work-orders/{order_id}/cluster-suggestions", response=list[IncidentSuggestionOut],
             summary="Incidents this order likely belongs to")
 @scoped(WorkOrder, "detail")
 def cluster_suggestions(request, order_id: PathId):
@@ -90,7 +90,7 @@ def cluster_suggestions(request, order_id: PathId):
     return selectors.cluster_suggestions(actor, selectors.work_order_get(actor, order_id))
 
 
-@router.get("/duplicate-suggestions", response=list[SuggestionOut],
+@router.get("/duplicate-suggestions", response=list[IncidentSuggestionOut],
             summary="Likely duplicates of an order about to be registered")
 @scoped(WorkOrder, "list")
 def duplicate_suggestions(request, filters: Query[SuggestionFilters]):

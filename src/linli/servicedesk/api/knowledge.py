@@ -89,7 +89,7 @@ class ArticleDetailOut(ArticleOut):
         return list(kb.article_versions(obj))
 
 
-class SuggestionOut(Schema):
+class ArticleSuggestionOut(Schema):
     id: int
     title: str
     body: str
@@ -113,7 +113,7 @@ class ArticleFilters(Schema):
     community: Id | None = Field(None, description="Articles that apply to this community")
 
 
-class SuggestionFilters(Schema):
+class ArticleSuggestionFilters(Schema):
     q: str = Field(..., max_length=200, description="The caller's question as typed")
     community: Id | None = Field(None, description="The caller's community")
     limit: int = Field(5, ge=1, le=20)
@@ -217,10 +217,10 @@ def knowledge_article_list(request, filters: Query[ArticleFilters]):
         "owner": filters.owner, "community": filters.community})
 
 
-@router.get("/knowledge/suggestions", response=list[SuggestionOut],
+@router.get("/knowledge/suggestions", response=list[ArticleSuggestionOut],
             summary="Published articles that answer a question")
 @scoped(KnowledgeArticle, "search")
-def knowledge_suggestions(request, filters: Query[SuggestionFilters]):
+def knowledge_suggestions(request, filters: Query[ArticleSuggestionFilters]):
     """What the desk is offered as it types: Chinese text, or pinyin (full or initials);
     a Chinese question that finds nothing as written is tried by its pinyin."""
     return kb.article_suggestions(request.auth, filters.q, community=filters.community,

@@ -51,7 +51,7 @@ class ColumnOut(Schema):
     label: str
 
 
-class SectionOut(Schema):
+class ReportSectionOut(Schema):
     key: str
     title: str
     columns: list[ColumnOut]
@@ -70,7 +70,7 @@ class ReportOut(Schema):
     end: date
     community: int | None
     figures: list[FigureOut]
-    sections: list[SectionOut]
+    sections: list[ReportSectionOut]
 
 
 
