@@ -247,6 +247,14 @@ def test_suggestions_are_open_orders_of_the_building_and_category_within_the_win
     assert other_building.pk in {o.pk for o in found}
 
 
+def test_a_building_of_another_community_widens_the_suggestions_to_the_community(desk, world):
+    outage = _outage(desk, "整栋停水")
+    elsewhere = make_building(make_community(world, "南苑", org_unit=world.branch_b), "3")
+    found = selectors.duplicate_suggestions(desk.frontdesk, community=desk.community,
+                                            building=elsewhere, category=desk.category("停水"))
+    assert [o.pk for o in found] == [outage.pk]
+
+
 def test_an_incident_is_offered_before_its_linked_reports(desk):
     first, parent = _outage(desk, "第一户"), _outage(desk, "事件")
     child = _outage(desk, "第三户")

@@ -1049,6 +1049,8 @@ def duplicate_suggestions(user, *, community=None, building=None, category=None,
     tenant_id = getattr(user, "tenant_id", None)
     if tenant_id is None:
         return []
+    if building is not None and community is not None and building.community_id != community.pk:
+        building = None  # a building of another community says nothing about this one
     hours = desk_policy(tenant_id).duplicate_window_hours
     moment = around or timezone.now()
     window = dt.timedelta(hours=hours)

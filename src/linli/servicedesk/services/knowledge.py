@@ -290,10 +290,16 @@ def knowledge_article_restore(article: KnowledgeArticle, *, actor) -> KnowledgeA
 REVIEWABLE = frozenset({Status.RESOLVED, Status.CALLBACK, Status.CLOSED})
 
 
+def may_become_article(order: WorkOrder) -> bool:
+    """Whether the case review may turn the order into a draft: resolved or closed, with a
+    resolution to copy."""
+    return order.status in REVIEWABLE and bool(order.resolution.strip())
+
+
 def knowledge_article_draft_from_order(*, actor, order: WorkOrder) -> KnowledgeArticle:
     """The weekly case review: a resolved or closed order becomes a draft article, its title
     the order's summary, its answer the resolution, on the shelf of the order's category."""
-    if order.status not in REVIEWABLE or not order.resolution.strip():
+    if not may_become_article(order):
         raise shared.invalid("status", _(
             "Only a resolved or closed order with a resolution becomes an article."))
     if kb.article_made_from(order):

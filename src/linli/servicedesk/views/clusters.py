@@ -54,8 +54,6 @@ def intake_suggestions(request):
     category = selectors.category_find(user, category) if category else None
     suggestions = []
     if community is not None and category is not None:
-        if building is not None and building.community_id != community.pk:
-            building = None
         suggestions = selectors.duplicate_suggestions(user, community=community,
                                                       building=building, category=category)
     wanted = _parent_choice(request)

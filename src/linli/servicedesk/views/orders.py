@@ -35,7 +35,7 @@ from linli.servicedesk.choices import ReviewStatus as Review
 from linli.servicedesk.forms import WorkOrderFilterForm
 from linli.servicedesk.knowledge import selectors as kb
 from linli.servicedesk.models import WorkOrder
-from linli.servicedesk.services.knowledge import REVIEWABLE
+from linli.servicedesk.services.knowledge import may_become_article
 from linli.servicedesk.slips import COPIES, log_unmasked, order_url, slips_for
 from linli.servicedesk.states import OPEN, Action, Status
 from linli.servicedesk.views import queues
@@ -170,7 +170,7 @@ def knowledge_context(user, order, allowed: list[str]) -> dict:
     become a draft article (resolved or closed, for those who write articles)."""
     is_consultation = order.order_type == OrderType.CONSULTATION
     found = {"can_answer": Action.ANSWER in allowed, "suggestions": [], "answer": None,
-             "can_draft": (order.status in REVIEWABLE and bool(order.resolution)
+             "can_draft": (may_become_article(order)
                            and user.has_perm("servicedesk.add_knowledgearticle"))}
     if found["can_answer"] and user.has_perm("servicedesk.view_knowledgearticle"):
         found["suggestions"] = kb.article_suggestions(
