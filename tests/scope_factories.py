@@ -262,3 +262,27 @@ def knowledge_answer(world):
         area="public_area", summary="机密咨询-x")
     desk_services.work_order_answer(order, actor=None, article=article)
     return order.knowledge_answer, "机密答复文章-x"
+
+
+from linli.servicedesk.models import WorkOrderPhoto, WorkOrderSignature  # noqa: E402
+from tests.scope_sweep import PARENT_IDS  # noqa: E402
+from tests.servicedesk.builders import signature_png, small_jpeg  # noqa: E402
+
+PARENT_IDS[WorkOrderPhoto] = {"order_id": "work_order_id"}
+PARENT_IDS[WorkOrderSignature] = {"order_id": "work_order_id"}
+
+
+@scope_factory(WorkOrderPhoto)
+def work_order_photo(world):
+    order = _secret_order(world, "机密现场照片-x")
+    photo, _new = desk_services.photo_add(order, actor=None, stage="before",
+                                          upload=small_jpeg())
+    return photo, "机密现场照片-x"
+
+
+@scope_factory(WorkOrderSignature)
+def work_order_signature(world):
+    order = _secret_order(world, "机密签字-x")
+    signature = desk_services.signature_capture(order, actor=None, signer_name="机密业主",
+                                                image=signature_png())
+    return signature, "机密签字-x"

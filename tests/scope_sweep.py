@@ -32,6 +32,9 @@ def scope_factory(model: type) -> Callable[[Factory], Factory]:
     return register
 
 
+PARENT_IDS: dict[type, dict[str, str]] = {}
+
+
 @dataclass(frozen=True)
 class Endpoint:
     source: str  # "api" | "web"
@@ -41,8 +44,14 @@ class Endpoint:
     query: str = ""
 
     def url_for(self, obj) -> str:
-        url = re.sub(r"\{[a-z_]*id\}|<int:pk>|<int:[a-z_]*id>|<pk>", str(obj.pk), self.path)
-        return url
+        # A record reached through its parent (e.g. an order's photo) names the parent's id
+        # in the path too: PARENT_IDS says which attribute fills which placeholder.
+        parents = PARENT_IDS.get(type(obj), {})
+
+        def value(match) -> str:
+            name = match.group(0).strip("{}<>").removeprefix("int:")
+            return str(getattr(obj, parents[name]) if name in parents else obj.pk)
+        return re.sub(r"\{[a-z_]*id\}|<int:pk>|<int:[a-z_]*id>|<pk>", value, self.path)
 
 
 def api_get_operations() -> list[tuple[str, object]]:

@@ -237,6 +237,10 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Field workers' photos (SVC-14): a phone camera's shot fits; larger files are refused.
+LINLI_PHOTO_MAX_BYTES = int(os.environ.get("LINLI_PHOTO_MAX_BYTES", str(12 * 1024 * 1024)))
+LINLI_PHOTO_MAX_PIXELS = 60_000_000
+LINLI_PHOTOS_PER_ORDER = int(os.environ.get("LINLI_PHOTOS_PER_ORDER", "20"))
 
 # --- API ------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 20

@@ -40,7 +40,7 @@ from linli.servicedesk import services as desk_services
 from linli.servicedesk.models import KnowledgeArticle, KnowledgeCategory, WorkOrder
 from tests.builders import make_role, make_unit, make_user
 from tests.directory.builders import make_building, make_community, make_person, make_units
-from tests.servicedesk.builders import MANAGER, Desk, make_desk
+from tests.servicedesk.builders import MANAGER, Desk, make_desk, signature_png, small_jpeg
 
 # What the desk's own staff may do, on top of seeing every record of the tenant.
 DESK_WORK = [*MANAGER, "servicedesk.work_workorder", "servicedesk.report_workorder"]
@@ -116,6 +116,8 @@ def make_estate(world) -> Estate:
         caller_phone="13812341502", summary="主卧天花板渗水", urgency="high", impact="medium")
     desk_services.work_order_assign(hero_order, actor=desk.supervisor, handler=desk.technician)
     desk_services.work_order_accept(hero_order, actor=desk.technician)
+    desk_services.signature_capture(hero_order, actor=desk.technician, signer_name="王建国",
+                                    image=signature_png())
     reworked_order = desk_services.work_order_create(
         actor=desk.frontdesk, community=hero_community, order_type="repair",
         category=desk.category("漏水"), unit=desk.unit, person=desk.owner,
@@ -266,6 +268,9 @@ def _batch(estate: Estate, k: int) -> None:
     desk_services.work_order_wait(hero, actor=desk.technician, waiting_on="customer",
                                   reason=f"等业主在家{k}")
     desk_services.work_order_resume(hero, actor=desk.technician, note=f"业主在家{k}")
+    # The field record grows: a photo and a material more with every batch.
+    desk_services.photo_add(hero, actor=desk.technician, stage="before", upload=small_jpeg())
+    desk_services.material_add(hero, actor=desk.technician, name=f"接头{k}", quantity=k)
 
     # The knowledge base: two articles more on two shelves (one for the new community only),
     # a consultation answered with each, and another version of the hero article.

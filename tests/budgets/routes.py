@@ -41,6 +41,10 @@ NOT_PAGES = {
     "/service/intake/log/": "logs a call (POST; a GET redirects to intake)",
     "/service/configuration/install/": "installs the seed configuration (POST)",
     "/service/orders/<int:pk>/draft-article/": "turns an order into a draft article (POST)",
+    "/service/orders/<int:pk>/field/photos/": "uploads a field photo (POST)",
+    "/service/orders/<int:pk>/field/materials/": "records a material used (POST)",
+    "/service/orders/<int:pk>/field/note/": "adds a note from the field (POST)",
+    "/service/orders/<int:pk>/field/signature/": "saves the customer's signature (POST)",
 }
 
 

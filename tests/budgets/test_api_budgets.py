@@ -133,6 +133,14 @@ PAGES = [
          url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/slip.pdf"),
     Page("dispatch slips of a day", f"{V1}/departments/{{department_id}}/slips.pdf", 10,
          url=lambda e: f"{V1}/departments/{e.desk.departments['engineering'].pk}/slips.pdf"),
+    # --- the field record (SVC-14) ---------------------------------------------------------
+    Page("field record", f"{V1}/work-orders/{{order_id}}/field", 10,
+         url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/field"),
+    Page("field photo", f"{V1}/work-orders/{{order_id}}/photos/{{photo_id}}/image", 8,
+         grows=False, url=lambda e: (f"{V1}/work-orders/{e.hero_order.pk}/photos/"
+                                     f"{e.hero_order.photos.order_by('pk')[0].pk}/image")),
+    Page("customer's signature", f"{V1}/work-orders/{{order_id}}/signature.png", 8,
+         grows=False, url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/signature.png"),
     # --- the knowledge base ---------------------------------------------------------------
     Page("knowledge categories", f"{V1}/knowledge/categories", 10, grows=False),
     Page("knowledge articles", f"{V1}/knowledge/articles", 10,

@@ -33,6 +33,14 @@ def _pk(attribute: str, pattern: str):
     return url
 
 
+def _hero_photo(pattern: str):
+    """The URL ``pattern`` for the hero order's first photo."""
+    def url(estate) -> str:
+        photo = estate.hero_order.photos.order_by("pk").first()
+        return pattern.format(pk=estate.hero_order.pk, photo=photo.pk)
+    return url
+
+
 def _leak_place(estate) -> tuple[int, int | None, int]:
     """The category, building and community of the estate's first leak repair."""
     leak = estate.desk.category("漏水")
@@ -147,15 +155,26 @@ PAGES = [
     Page("work orders by status", "/service/orders/", 10,
          url="/service/orders/?status=new&status=accepted&q=漏水"),
     # The incident card (SVC-11): the linked orders, the desk policy's window and the likely
-    # duplicates — three queries, on the overview tab only.
-    Page("work order", "/service/orders/<int:pk>/", 17,
+    # duplicates — three queries, on the overview tab only; so is the field record (SVC-14):
+    # photos, materials, signature.
+    Page("work order", "/service/orders/<int:pk>/", 20,
          url=_pk("hero_order", "/service/orders/{pk}/")),
     Page("work order timeline", "/service/orders/<int:pk>/", 12,
          url=_pk("hero_order", "/service/orders/{pk}/?tab=timeline")),
     Page("work order history", "/service/orders/<int:pk>/", 14,
          url=_pk("hero_order", "/service/orders/{pk}/?tab=history")),
-    Page("reworked work order", "/service/orders/<int:pk>/", 15,
+    Page("reworked work order", "/service/orders/<int:pk>/", 18,
          url=_pk("reworked_order", "/service/orders/{pk}/")),
+    # The field worker's page (SVC-14): the card's moves, the clocks and the field record
+    # (photos, materials, signature: three queries however many there are).
+    Page("field page", "/service/mine/<int:pk>/", 20,
+         url=_pk("hero_order", "/service/mine/{pk}/")),
+    Page("field photo", "/service/orders/<int:pk>/photos/<int:photo_id>/", 10, grows=False,
+         url=_hero_photo("/service/orders/{pk}/photos/{photo}/")),
+    Page("field photo thumbnail", "/service/orders/<int:pk>/photos/<int:photo_id>/thumb/", 10,
+         grows=False, url=_hero_photo("/service/orders/{pk}/photos/{photo}/thumb/")),
+    Page("customer's signature", "/service/orders/<int:pk>/signature.png", 10, grows=False,
+         url=_pk("hero_order", "/service/orders/{pk}/signature.png")),
     # The slips: the viewer may see phones, so each print writes its access-log row.
     Page("dispatch slip", "/service/orders/<int:pk>/slip/", 12, grows=False,
          url=_pk("hero_order", "/service/orders/{pk}/slip/")),

@@ -4,7 +4,11 @@ with its owner."""
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import dataclass
+
+from PIL import Image
 
 from linli.accounts.models import OrgUnit, User
 from linli.directory.models import Community, Person, Unit
@@ -99,3 +103,30 @@ def make_article(desk: Desk, title: str, body: str, *, shelf: str = "renovation"
     if publish:
         services.knowledge_article_publish(article, actor=desk.manager)
     return article
+
+
+def small_jpeg(width: int = 64, height: int = 48, orientation: int | None = None) -> io.BytesIO:
+    """A photo as a phone uploads it (``orientation``: the EXIF turn the camera wrote)."""
+    image = Image.new("RGB", (width, height), (200, 80, 40))
+    out = io.BytesIO()
+    if orientation:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        image.save(out, "JPEG", exif=exif)
+    else:
+        image.save(out, "JPEG")
+    out.seek(0)
+    out.name = "photo.jpg"
+    out.size = len(out.getvalue())
+    return out
+
+
+def signature_png(blank: bool = False) -> str:
+    """A signature drawn on a canvas, as the canvas gives it (a PNG data URL)."""
+    image = Image.new("RGBA", (300, 120), (0, 0, 0, 0))
+    if not blank:
+        for x in range(20, 280):
+            image.putpixel((x, 60 + (x % 20)), (0, 0, 0, 255))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()

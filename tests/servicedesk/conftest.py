@@ -19,3 +19,12 @@ def outsider(desk):
 def sibling(desk):
     """A desk user of tenant A's other branch."""
     return make_user(desk.world.tenant, desk.world.branch_b, DESK)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """A media folder of this test alone: what a test uploads can be counted."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "media")}}}
+    return tmp_path / "media"

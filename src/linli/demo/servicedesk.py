@@ -40,6 +40,7 @@ from linli.core.notifications import selectors as outbox_selectors
 from linli.core.notifications import services as outbox
 from linli.core.request_context import Channel, acting
 from linli.demo.directory import COMMUNITIES
+from linli.demo.field_pictures import demo_photo, demo_signature
 from linli.demo.generator import SEED, DemoContext, MobileProvider, register_stage
 from linli.directory.selectors import people as people_selectors
 from linli.directory.selectors import property as property_selectors
@@ -154,6 +155,15 @@ class Kind:
 PRIVATE_CALLS = ((P, 62), (W, 12), (A, 22), (E, 2), (API, 2))
 PUBLIC_CALLS = ((P, 35), (PATROL, 40), (A, 15), (PLAN, 10))
 DESK_CALLS = ((P, 65), (W, 25), (A, 10))
+
+# What a repair of a category uses, as the worker records it on site (SVC-14).
+FIELD_MATERIALS = {
+    "漏水": ("PPR 水管接头", 2, "个"),
+    "电路故障": ("空气开关 C16", 1, "个"),
+    "门窗": ("门锁锁芯", 1, "个"),
+    "公共照明": ("LED 灯管 18W", 2, "根"),
+    "管道疏通": ("疏通剂", 1, "瓶"),
+}
 
 KINDS = [
     Kind(OrderType.REPAIR, ("水电", "漏水"), PRIVATE, 14,
@@ -907,11 +917,31 @@ class Replay:
     def arrive(self, job: Job) -> None:
         rng, now = self.rng, timezone.now()
         self.act(job.worker, sd.work_order_arrive, job.order)
+        self._field_record(job)
         if job.call.kind.price is None and rng.random() < 0.1:
             self.later(now, (20, 60), self.wait, job, WaitingOn.THIRD_PARTY, "等待配件到货")
         else:
             self.later(now, (20, 150), self.resolve, job, job.worker,
                        duty=not self._urgent(job))
+
+    def _field_record(self, job: Job) -> None:
+        """On site: the material a repair used (every other order of a kind that uses one),
+        and for one order in eight a photo before the work and the owner's signature. Drawn
+        from the order's number, not from the stage's random stream, so the rest of the year
+        stays as it was."""
+        order, category = job.order, job.call.kind.category
+        material = FIELD_MATERIALS.get(category[-1] if category else "")
+        number = int(order.number[-4:])
+        if material is None or number % 2:
+            return
+        name, quantity, unit = material
+        self.act(job.worker, sd.material_add, order, name=name, quantity=quantity, unit=unit)
+        if number % 8 == 0:
+            self.act(job.worker, sd.photo_add, order, stage="before",
+                     upload=demo_photo(number), client_key=f"demo-{order.number}")
+            if order.caller_name:
+                self.act(job.worker, sd.signature_capture, order,
+                         signer_name=order.caller_name, image=demo_signature(number))
 
     def quote(self, job: Job) -> None:
         low, high = job.call.kind.price

@@ -490,6 +490,13 @@ class ContactLog(OrgScoped, TimeStamped):
 
 
 # The knowledge base (SVC-13) lives in its own module; importing it here registers its models.
+# So does the field worker's record of an order (SVC-14).
+from linli.servicedesk.field.models import (  # noqa: E402, F401
+    PhotoStage,
+    WorkOrderMaterial,
+    WorkOrderPhoto,
+    WorkOrderSignature,
+)
 from linli.servicedesk.knowledge.models import (  # noqa: E402, F401
     KnowledgeAnswer,
     KnowledgeArticle,

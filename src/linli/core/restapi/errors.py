@@ -140,9 +140,10 @@ def install(api) -> None:
 
     @api.exception_handler(PermissionDenied)
     def permission_denied(request, exc):
+        # The services' refusals say why; a bare PermissionDenied gets the general sentence.
         return api.create_response(
             request,
-            body("permission_denied", _("You do not have permission to do this.")),
+            body("permission_denied", str(exc) or _("You do not have permission to do this.")),
             status=403,
         )
 

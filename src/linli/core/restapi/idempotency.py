@@ -4,20 +4,15 @@ with another body answers 422; a request still in flight with that key answers 4
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.idempotency import IdempotencyRecord
+from linli.core.idempotency import MAX_KEY_LENGTH, claim, complete
 from linli.core.restapi.auth import user_for_token
 from linli.core.restapi.errors import body
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
-MAX_KEY_LENGTH = 200
 
 
 def _principal(request):
@@ -50,45 +45,28 @@ class IdempotencyMiddleware:
         if user is None:
             return self.get_response(request)
         digest = hashlib.sha256(request.path.encode() + b"\0" + request.body).hexdigest()
-        cutoff = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
-        IdempotencyRecord.objects.filter(user=user, key=key, created_at__lt=cutoff).delete()
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    user=user, key=key, method=request.method, path=request.path,
-                    request_hash=digest,
-                )
-        except IntegrityError:
-            record = IdempotencyRecord.objects.filter(user=user, key=key).first()
-            if record is None:
-                return self.get_response(request)
-            if record.request_hash != digest:
-                return JsonResponse(
-                    body("idempotency_key_reused",
-                         _("This Idempotency-Key was already used with a different request.")),
-                    status=422,
-                )
-            if record.status_code is None:
-                return JsonResponse(
-                    body("conflict", _("A request with this Idempotency-Key is in progress.")),
-                    status=409,
-                )
+        found = claim(user, key, request.method, request.path, digest)
+        if found.outcome == "gone":
+            return self.get_response(request)
+        if found.outcome == "mismatch":
+            return JsonResponse(
+                body("idempotency_key_reused",
+                     _("This Idempotency-Key was already used with a different request.")),
+                status=422,
+            )
+        if found.outcome == "busy":
+            return JsonResponse(
+                body("conflict", _("A request with this Idempotency-Key is in progress.")),
+                status=409,
+            )
+        if found.outcome == "replay":
+            record = found.record
             response = HttpResponse(
                 bytes(record.response_body or b""), status=record.status_code,
                 content_type=record.content_type or "application/json",
             )
             response["Idempotent-Replayed"] = "true"
             return response
-
         response = self.get_response(request)
-        if response.status_code >= 500 or getattr(response, "streaming", False):
-            record.delete()
-            return response
-        IdempotencyRecord.objects.filter(pk=record.pk).update(
-            status_code=response.status_code,
-            response_body=response.content,
-            content_type=response.get("Content-Type", "application/json"),
-        )
+        complete(found.record, response)
         return response
-
-

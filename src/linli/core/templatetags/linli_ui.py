@@ -14,15 +14,19 @@
 - ``{{ items|has_view:shell_current }}`` — does a menu item list contain the current view.
 - ``{% for column, cell in row.cells|with_columns:columns %}`` — a row's cells with columns.
 - ``{{ timedelta|duration_minutes }}`` — whole minutes, rounded up.
+- ``{% idempotency_field %}`` — a fresh key making a form safe to send twice.
 """
 
 from __future__ import annotations
 
 import math
+import uuid
 
 from django import forms, template
 from django.template.loader import get_template
 from django.utils.html import format_html
+
+from linli.core.idempotent_forms import FIELD
 
 register = template.Library()
 
@@ -145,3 +149,10 @@ def with_columns(cells, columns) -> list[tuple]:
 @register.filter
 def duration_minutes(value) -> int:
     return math.ceil(value.total_seconds() / 60) if value else 0
+
+
+@register.simple_tag
+def idempotency_field() -> str:
+    """A fresh key for a form that a phone may send twice (core/idempotent_forms.py)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD,
+                       uuid.uuid4().hex)

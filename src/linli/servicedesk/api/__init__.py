@@ -9,6 +9,7 @@ from linli.servicedesk.api import (
     clusters,
     configuration,
     desk,
+    field,
     knowledge,
     reports,
     slips,
@@ -16,5 +17,5 @@ from linli.servicedesk.api import (
 )
 
 router = Router()
-for part in (work_orders, actions, clusters, desk, configuration, knowledge, reports, slips):
+for part in (work_orders, actions, clusters, desk, field, configuration, knowledge, reports, slips):
     router.add_router("", part.router)

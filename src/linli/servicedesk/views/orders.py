@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.forms import add_service_errors
 from linli.core.exchange.exports import ExportColumn, ExportMixin
+from linli.core.idempotent_forms import idempotent_form
 from linli.core.personal_data.masking import mask_phone
 from linli.core.planner import written_join_order
 from linli.core.scoped_views import ScopedDetailView, ScopedListView
@@ -32,6 +33,7 @@ from linli.core.timeline import timeline_for
 from linli.servicedesk import selectors, slip_pdf
 from linli.servicedesk.choices import CallbackStatus, OrderType, Priority, QuoteStatus
 from linli.servicedesk.choices import ReviewStatus as Review
+from linli.servicedesk.field import selectors as field_selectors
 from linli.servicedesk.forms import WorkOrderFilterForm
 from linli.servicedesk.knowledge import selectors as kb
 from linli.servicedesk.models import WorkOrder
@@ -138,6 +140,7 @@ def detail_context(request, order, bound=None) -> dict:
     }
     if tab == "overview":
         context.update(_cluster_context(user, order, allowed))
+        context["field_record"] = field_selectors.field_record(order)
     context["knowledge"] = knowledge_context(user, order, allowed)
     if tab == "timeline":
         context["timeline"] = timeline_for(user, order)
@@ -256,6 +259,7 @@ PARTIALS = ("card", "queue", "quarantine", "callback")
 
 @login_required
 @require_POST
+@idempotent_form
 def work_order_act(request, pk, move):
     """Make ``move`` on the order: the form's input goes to the move's service."""
     if move not in MOVES:
