@@ -120,3 +120,37 @@ def test_a_repair_is_not_answered_from_the_knowledge_base(desk, front):
         "order_type": ["Only a consultation is answered from the knowledge base."]}
     repair.refresh_from_db()
     assert repair.status == "new"
+
+
+def test_categories_are_added_and_changed_by_editors(desk):
+    editor = Api(desk.manager)  # holds the knowledge editor's rights
+    created = editor.post("/knowledge/categories", {
+        "name": "快递与外卖", "code": "deliveries", "position": 70,
+        "order_category_id": desk.category("漏水").pk})
+    assert created.status_code == 201, created.content
+    shelf = created.json()
+    assert (shelf["code"], shelf["position"], shelf["is_active"]) == ("deliveries", 70, True)
+    changed = editor.client.put(
+        f"/api/v1/knowledge/categories/{shelf['id']}",
+        '{"name": "快递外卖", "code": "deliveries", "is_active": false}',
+        content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["name"] == "快递外卖"
+    assert KnowledgeCategory.objects.get(pk=shelf["id"]).is_active is False
+
+    taken = editor.post("/knowledge/categories", {"name": "快递外卖", "code": "deliveries"})
+    assert taken.status_code == 422
+    assert set(taken.json()["fields"]) == {"name", "code"}
+    # The front desk writes articles but does not arrange the shelves.
+    assert Api(desk.frontdesk).post("/knowledge/categories",
+                                    {"name": "门禁", "code": "gates"}).status_code == 403
+    assert not KnowledgeCategory.objects.filter(code="gates").exists()
+
+
+def test_another_tenants_category_cannot_be_changed(desk, outsider):
+    shelf = _shelf(desk)
+    response = Api(outsider).client.put(
+        f"/api/v1/knowledge/categories/{shelf.pk}", '{"name": "改名", "code": "x"}',
+        content_type="application/json")
+    assert response.status_code == 404
+    shelf.refresh_from_db()
+    assert shelf.name != "改名"

@@ -10,6 +10,7 @@ services, whose field errors answer 422 and refusals 403.
 from datetime import date, datetime
 from enum import StrEnum
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -36,6 +37,15 @@ class KnowledgeCategoryOut(Schema):
     position: int
     order_category_id: int | None
     is_active: bool
+
+
+class KnowledgeCategoryIn(Schema):
+    name: str = Field(max_length=100)
+    code: str = Field(max_length=50, description="A short code, unique in the tenant")
+    position: int = Field(100, ge=0, le=32767, description="Shelves are listed by position")
+    order_category_id: Id | None = Field(None, description="The work-order category whose "
+                                                           "questions this shelf answers")
+    is_active: bool = True
 
 
 class ArticleOut(Schema):
@@ -205,6 +215,36 @@ def _status_move(actor, article_id: int, service, note: str):
 @scoped(KnowledgeCategory, "list")
 def knowledge_category_list(request):
     return list(kb.knowledge_category_list(request.auth))
+
+
+def _shelf_arguments(actor, payload: KnowledgeCategoryIn) -> dict:
+    return {"name": payload.name, "code": payload.code, "position": payload.position,
+            "order_category": lookups.category(actor, payload.order_category_id,
+                                               "order_category_id"),
+            "is_active": payload.is_active}
+
+
+@router.post("/knowledge/categories", response={201: KnowledgeCategoryOut},
+             summary="Add a knowledge-base category")
+def knowledge_category_create(request, payload: KnowledgeCategoryIn):
+    """Needs *Can add knowledge category*; name and code are unique in the tenant."""
+    actor = request.auth
+    shelf = lookups.call(services.knowledge_category_save, actor=actor, tenant=actor.tenant,
+                         **_shelf_arguments(actor, payload))
+    return Status(201, shelf)
+
+
+@router.put("/knowledge/categories/{category_id}", response=KnowledgeCategoryOut,
+            summary="Change a knowledge-base category")
+def knowledge_category_update(request, category_id: PathId, payload: KnowledgeCategoryIn):
+    """Needs *Can change knowledge category*; ``is_active: false`` takes the shelf off the
+    lists without touching its articles."""
+    actor = request.auth
+    shelf = kb.knowledge_category_find(actor, category_id)
+    if shelf is None:
+        raise Http404
+    return lookups.call(services.knowledge_category_save, actor=actor, tenant=actor.tenant,
+                        category=shelf, **_shelf_arguments(actor, payload))
 
 
 @router.get("/knowledge/articles", response=list[ArticleOut], summary="Knowledge-base articles")

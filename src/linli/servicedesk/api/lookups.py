@@ -24,6 +24,7 @@ PAYLOAD_NAMES = {
     "org_unit": "org_unit_id", "quote_amount": "amount", "charge_amount": "amount",
     "parent": "parent_id",
     "owner": "owner_id", "communities": "community_ids", "article": "article_id",
+    "order_category": "order_category_id",
 }
 
 FIRST_YEAR, LAST_YEAR = 2000, 2199
