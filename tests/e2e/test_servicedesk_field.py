@@ -83,7 +83,8 @@ def test_a_technician_works_an_order_on_the_phone(browser, live_server, order,
     thumbnail = page.locator("[data-testid=photos-before] [data-testid=photo] img")
     expect(thumbnail).to_have_count(1)
     expect(page.get_by_text("Photo added.")).to_be_visible()
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 480
+    thumbnail.scroll_into_view_if_needed()  # it loads lazily
+    assert thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth)") == 480
 
     form = page.locator("[data-testid=material-form]")
     form.locator("input[name=name]").fill("PPR 水管接头")
