@@ -262,3 +262,33 @@ def knowledge_answer(world):
         area="public_area", summary="机密咨询-x")
     desk_services.work_order_answer(order, actor=None, article=article)
     return order.knowledge_answer, "机密答复文章-x"
+
+
+from linli.outreach import services as outreach_services  # noqa: E402
+from linli.outreach.models import Agent, Partner, PartnerFilter  # noqa: E402
+
+
+def _secret_agent(world) -> Agent:
+    # The city carries the marker too, so that the cities table shows it.
+    return outreach_services.agent_create(actor=None, tenant=world.tenant,
+                                          org_unit=world.branch_a, name="机密代理城-x代理商",
+                                          city="机密代理城-x")
+
+
+@scope_factory(Agent)
+def outreach_agent(world):
+    return _secret_agent(world), "机密代理城-x"
+
+
+@scope_factory(Partner)
+def outreach_partner(world):
+    return outreach_services.partner_create(
+        actor=None, tenant=world.tenant, org_unit=world.branch_a, kind="property_company",
+        name="机密合作物业-x", agent=_secret_agent(world)), "机密合作物业-x"
+
+
+@scope_factory(PartnerFilter)
+def outreach_partner_filter(world):
+    return outreach_services.partner_filter_save(
+        actor=None, tenant=world.tenant, code="secret-x", name="机密筛选-x",
+        params={"households_min": 1}), "机密筛选-x"

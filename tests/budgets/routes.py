@@ -41,6 +41,8 @@ NOT_PAGES = {
     "/service/intake/log/": "logs a call (POST; a GET redirects to intake)",
     "/service/configuration/install/": "installs the seed configuration (POST)",
     "/service/orders/<int:pk>/draft-article/": "turns an order into a draft article (POST)",
+    "/outreach/agents/<int:pk>/status/": "changes an agent's status (POST)",
+    "/outreach/agents/<int:pk>/handover/": "hands an agent's companies over (POST)",
 }
 
 
