@@ -45,3 +45,35 @@ class CityType(models.IntegerChoices):
 
 
 CITY_TYPE_BADGES = {1: "green", 2: "yellow", 3: "red"}
+
+
+class CallOutcome(models.TextChoices):
+    """The two-level outcome of a call: reached {connected, refused}, not reached {no answer,
+    unreachable or wrong number} (seed §2.1)."""
+
+    CONNECTED = "connected", _("Connected")
+    REFUSED = "refused", _("Refused")
+    NO_ANSWER = "no_answer", _("No answer")
+    UNREACHABLE = "unreachable", _("Unreachable or wrong number")
+
+    @property
+    def reached(self) -> bool:
+        return self in (CallOutcome.CONNECTED, CallOutcome.REFUSED)
+
+
+CALL_OUTCOME_BADGES = {"connected": "green", "refused": "orange", "no_answer": "yellow",
+                       "unreachable": "red"}
+
+
+class CampaignStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed")
+
+
+class CallTaskStatus(models.TextChoices):
+    """Where a company of a call list stands: not called yet, to be called again (by the
+    retry rule of its last outcome), or done (connected, or out of retries)."""
+
+    PENDING = "pending", _("To call")
+    RETRY = "retry", _("To call again")
+    DONE = "done", _("Done")

@@ -21,6 +21,9 @@ from linli.outreach.choices import (
     AGENT_STATUS_BADGES,
     AgentMode,
     AgentStatus,
+    CallOutcome,
+    CallTaskStatus,
+    CampaignStatus,
     Qualification,
     SigningStatus,
 )
@@ -108,3 +111,82 @@ class PartnerFilter(TenantOwned, TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Campaign(OrgScoped, TimeStamped):
+    """A callback campaign (回访): a call list built from a filter, its callers' script and the
+    retry rules by outcome (OUT-2)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    phase = models.CharField(_("phase"), max_length=50, blank=True,
+                             help_text=_("E.g. “first round”, “second round”."))
+    status = models.CharField(_("status"), max_length=20, choices=CampaignStatus.choices,
+                              default=CampaignStatus.RUNNING)
+    script = models.TextField(_("script"), blank=True)
+    # outcome → {"max_attempts": n, "wait_hours": h}; an outcome without a rule ends the task.
+    retry_rules = models.JSONField(_("retry rules"), default=dict, blank=True)
+    source = models.JSONField(_("call list source"), default=dict, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("callback campaign")
+        verbose_name_plural = _("callback campaigns")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CallTask(OrgScoped, TimeStamped):
+    """One company on a campaign's call list, with its caller and where it stands; the
+    outcome is that of its last attempt. Changed only by ``services.call_transition``."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks",
+                                 verbose_name=_("campaign"))
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="call_tasks",
+                                verbose_name=_("company"))
+    caller = models.ForeignKey("accounts.User", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("caller"))
+    status = models.CharField(_("status"), max_length=10, choices=CallTaskStatus.choices,
+                              default=CallTaskStatus.PENDING, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CallOutcome.choices,
+                               blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_call_at = models.DateTimeField(_("call again after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call task")
+        verbose_name_plural = _("call tasks")
+        ordering = ["campaign", "pk"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "partner"],
+                                               name="call_task_once_per_campaign")]
+        permissions = [("call_calltask", "Can call the companies of a call list")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.partner}"
+
+
+class CallAttempt(OrgScoped):
+    """One call made (or imported from a call sheet), with its outcome."""
+
+    task = models.ForeignKey(CallTask, on_delete=models.CASCADE, related_name="attempt_log",
+                             verbose_name=_("call task"))
+    caller = models.ForeignKey("accounts.User", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("caller"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CallOutcome.choices)
+    phone = models.CharField(_("phone called"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    called_at = models.DateTimeField(_("called at"))
+
+    class Meta:
+        verbose_name = _("call attempt")
+        verbose_name_plural = _("call attempts")
+        ordering = ["task", "called_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.outcome}"
