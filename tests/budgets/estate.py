@@ -353,3 +353,11 @@ def _outreach_batch(estate: Estate, k: int) -> None:
                 contact_name=f"经理{k}{n}", contact_mobile=f"1398{k:03d}{n:04d}")
     outreach.partner_filter_save(actor=None, tenant=world.tenant, code=f"filter-{k}",
                                  name=f"筛选{k}", params={"households_min": k})
+    # A callback campaign of every signed company, four of them called (one each outcome).
+    campaign = outreach.campaign_create(actor=None, tenant=world.tenant, org_unit=world.branch_a,
+                                        name=f"回访{k}", phase=f"第{k}轮", script="您好",
+                                        source={"kind": "signed"})
+    tasks = list(campaign.tasks.order_by("pk")[:4])
+    for task, outcome in zip(tasks, ("connected", "refused", "no_answer", "unreachable"),
+                             strict=False):
+        outreach.call_record(actor=None, task=task, outcome=outcome, phone=f"1399000{k:04d}")

@@ -43,6 +43,9 @@ NOT_PAGES = {
     "/service/orders/<int:pk>/draft-article/": "turns an order into a draft article (POST)",
     "/outreach/agents/<int:pk>/status/": "changes an agent's status (POST)",
     "/outreach/agents/<int:pk>/handover/": "hands an agent's companies over (POST)",
+    "/outreach/campaigns/<int:pk>/assign/": "shares a campaign's calls among callers (POST)",
+    "/outreach/campaigns/<int:pk>/complete/": "completes a campaign (POST)",
+    "/outreach/calls/<int:pk>/": "logs one call (POST)",
 }
 
 

@@ -14,14 +14,23 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from linli.accounts.selectors import units_where
+from linli.accounts.selectors import units_where, visible_users
+from linli.core.personal_data.masking import mask_phone
 from linli.core.restapi.errors import ApiError
 from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
 from linli.outreach import selectors, services
-from linli.outreach.choices import AgentMode, AgentStatus, Qualification, SigningStatus
-from linli.outreach.models import Agent, Partner, PartnerFilter
+from linli.outreach.choices import (
+    AgentMode,
+    AgentStatus,
+    CallOutcome,
+    CallTaskStatus,
+    CampaignStatus,
+    Qualification,
+    SigningStatus,
+)
+from linli.outreach.models import Agent, CallTask, Campaign, Partner, PartnerFilter
 
 router = Router(tags=["outreach"])
 
@@ -343,3 +352,215 @@ def _city_out(row: selectors.CityRow) -> dict:
 def city_list(request, filters: Query[OutreachCityFilters]):
     return [_city_out(row) for row in selectors.city_rows(
         request.auth, city=filters.city or "", city_type=filters.type)]
+
+
+# --- callback campaigns (OUT-2) -------------------------------------------------------------
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    phase: str
+    status: CampaignStatus
+    script: str
+    retry_rules: dict
+    source: dict
+    task_count: int
+    called_count: int
+    org_unit_id: int
+    created_at: datetime
+
+
+class CampaignIn(Schema):
+    org_unit_id: Id
+    name: str = Field(..., min_length=1, max_length=200)
+    phase: str = Field("", max_length=50)
+    script: str = Field("", max_length=20000)
+    retry_rules: dict | None = Field(None, description="outcome → {max_attempts, wait_hours}; "
+                                                       "omitted: the default rules")
+    source: dict = Field({"kind": "signed"}, description=(
+        '{"kind": "signed"} | {"kind": "saved", "code": "quality-unsigned"} | '
+        '{"kind": "campaign", "campaign": 1, "outcomes": ["refused", "no_answer"]} | '
+        '{"kind": "empty"}'))
+
+
+class CampaignAssignIn(Schema):
+    caller_ids: list[Id] = Field(..., min_length=1, max_length=100)
+
+
+class CampaignAssignOut(Schema):
+    assigned: int
+
+
+class CallAttemptOut(Schema):
+    id: int
+    outcome: CallOutcome
+    caller_id: int | None
+    phone: str = Field(description="Masked")
+    note: str
+    called_at: datetime
+
+    @staticmethod
+    def resolve_phone(obj) -> str:
+        return mask_phone(obj.phone)
+
+
+class CallTaskOut(Schema):
+    id: int
+    campaign_id: int
+    partner_id: int
+    company: str = Field(alias="partner.organization.name")
+    city: str = Field(alias="partner.organization.city")
+    caller_id: int | None
+    status: CallTaskStatus
+    outcome: str = Field(description="Of the last call; empty before the first")
+    attempts: int
+    next_call_at: datetime | None
+
+
+class CallTaskDetailOut(CallTaskOut):
+    attempt_log: list[CallAttemptOut] = Field(alias="visible_attempts")
+    script: str = Field(alias="campaign.script")
+
+
+class CallTaskFilters(Schema):
+    campaign_id: Id | None = None
+    status: CallTaskStatus | None = None
+    outcome: CallOutcome | None = None
+    caller_id: Id | None = None
+    mine: bool = False
+
+
+class CallAttemptIn(Schema):
+    outcome: CallOutcome
+    phone: str = Field("", max_length=30)
+    note: str = Field("", max_length=2000)
+
+
+class OutcomeCell(Schema):
+    outcome: str
+    count: int
+    share: int = Field(description="Whole percent of the row's total")
+
+
+class CallStatisticsRowOut(Schema):
+    label: str
+    total: int
+    reached: int
+    outcomes: list[OutcomeCell]
+
+
+class CallStatisticsOut(Schema):
+    group_by: str
+    campaigns: list[str]
+    total: CallStatisticsRowOut
+    rows: list[CallStatisticsRowOut]
+
+
+class CallStatisticsFilters(Schema):
+    campaign_id: Id | None = None
+    group_by: str = Field("", pattern="^(|city|agent|phase|campaign)$")
+    exclude_litigation: bool = False
+    city: str = Field("", max_length=50)
+    agent_id: Id | None = None
+    phase: str = Field("", max_length=50)
+
+
+@router.get("/campaigns", response=list[CampaignOut], summary="Callback campaigns")
+@scoped(Campaign, "list")
+@paginate(PagePagination)
+def campaign_list(request):
+    return selectors.campaign_list(request.auth)
+
+
+@router.get("/campaigns/{campaign_id}", response=CampaignOut, summary="One campaign")
+@scoped(Campaign, "detail")
+def campaign_detail(request, campaign_id: PathId):
+    return selectors.campaign_get(request.auth, campaign_id)
+
+
+@router.post("/campaigns", response={201: CampaignOut},
+             summary="Create a campaign and build its call list")
+def campaign_create(request, payload: CampaignIn):
+    actor = request.auth
+    campaign = _call(services.campaign_create, actor=actor, tenant=actor.tenant,
+                     org_unit=_org_unit(actor, payload.org_unit_id, "outreach.add_campaign"),
+                     **payload.dict(exclude={"org_unit_id"}))
+    return Status(201, selectors.campaign_get(actor, campaign.pk))
+
+
+@router.post("/campaigns/{campaign_id}/assign", response=CampaignAssignOut,
+             summary="Share the open calls without a caller among callers")
+def campaign_assign(request, campaign_id: PathId, payload: CampaignAssignIn):
+    actor = request.auth
+    campaign = selectors.campaign_get(actor, campaign_id)
+    callers = list(visible_users(actor).filter(pk__in=payload.caller_ids))
+    if len(callers) != len(set(payload.caller_ids)):
+        raise _invalid("caller_ids", _("Choose callers you can see."))
+    return {"assigned": _call(services.campaign_assign, actor=actor, campaign=campaign,
+                              callers=callers)}
+
+
+@router.post("/campaigns/{campaign_id}/complete", response=CampaignOut,
+             summary="Complete a campaign")
+def campaign_complete(request, campaign_id: PathId):
+    actor = request.auth
+    services.campaign_complete(actor=actor, campaign=selectors.campaign_get(actor, campaign_id))
+    return selectors.campaign_get(actor, campaign_id)
+
+
+@router.get("/call-tasks", response=list[CallTaskOut], summary="Companies of call lists")
+@scoped(CallTask, "list")
+@paginate(PagePagination)
+def call_task_list(request, filters: Query[CallTaskFilters]):
+    actor = request.auth
+    campaign = None
+    if filters.campaign_id:
+        campaign = selectors.campaign_get(actor, filters.campaign_id)
+    return selectors.call_tasks(actor, campaign, {
+        "status": filters.status, "outcome": filters.outcome, "caller": filters.caller_id,
+        "mine": filters.mine})
+
+
+def _task_detail(actor, pk: int) -> CallTask:
+    task = selectors.call_task_get(actor, pk)
+    task.visible_attempts = list(selectors.attempts_of(actor, task))
+    return task
+
+
+@router.get("/call-tasks/{task_id}", response=CallTaskDetailOut,
+            summary="One company of a call list with its calls and the script")
+@scoped(CallTask, "detail")
+def call_task_detail(request, task_id: PathId):
+    return _task_detail(request.auth, task_id)
+
+
+@router.post("/call-tasks/{task_id}/attempts", response={201: CallTaskDetailOut},
+             summary="Log a call and its outcome")
+def call_attempt_add(request, task_id: PathId, payload: CallAttemptIn):
+    actor = request.auth
+    task = selectors.call_task_get(actor, task_id)
+    services.call_record(actor=actor, task=task, outcome=payload.outcome, phone=payload.phone,
+                         note=payload.note)
+    return Status(201, _task_detail(actor, task_id))
+
+
+def _statistics_row(row: selectors.StatisticsRow) -> dict:
+    return {"label": row.label, "total": row.total, "reached": row.reached,
+            "outcomes": [{"outcome": o, "count": c, "share": s} for o, c, s in row.cells]}
+
+
+@router.get("/call-statistics", response=CallStatisticsOut,
+            summary="Companies by the outcome of their last call: counts and shares")
+@scoped(Campaign, "list")
+def call_statistics(request, filters: Query[CallStatisticsFilters]):
+    actor = request.auth
+    campaign = None
+    if filters.campaign_id:
+        campaign = selectors.campaign_get(actor, filters.campaign_id)
+    table = selectors.call_statistics(
+        actor, campaign=campaign, group_by=filters.group_by,
+        exclude_litigation=filters.exclude_litigation, city=filters.city,
+        agent=filters.agent_id, phase=filters.phase)
+    return {"group_by": table.group_by, "campaigns": table.campaigns,
+            "total": _statistics_row(table.total),
+            "rows": [_statistics_row(r) for r in table.rows]}

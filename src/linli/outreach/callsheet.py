@@ -34,7 +34,7 @@ def source_outcomes(seed: int = 2016, table: dict[str, int] | None = None) -> li
     """The outcomes of the table, one per company, in a shuffled but reproducible order."""
     outcomes = [outcome for outcome, count in (table or SOURCE_TABLE).items()
                 for _ in range(count)]
-    random.Random(seed).shuffle(outcomes)
+    random.Random(seed).shuffle(outcomes)  # noqa: S311  (a reproducible order, not a secret)
     return outcomes
 
 

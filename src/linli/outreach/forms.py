@@ -7,10 +7,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.forms import UnitChoiceField
-from linli.accounts.selectors import units_where
+from linli.accounts.selectors import units_where, visible_users
 from linli.directory.choices import OrganizationKind
-from linli.outreach import selectors
-from linli.outreach.choices import AgentMode, AgentStatus, CityType, Qualification, SigningStatus
+from linli.outreach import selectors, services
+from linli.outreach.choices import (
+    AgentMode,
+    AgentStatus,
+    CallOutcome,
+    CityType,
+    Qualification,
+    SigningStatus,
+)
 
 
 class AgentChoiceField(forms.ModelChoiceField):
@@ -138,3 +145,89 @@ class CityFilterForm(forms.Form):
     type = forms.TypedChoiceField(label=_("City type"), required=False, coerce=int,
                                   empty_value=None,
                                   choices=[("", _("All types")), *CityType.choices])
+
+
+# --- callback campaigns (OUT-2) -------------------------------------------------------------
+
+RETRY_OUTCOMES = (CallOutcome.REFUSED, CallOutcome.NO_ANSWER, CallOutcome.UNREACHABLE)
+
+
+class CampaignForm(forms.Form):
+    org_unit = UnitChoiceField(label=_("Run by"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    phase = forms.CharField(label=_("Phase"), max_length=50, required=False,
+                            help_text=_("E.g. “first round”, “second round”."))
+    source = forms.ChoiceField(label=_("Call list"))
+    outcomes = forms.MultipleChoiceField(
+        label=_("Outcomes to call again"), required=False, choices=CallOutcome.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a previous campaign: the companies whose last call had one of these "
+                    "outcomes."))
+    script = forms.CharField(label=_("Script shown to the callers"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = units_where(actor, "outreach.add_campaign")
+        self.fields["source"].choices = [
+            ("signed", _("All signed companies")),
+            *((f"saved:{f.code}", _("Saved filter: %(name)s") % {"name": f.name})
+              for f in selectors.saved_filters(actor)),
+            *((f"campaign:{c.pk}", _("Again from campaign: %(name)s") % {"name": c.name})
+              for c in selectors.campaign_list(actor)[:50]),
+        ]
+        for outcome in RETRY_OUTCOMES:
+            rule = services.DEFAULT_RETRY_RULES[outcome.value]
+            self.fields[f"max_{outcome.value}"] = forms.IntegerField(
+                label=_("Calls at most after “%(outcome)s”") % {"outcome": outcome.label},
+                min_value=1, max_value=services.MAX_ATTEMPTS, initial=rule["max_attempts"])
+            self.fields[f"wait_{outcome.value}"] = forms.IntegerField(
+                label=_("Hours before calling again after “%(outcome)s”") % {
+                    "outcome": outcome.label},
+                min_value=0, max_value=services.MAX_WAIT_HOURS, initial=rule["wait_hours"])
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        kind, _sep, value = data["source"].partition(":")
+        source = {"kind": kind}
+        if kind == "saved":
+            source["code"] = value
+        elif kind == "campaign":
+            source.update(campaign=int(value), outcomes=data["outcomes"])
+        rules = {o.value: {"max_attempts": data[f"max_{o.value}"],
+                           "wait_hours": data[f"wait_{o.value}"]} for o in RETRY_OUTCOMES}
+        return {"org_unit": data["org_unit"], "name": data["name"], "phase": data["phase"],
+                "script": data["script"], "source": source, "retry_rules": rules}
+
+
+class AssignForm(forms.Form):
+    callers = forms.ModelMultipleChoiceField(label=_("Callers"), queryset=None)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["callers"].queryset = visible_users(actor).filter(is_active=True)
+
+
+class CallForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CallOutcome.choices,
+                                widget=forms.RadioSelect)
+    phone = forms.CharField(label=_("Number called"), max_length=30, required=False)
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StatisticsFilterForm(forms.Form):
+    campaign = forms.ChoiceField(label=_("Campaign"), required=False)
+    group_by = forms.ChoiceField(label=_("By"), required=False, choices=[
+        ("", _("Outcome only")), ("city", _("City")), ("agent", _("Agent")),
+        ("phase", _("Phase")), ("campaign", _("Campaign"))])
+    phase = forms.ChoiceField(label=_("Phase"), required=False)
+    exclude_litigation = forms.BooleanField(
+        label=_("Leave out companies of agents in litigation"), required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].choices = [("", _("All campaigns")), *(
+            (str(c.pk), c.name) for c in selectors.campaign_list(actor)[:100])]
+        self.fields["phase"].choices = [("", _("All phases")), *(
+            (p, p) for p in selectors.campaign_phases(actor))]

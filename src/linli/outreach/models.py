@@ -19,6 +19,7 @@ from linli.core.audit import history
 from linli.core.tenancy import OrgScoped, TenantOwned, TimeStamped
 from linli.outreach.choices import (
     AGENT_STATUS_BADGES,
+    CALL_OUTCOME_BADGES,
     AgentMode,
     AgentStatus,
     CallOutcome,
@@ -168,6 +169,10 @@ class CallTask(OrgScoped, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.partner}"
+
+    @property
+    def outcome_badge(self) -> str:
+        return CALL_OUTCOME_BADGES.get(self.outcome, "secondary")
 
 
 class CallAttempt(OrgScoped):

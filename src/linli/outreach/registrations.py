@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.accounts.presets import extend_role_preset
 from linli.core.modules import MenuItem, Module, register_module
 
-MODELS = ["partner", "agent", "partnerfilter"]
+MODELS = ["partner", "agent", "partnerfilter", "campaign", "calltask", "callattempt"]
 
 
 def _perms(actions: tuple[str, ...], models: list[str]) -> list[str]:
@@ -15,7 +15,7 @@ def _perms(actions: tuple[str, ...], models: list[str]) -> list[str]:
 
 def register() -> None:
     """Called once from OutreachConfig.ready()."""
-    everything = _perms(("view", "add", "change", "delete"), MODELS)
+    everything = [*_perms(("view", "add", "change", "delete"), MODELS), "outreach.call_calltask"]
     extend_role_preset("platform-operator", everything)
     extend_role_preset("tenant-admin", everything)
     # An agent sees the registry and the agents (its own scope decides which rows).
@@ -26,5 +26,9 @@ def register() -> None:
                      "building"),
             MenuItem(_("Agents"), "outreach:agents", "outreach.view_agent", "briefcase"),
             MenuItem(_("Cities by type"), "outreach:cities", "outreach.view_agent", "map-2"),
+            MenuItem(_("Callback campaigns"), "outreach:campaigns", "outreach.view_campaign",
+                     "phone-call"),
+            MenuItem(_("Call statistics"), "outreach:statistics", "outreach.view_calltask",
+                     "chart-pie"),
         ),
     ))

@@ -349,6 +349,7 @@ class CallStatistics:
     total: StatisticsRow
     rows: list[StatisticsRow]
     group_by: str
+    campaigns: list[str] = field(default_factory=list)  # the campaigns counted
 
 
 def call_statistics(actor, *, campaign: Campaign | None = None, group_by: str = "",
@@ -380,8 +381,10 @@ def call_statistics(actor, *, campaign: Campaign | None = None, group_by: str = 
         total[outcome] = total.get(outcome, 0) + count
     rows = [StatisticsRow(label, counts) for label, counts in grouped.items()] if key else []
     rows.sort(key=lambda r: (-r.total, r.label))
+    campaigns = list(Campaign.objects.filter(pk__in=qs.values("campaign_id"))
+                     .order_by("-created_at", "-pk").values_list("name", flat=True))
     return CallStatistics(total=StatisticsRow(str(_("All")), total), rows=rows,
-                          group_by=group_by if key else "")
+                          group_by=group_by if key else "", campaigns=campaigns)
 
 
 def campaign_phases(actor) -> list[str]:

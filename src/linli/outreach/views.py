@@ -23,22 +23,39 @@ from linli.core.selectors import history_entries
 from linli.core.templatetags.linli_ui import sort_param
 from linli.directory.selectors.organizations import contacts_of
 from linli.outreach import selectors, services
-from linli.outreach.choices import AGENT_STATUS_BADGES, CITY_TYPE_BADGES
+from linli.outreach.choices import (
+    AGENT_STATUS_BADGES,
+    CALL_OUTCOME_BADGES,
+    CITY_TYPE_BADGES,
+    CallOutcome,
+    CallTaskStatus,
+    CampaignStatus,
+)
 from linli.outreach.forms import (
     AgentEditForm,
     AgentFilterForm,
     AgentForm,
     AgentStatusForm,
+    AssignForm,
+    CallForm,
+    CampaignForm,
     CityFilterForm,
     HandoverForm,
     PartnerFilterForm,
     PartnerForm,
     PartnerProfileForm,
+    StatisticsFilterForm,
 )
-from linli.outreach.models import Agent, Partner
+from linli.outreach.models import Agent, Campaign, Partner
 
 PROFILE_FIELDS = ("signing_status", "agent", "qualification", "households", "occupancy_rate",
                   "opted_out")
+
+
+def _contact_rows(actor, organization) -> list[dict]:
+    """The organisation's visible contacts with their phones as people read them."""
+    return [{"contact": c, "mobile": display_phone(c.mobile),
+             "landline": display_phone(c.landline)} for c in contacts_of(actor, organization)]
 
 
 def _form_page(request, form, title: str, cancel_url: str):
@@ -89,9 +106,7 @@ class PartnerDetailView(PermissionRequiredMixin, ScopedDetailView):
         tab = "history" if self.request.GET.get("tab") == "history" else "overview"
         context.update({
             "tab": tab,
-            "contacts": [{"contact": c, "mobile": display_phone(c.mobile),
-                          "landline": display_phone(c.landline)}
-                         for c in contacts_of(actor, partner.organization)],
+            "contacts": _contact_rows(actor, partner.organization),
             "landline": display_phone(partner.organization.landline),
             "can_change": actor.has_perm("outreach.change_partner", partner),
             "badges": AGENT_STATUS_BADGES,
@@ -304,6 +319,164 @@ def city_detail(request, city):
     })
 
 
+# --- callback campaigns (OUT-2) -------------------------------------------------------------
+
+class CampaignListView(PermissionRequiredMixin, ScopedListView):
+    model = Campaign
+    permission_required = "outreach.view_campaign"
+    template_name = "outreach/campaign_list.html"
+    context_object_name = "campaigns"
+
+    def get_scoped_queryset(self):
+        return selectors.campaign_list(self.request.user)
+
+
+def _outcome_rows(row) -> list[dict]:
+    """A statistics row as the outcome table shows it: the two levels and their outcomes."""
+    cells = {outcome: (count, share) for outcome, count, share in row.cells}
+    return [{"group": str(group), "outcomes": [
+        {"value": o.value, "label": o.label, "badge": CALL_OUTCOME_BADGES[o.value],
+         "count": cells[o.value][0], "share": cells[o.value][1]} for o in outcomes]}
+        for group, outcomes in selectors.OUTCOME_GROUPS]
+
+
+class CampaignDetailView(PermissionRequiredMixin, ScopedDetailView):
+    model = Campaign
+    permission_required = "outreach.view_campaign"
+    template_name = "outreach/campaign_detail.html"
+    context_object_name = "campaign"
+
+    def get_scoped_queryset(self):
+        return selectors.campaign_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        actor, campaign = self.request.user, self.object
+        status = self.request.GET.get("status", "")
+        tasks = selectors.call_tasks(actor, campaign, {"status": status if status in
+                                                       CallTaskStatus.values else ""})
+        page = Paginator(tasks, 25).get_page(self.request.GET.get("page"))
+        table = selectors.call_statistics(actor, campaign=campaign)
+        can_change = actor.has_perm("outreach.change_campaign", campaign)
+        context.update({
+            "page_obj": page, "tasks": page.object_list, "status": status,
+            "statuses": CallTaskStatus.choices, "total": table.total,
+            "outcome_groups": _outcome_rows(table.total), "badges": CALL_OUTCOME_BADGES,
+            "can_change": can_change,
+            "can_call": actor.has_perm("outreach.call_calltask", campaign)
+            and campaign.status == CampaignStatus.RUNNING,
+            "assign_form": AssignForm(actor=actor) if can_change else None,
+        })
+        return context
+
+
+@login_required
+@permission_required("outreach.add_campaign", raise_exception=True)
+def campaign_create(request):
+    actor = request.user
+    form = CampaignForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(actor=actor, tenant=actor.tenant,
+                                                **form.service_arguments())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Campaign “%(name)s” created with %(count)d companies.")
+                             % {"name": campaign.name, "count": campaign.tasks.count()})
+            return redirect("outreach:campaign_detail", pk=campaign.pk)
+    return _form_page(request, form, _("New callback campaign"), reverse("outreach:campaigns"))
+
+
+@login_required
+@require_POST
+def campaign_assign(request, pk):
+    actor = request.user
+    campaign = selectors.campaign_get(actor, pk)
+    form = AssignForm(request.POST, actor=actor)
+    if form.is_valid():
+        try:
+            count = services.campaign_assign(actor=actor, campaign=campaign,
+                                             callers=list(form.cleaned_data["callers"]))
+        except ValidationError as exc:
+            messages.error(request, _message_of(exc))
+        else:
+            messages.success(request, _("%(count)d calls assigned.") % {"count": count})
+    else:
+        messages.error(request, _("Choose at least one caller."))
+    return redirect("outreach:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_complete(request, pk):
+    campaign = selectors.campaign_get(request.user, pk)
+    try:
+        services.campaign_complete(actor=request.user, campaign=campaign)
+    except ValidationError as exc:
+        messages.error(request, _message_of(exc))
+    else:
+        messages.success(request, _("Campaign completed."))
+    return redirect("outreach:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@permission_required("outreach.call_calltask", raise_exception=True)
+def call_screen(request, pk):
+    """The caller's screen: the next company to call, its contacts, the script, the form."""
+    actor = request.user
+    campaign = selectors.campaign_get(actor, pk)
+    task = selectors.next_call(actor, campaign)
+    context = {"campaign": campaign, "task": task, "form": CallForm(),
+               "badges": CALL_OUTCOME_BADGES}
+    if task is not None:
+        context.update({
+            "contacts": _contact_rows(actor, task.partner.organization),
+            "landline": display_phone(task.partner.organization.landline),
+            "attempts": list(selectors.attempts_of(actor, task)),
+        })
+    return render(request, "outreach/call_screen.html", context)
+
+
+@login_required
+@require_POST
+def call_log(request, pk):
+    actor = request.user
+    task = selectors.call_task_get(actor, pk)
+    form = CallForm(request.POST)
+    if form.is_valid():
+        try:
+            services.call_record(actor=actor, task=task, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _message_of(exc))
+        else:
+            messages.success(request, _("Call to %(name)s logged: %(outcome)s.") % {
+                "name": task.partner.organization.name,
+                "outcome": CallOutcome(form.cleaned_data["outcome"]).label})
+    else:
+        messages.error(request, _("Choose the outcome of the call."))
+    return redirect("outreach:call_screen", pk=task.campaign_id)
+
+
+@login_required
+@permission_required("outreach.view_calltask", raise_exception=True)
+def statistics(request):
+    actor = request.user
+    form = StatisticsFilterForm(request.GET, actor=actor)
+    form.is_valid()
+    data = form.cleaned_data
+    campaign = selectors.campaign_find(actor, data["campaign"]) if data.get("campaign") else None
+    table = selectors.call_statistics(
+        actor, campaign=campaign, group_by=data.get("group_by", ""),
+        exclude_litigation=data.get("exclude_litigation", False), phase=data.get("phase", ""))
+    return render(request, "outreach/statistics.html", {
+        "filter_form": form, "table": table, "outcome_groups": _outcome_rows(table.total),
+        "outcomes": [(o.value, o.label) for o in CallOutcome],
+        "rows": [{"label": r.label, "total": r.total, "cells": r.cells} for r in table.rows],
+        "badges": CALL_OUTCOME_BADGES,
+    })
+
+
 app_name = "outreach"
 urlpatterns = [
     path("partners/", PartnerListView.as_view(), name="partners"),
@@ -318,4 +491,12 @@ urlpatterns = [
     path("agents/<int:pk>/handover/", agent_handover, name="agent_handover"),
     path("cities/", city_list, name="cities"),
     path("cities/<str:city>/", city_detail, name="city_detail"),
+    path("campaigns/", CampaignListView.as_view(), name="campaigns"),
+    path("campaigns/new/", campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", CampaignDetailView.as_view(), name="campaign_detail"),
+    path("campaigns/<int:pk>/assign/", campaign_assign, name="campaign_assign"),
+    path("campaigns/<int:pk>/complete/", campaign_complete, name="campaign_complete"),
+    path("campaigns/<int:pk>/call/", call_screen, name="call_screen"),
+    path("calls/<int:pk>/", call_log, name="call_log"),
+    path("statistics/", statistics, name="statistics"),
 ]
