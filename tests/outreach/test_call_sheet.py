@@ -152,3 +152,17 @@ def test_a_company_called_already_in_the_campaign_is_refused(world, importer):
     assert [e["message"] for e in again.errors] == [
         "This company has already been called in this campaign."]
     assert CallAttempt.objects.count() == 1
+
+
+def test_a_completed_campaign_takes_no_imported_calls(world, importer):
+    from linli.outreach import services
+
+    make_partner(world, "阳光物业")
+    make_partner(world, "明月物业")
+    rows = [["回访活动", "物业公司名称", "回访结果"], ["一轮", "阳光物业", "接通"]]
+    assert _import(importer, rows).status == ImportStatus.IMPORTED
+    services.campaign_complete(actor=importer, campaign=Campaign.objects.get())
+    run = _import(importer, [rows[0], ["一轮", "明月物业", "接通"]])
+    assert run.status == ImportStatus.FAILED or run.errors
+    assert "is completed" in (run.message + str(run.errors))
+    assert CallAttempt.objects.count() == 1

@@ -591,9 +591,14 @@ def call_sheet_write(*, actor, tenant: Tenant, org_unit, rows: list[SheetRow]) -
         campaign__in=campaigns.values(), partner__in=[row.partner for row in rows])}
     now = timezone.now()
     new_tasks, attempts = [], []
+    for campaign in campaigns.values():
+        _require(actor, "outreach.change_campaign", campaign)
+        if campaign.status != CampaignStatus.RUNNING:
+            raise ValidationError({"campaign": [
+                _("Campaign “%(name)s” is completed; it takes no more calls.")
+                % {"name": campaign.name}]})
     for row in rows:
         campaign = campaigns[row.campaign]
-        _require(actor, "outreach.change_campaign", campaign)
         task = existing.get((campaign.pk, row.partner.pk))
         if task is None:
             task = CallTask(tenant_id=tenant.pk, org_unit_id=row.partner.org_unit_id,
