@@ -286,3 +286,57 @@ def work_order_signature(world):
     signature = desk_services.signature_capture(order, actor=None, signer_name="机密业主",
                                                 image=signature_png())
     return signature, "机密签字-x"
+
+
+from linli.outreach import services as outreach_services  # noqa: E402
+from linli.outreach.models import Agent, Partner, PartnerFilter  # noqa: E402
+
+
+def _secret_agent(world) -> Agent:
+    # The city carries the marker too, so that the cities table shows it.
+    return outreach_services.agent_create(actor=None, tenant=world.tenant,
+                                          org_unit=world.branch_a, name="机密代理城-x代理商",
+                                          city="机密代理城-x")
+
+
+@scope_factory(Agent)
+def outreach_agent(world):
+    return _secret_agent(world), "机密代理城-x"
+
+
+@scope_factory(Partner)
+def outreach_partner(world):
+    return outreach_services.partner_create(
+        actor=None, tenant=world.tenant, org_unit=world.branch_a, kind="property_company",
+        name="机密合作物业-x", agent=_secret_agent(world)), "机密合作物业-x"
+
+
+@scope_factory(PartnerFilter)
+def outreach_partner_filter(world):
+    return outreach_services.partner_filter_save(
+        actor=None, tenant=world.tenant, code="secret-x", name="机密筛选-x",
+        params={"households_min": 1}), "机密筛选-x"
+
+
+from linli.outreach.models import CallTask, Campaign  # noqa: E402
+
+
+def _secret_campaign(world) -> Campaign:
+    partner = outreach_services.partner_create(
+        actor=None, tenant=world.tenant, org_unit=world.branch_a, kind="property_company",
+        name="机密回访物业-x", signing_status="signed")
+    campaign = outreach_services.campaign_create(actor=None, tenant=world.tenant,
+                                                 org_unit=world.branch_a, name="机密回访活动-x")
+    outreach_services.call_record(actor=None, task=campaign.tasks.get(partner=partner),
+                                  outcome="connected")
+    return campaign
+
+
+@scope_factory(Campaign)
+def outreach_campaign(world):
+    return _secret_campaign(world), "机密回访活动-x"
+
+
+@scope_factory(CallTask)
+def outreach_call_task(world):
+    return _secret_campaign(world).tasks.get(), "机密回访物业-x"

@@ -306,6 +306,9 @@ def _batch(estate: Estate, k: int) -> None:
                                 parent=leak.parent, name=f"水管{k}", service_level=level,
                                 default_department=desk.departments["engineering"])
 
+    # --- partner outreach -----------------------------------------------------------------
+    _outreach_batch(estate, k)
+
     # --- accounts -------------------------------------------------------------------------
     # A team of the hero order's own office: its dispatch and transfer forms list one more.
     make_unit(desk.departments["engineering"], f"维修{k}组", kind="team")
@@ -331,3 +334,35 @@ def _batch(estate: Estate, k: int) -> None:
                                note=f"假日{k}")
     PlatformCalendarDay.objects.create(date=dt.date(2030, 2, k), kind="holiday",
                                        note=f"平台假日{k}")
+
+
+def _outreach_batch(estate: Estate, k: int) -> None:
+    """Two agents in a new city (one operating, one exited) with two companies each, a company
+    more for the first agent (whose page is measured) and a saved filter."""
+    from linli.outreach import services as outreach
+    from linli.outreach.models import Agent
+
+    world = estate.world
+    first = Agent.objects.filter(tenant=world.tenant).order_by("pk").first()
+    agents = [outreach.agent_create(actor=None, tenant=world.tenant, org_unit=world.branch_a,
+                                    name=f"代理{k}{status}", city=f"城市{k}", status=status,
+                                    contact_name=f"代理人{k}", contact_mobile=f"1397000{k:04d}")
+              for status in ("operating", "exited")]
+    for agent in [*agents, first or agents[0]]:
+        for n in range(2):
+            outreach.partner_create(
+                actor=None, tenant=world.tenant, org_unit=world.branch_a,
+                kind="property_company", name=f"{agent.organization.name}物业{n}",
+                city=f"城市{k}", agent=agent, signing_status=("signed", "prospective")[n],
+                qualification="grade_1", households=2000 + k, occupancy_rate=80,
+                contact_name=f"经理{k}{n}", contact_mobile=f"1398{k:03d}{n:04d}")
+    outreach.partner_filter_save(actor=None, tenant=world.tenant, code=f"filter-{k}",
+                                 name=f"筛选{k}", params={"households_min": k})
+    # A callback campaign of every signed company, four of them called (one each outcome).
+    campaign = outreach.campaign_create(actor=None, tenant=world.tenant, org_unit=world.branch_a,
+                                        name=f"回访{k}", phase=f"第{k}轮", script="您好",
+                                        source={"kind": "signed"})
+    tasks = list(campaign.tasks.order_by("pk")[:4])
+    for task, outcome in zip(tasks, ("connected", "refused", "no_answer", "unreachable"),
+                             strict=False):
+        outreach.call_record(actor=None, task=task, outcome=outcome, phone=f"1399000{k:04d}")

@@ -45,6 +45,11 @@ NOT_PAGES = {
     "/service/orders/<int:pk>/field/materials/": "records a material used (POST)",
     "/service/orders/<int:pk>/field/note/": "adds a note from the field (POST)",
     "/service/orders/<int:pk>/field/signature/": "saves the customer's signature (POST)",
+    "/outreach/agents/<int:pk>/status/": "changes an agent's status (POST)",
+    "/outreach/agents/<int:pk>/handover/": "hands an agent's companies over (POST)",
+    "/outreach/campaigns/<int:pk>/assign/": "shares a campaign's calls among callers (POST)",
+    "/outreach/campaigns/<int:pk>/complete/": "completes a campaign (POST)",
+    "/outreach/calls/<int:pk>/": "logs one call (POST)",
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from linli.core.exchange.models import ImportRun
 from linli.core.jobs.models import JobRun
+from linli.outreach.models import Agent, CallTask, Campaign, Partner
 from linli.servicedesk.models import Callback, Category, ContactLog, RoutingRule, ServiceLevel
 from tests.budgets.measure import Page, check_page, measure_pages
 
@@ -179,6 +180,26 @@ PAGES = [
          url=f"{V1}/categories?order_type=repair&active=true"),
     Page("category", f"{V1}/categories/{{category_id}}", 8, grows=False,
          url=lambda e: f"{V1}/categories/{_first(Category, parent__isnull=False)(e)}"),
+    # --- partner outreach ---------------------------------------------------------------
+    Page("outreach partners", f"{V1}/outreach/partners", 8),
+    Page("outreach quality unsigned", f"{V1}/outreach/partners", 9,
+         url=f"{V1}/outreach/partners?saved=quality-unsigned"),
+    Page("outreach partner", f"{V1}/outreach/partners/{{partner_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/outreach/partners/{_first(Partner)(e)}"),
+    Page("outreach agents", f"{V1}/outreach/agents", 8),
+    Page("outreach agent", f"{V1}/outreach/agents/{{agent_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/outreach/agents/{_first(Agent)(e)}"),
+    Page("outreach cities", f"{V1}/outreach/cities", 8),
+    Page("outreach filters", f"{V1}/outreach/filters", 7),
+    Page("outreach campaigns", f"{V1}/outreach/campaigns", 8),
+    Page("outreach campaign", f"{V1}/outreach/campaigns/{{campaign_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/outreach/campaigns/{_first(Campaign)(e)}"),
+    Page("outreach call tasks", f"{V1}/outreach/call-tasks", 8),
+    Page("outreach call task", f"{V1}/outreach/call-tasks/{{task_id}}", 8, grows=False,
+         url=lambda e: f"{V1}/outreach/call-tasks/{_first(CallTask, attempts__gt=0)(e)}"),
+    Page("outreach call statistics", f"{V1}/outreach/call-statistics", 8, grows=False),
+    Page("outreach call statistics by city", f"{V1}/outreach/call-statistics", 8,
+         url=f"{V1}/outreach/call-statistics?group_by=city&exclude_litigation=true"),
 ]
 
 

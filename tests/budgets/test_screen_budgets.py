@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from linli.core.exchange.models import ImportRun
 from linli.core.jobs.models import JobRun
+from linli.outreach.models import Agent, Campaign, Partner
 from linli.servicedesk.models import WorkOrder
 from tests.budgets.measure import Page, check_page, measure_pages
 
@@ -232,6 +233,25 @@ PAGES = [
     Page("priority matrix", "/service/configuration/priority-matrix/", 5, grows=False,
          user="admin"),
     Page("desk policy", "/service/configuration/policy/", 5, grows=False, user="admin"),
+    # --- partner outreach ---------------------------------------------------------------
+    Page("partners", "/outreach/partners/", 12),
+    Page("quality unsigned partners", "/outreach/partners/", 13,
+         url="/outreach/partners/?saved=quality-unsigned&sort=-households"),
+    Page("partner", "/outreach/partners/<int:pk>/", 10, grows=False,
+         url=lambda e: f"/outreach/partners/{_first(Partner)(e)}/"),
+    Page("agents", "/outreach/agents/", 10),
+    Page("agent", "/outreach/agents/<int:pk>/", 11,
+         url=lambda e: f"/outreach/agents/{_first(Agent)(e)}/"),
+    Page("cities by type", "/outreach/cities/", 10),
+    Page("city", "/outreach/cities/<str:city>/", 11, grows=False, url="/outreach/cities/城市1/"),
+    Page("campaigns", "/outreach/campaigns/", 10),
+    Page("campaign", "/outreach/campaigns/<int:pk>/", 13, grows=False,
+         url=lambda e: f"/outreach/campaigns/{_first(Campaign)(e)}/"),
+    Page("call screen", "/outreach/campaigns/<int:pk>/call/", 7, grows=False, user="admin",
+         url=lambda e: f"/outreach/campaigns/{_first(Campaign)(e)}/call/"),
+    Page("call statistics", "/outreach/statistics/", 12, grows=False),
+    Page("call statistics by city", "/outreach/statistics/", 12,
+         url="/outreach/statistics/?group_by=city&exclude_litigation=on"),
 ]
 
 

@@ -1,0 +1,34 @@
+"""Start-up registrations of partner outreach: its sidebar module and its permissions in the
+standard role presets (platform operators keep the registry and the agents)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.presets import extend_role_preset
+from linli.core.modules import MenuItem, Module, register_module
+
+MODELS = ["partner", "agent", "partnerfilter", "campaign", "calltask", "callattempt"]
+
+
+def _perms(actions: tuple[str, ...], models: list[str]) -> list[str]:
+    return [f"outreach.{action}_{model}" for model in models for action in actions]
+
+
+def register() -> None:
+    """Called once from OutreachConfig.ready()."""
+    everything = [*_perms(("view", "add", "change", "delete"), MODELS), "outreach.call_calltask"]
+    extend_role_preset("platform-operator", everything)
+    extend_role_preset("tenant-admin", everything)
+    # An agent sees the registry and the agents (its own scope decides which rows).
+    extend_role_preset("agent", _perms(("view",), ["partner", "agent"]))
+    register_module(Module(
+        key="outreach", label=_("Partner outreach"), icon="speakerphone", order=60, items=(
+            MenuItem(_("Partner companies"), "outreach:partners", "outreach.view_partner",
+                     "building"),
+            MenuItem(_("Agents"), "outreach:agents", "outreach.view_agent", "briefcase"),
+            MenuItem(_("Cities by type"), "outreach:cities", "outreach.view_agent", "map-2"),
+            MenuItem(_("Callback campaigns"), "outreach:campaigns", "outreach.view_campaign",
+                     "phone-call"),
+            MenuItem(_("Call statistics"), "outreach:statistics", "outreach.view_calltask",
+                     "chart-pie"),
+        ),
+    ))
