@@ -269,7 +269,8 @@ def test_cancelling_the_incident_lets_its_linked_orders_go_on_by_themselves(desk
     assert event.data["released"] == [working.number, queued.number]
     # Whoever holds each order is told: its worker, else the community's dispatchers.
     told = Message.objects.filter(event="servicedesk.incident_cancelled")
-    assert set(told.filter(channel="in_app").values_list("recipient__username", "payload__number")) == {
+    in_app = told.filter(channel="in_app")
+    assert set(in_app.values_list("recipient__username", "payload__number")) == {
         ("tech.sun", working.number), ("desk.li", queued.number)}
     assert told.filter(recipient=desk.manager).count() == 0
     assert "登记错楼栋" in told.get(recipient=desk.technician, channel="in_app").body
