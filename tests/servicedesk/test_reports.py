@@ -206,6 +206,34 @@ def test_workload_per_department_and_person(month):
     assert figures(report) == {"Not dispatched": 1}
 
 
+def test_a_worker_in_two_departments_is_summed_once_per_person(month):
+    # c1 went to the technician of engineering while it stayed with the service department.
+    WorkOrder.objects.filter(pk=month.c1.pk).update(handler=month.desk.technician)
+    report = reports.workload(month.viewer, MARCH)
+    assert table(report, "department") == {"工程部": [3, 2, 1, 1], "客服部": [2, 0, 2, 1]}
+    assert table(report, "person") == {"孙师傅": [3, 1, 2, 1], "钱师傅": [1, 1, 0, 0]}
+
+
+def test_volume_counts_each_dimension_as_a_query_of_its_own_would(month):
+    """The one pass over the rows (GROUPING SETS on PostgreSQL) gives each dimension the
+    counts of a grouped query of its own, no category and several communities included."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    world = month.desk.world
+    everywhere = make_user(world.tenant, world.root, [*MANAGER, REPORT])
+    orders = reports._orders(everywhere, MARCH)
+    WorkOrder.objects.filter(pk=month.r1.pk).update(category=month.desk.category("停水"))
+    counted = reports._volume_counts(orders)
+    rows = orders.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+    for dimension in reports.VOLUME_DIMENSIONS:
+        alone = dict(rows.values_list(dimension).annotate(n=Count("pk")).order_by())
+        assert counted[dimension] == alone, dimension
+    assert counted["category_id"] == {None: 6, month.desk.category("停水").pk: 1}
+    assert counted["community_names"] == {month.desk.community.pk: "翠湖苑",
+                                          month.sibling.community_id: "南山花园"}
+
+
 def test_complaint_register_lists_the_months_complaints(month):
     report = reports.register(month.viewer, MARCH)
     assert [row.label for row in report.sections[0].rows] == [month.c1.number,

@@ -47,6 +47,14 @@ EVENTS = {
                "{{ resolution }}",
          "zh-hans": "{{ community }}：{{ summary }}，已随事件 {{ incident }} 一并处理："
                     "{{ resolution }}"}),
+    "servicedesk.incident_cancelled": (
+        _("An incident was cancelled: its linked order goes on by itself"),
+        {"en": "Work order {{ number }}: incident cancelled",
+         "zh-hans": "工单 {{ number }}：所属事件已取消"},
+        {"en": "Incident {{ incident }} was cancelled ({{ reason }}). {{ summary }} "
+               "({{ community }}) is no longer linked to it: handle it by itself.",
+         "zh-hans": "事件 {{ incident }} 已取消（{{ reason }}）。{{ community }}：{{ summary }} "
+                    "已解除关联，请单独处理。"}),
     "servicedesk.major_complaint": (
         _("A major or formal complaint"),
         {"en": "Complaint {{ number }}", "zh-hans": "重要投诉 {{ number }}"},
@@ -178,6 +186,9 @@ def register() -> None:
         "work_order.cluster_child_removed": _("A report was unlinked from this incident"),
         "work_order.cluster_not_resolved": _("Linked orders not resolved with the incident"),
         "work_order.cluster_not_closed": _("Linked orders not closed with the incident"),
+        "work_order.cluster_released": _("Its incident was cancelled: goes on by itself"),
+        "work_order.cluster_children_released": _(
+            "Cancelled: the linked orders go on by themselves"),
         "work_order.knowledge_draft": _("Turned into a draft article"),
         "work_order.photo_added": _("Photo added"),
         "work_order.photo_removed": _("Photo removed"),

@@ -176,8 +176,10 @@ def close_parent(order: WorkOrder) -> None:
     from linli.servicedesk.services.lifecycle import work_order_close
 
     with transaction.atomic():
+        # The customer's callback closed the rework: the original's linked orders (if it is
+        # an incident) keep their own callbacks.
         work_order_close(parent, actor=None, note=_("Rework %(number)s closed.")
-                         % {"number": order.number})
+                         % {"number": order.number}, by_hand=False)
 
 
 def restore_parent(order: WorkOrder) -> None:

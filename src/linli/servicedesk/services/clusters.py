@@ -11,6 +11,13 @@ the parent by hand closes the children that are resolved. A child that its statu
 follow (waiting, quarantined, a sensitive complaint whose reply is not approved) stays as it is
 and is named in an event on the parent. The children's handlers and callers are told at once,
 in one batch. A cluster is not a rework: ``rework_of`` is left alone.
+
+When the parent closes on its callback's outcome (reached, or given up, or after its rework
+closed), the children are not closed with it: each caller is called back on his own order
+(SVC-8, every completed order is called back). When the parent is cancelled, its children are
+not cancelled with it — one caller's report withdrawn or registered in error says nothing of
+the others' — they leave the incident and go on as orders of their own, and whoever holds each
+of them (its handler, else the community's dispatchers) is told.
 """
 
 from __future__ import annotations
@@ -125,17 +132,19 @@ class Skipped:
 
 def _follow(parent: WorkOrder, action: str, candidates, move, *, actor,
             verb: str) -> list[WorkOrder]:
-    """Make ``move(child)`` on each child among ``candidates`` (each in a savepoint, so one
-    refusal leaves the others); the children that could not follow are recorded on the
-    parent. Returns the children moved."""
+    """Make ``move(child)`` — one call of the state machine's ``transition`` — on each child
+    among ``candidates``; the children that could not follow are recorded on the parent.
+    Returns the children moved.
+
+    ``transition`` runs in its own savepoint, so a refused child leaves the others and the
+    parent's move as they are."""
     moved, skipped = [], []
     for child in candidates:
         if not allowed(action, child.status):
             skipped.append(Skipped(child.number, str(Status(child.status).label)))
             continue
         try:
-            with transaction.atomic():
-                move(child)
+            move(child)
         except ValidationError as exc:
             skipped.append(Skipped(child.number, " ".join(exc.messages)))
         else:
@@ -152,9 +161,12 @@ def _follow(parent: WorkOrder, action: str, candidates, move, *, actor,
 
 
 def _children(parent: WorkOrder, statuses) -> list[WorkOrder]:
+    # What the children's moves read besides the row (the callback's service level and
+    # office, the notices' handler and community) comes with them: ``transition`` keeps it
+    # on the row it locks (services.shared.lock).
     return list(WorkOrder.objects.filter(  # scoped-query-ok: the parent's own children
         cluster_parent_id=parent.pk, status__in=statuses).select_related(
-        "community", "handler").order_by("pk"))
+        "community", "handler", "service_level").order_by("pk"))
 
 
 def resolve_children(parent: WorkOrder, *, actor) -> list[WorkOrder]:
@@ -178,7 +190,9 @@ def resolve_children(parent: WorkOrder, *, actor) -> list[WorkOrder]:
 
 
 def close_children(parent: WorkOrder, *, actor) -> list[WorkOrder]:
-    """After ``parent`` is closed by hand: close its children whose work is done."""
+    """After ``parent`` is closed by hand: close its children whose work is done (their
+    callbacks still due are called off). Not when the parent closes on its callback: each
+    child keeps its own."""
     from linli.servicedesk.services.lifecycle import work_order_close
 
     if parent.cluster_parent_id is not None:
@@ -190,20 +204,65 @@ def close_children(parent: WorkOrder, *, actor) -> list[WorkOrder]:
                    actor=actor, verb="work_order.cluster_not_closed")
 
 
+def release_children(parent: WorkOrder, *, actor, reason: str) -> list[WorkOrder]:
+    """After ``parent`` is cancelled: its children that are neither closed nor cancelled leave
+    the incident and go on as orders of their own (their status, handler and clocks stay as
+    they are). Each child's timeline says why, the parent's names them, and each child's
+    handler — for a child not dispatched yet, the community's dispatchers — is told."""
+    if parent.cluster_parent_id is not None:
+        return []
+    released = list(
+        WorkOrder.objects.select_for_update(of=("self",))  # scoped-query-ok: own children
+        .filter(cluster_parent_id=parent.pk).exclude(status__in=FINAL)
+        .select_related("community__org_unit", "handler").order_by("pk"))
+    if not released:
+        return []
+    note = _("Incident %(number)s cancelled: %(reason)s") % {"number": parent.number,
+                                                              "reason": reason}
+    for child in released:
+        child.cluster_parent = None
+        child.save(update_fields=["cluster_parent", "updated_at"])
+        record_event(child, "work_order.cluster_released", actor=actor, old=parent.number,
+                     note=note)
+    record_event(parent, "work_order.cluster_children_released", actor=actor,
+                 new=", ".join(c.number for c in released), note=reason,
+                 data={"released": [c.number for c in released]})
+    event = "servicedesk.incident_cancelled"
+    context = {"incident": parent.number, "reason": reason}
+    handled = [c for c in released if c.handler is not None]
+    _notify(event, [(c, [c.handler]) for c in handled], parent, context, actor=actor,
+            channels=(shared.IN_APP, shared.SMS))
+    waiting = [c for c in released if c.handler is None]
+    if waiting:
+        # One community (the rule of a link), so one set of dispatchers; in the app only.
+        dispatchers = list(shared.dispatchers_of(waiting[0]))
+        _notify(event, [(c, dispatchers) for c in waiting], parent, context, actor=actor,
+                channels=(shared.IN_APP,))
+    return released
+
+
+def _notify(event: str, tells, parent: WorkOrder, context: dict, *, actor,
+            channels) -> None:
+    """One notice per (child, recipients) of ``tells``, written together."""
+    notices = []
+    for child, users in tells:
+        recipients = [u for u in users if u is not None and u != actor]
+        if recipients:
+            notices.append(Notice(tenant=child.tenant_id, recipients=recipients,
+                                  context=shared.order_context(child, **context),
+                                  dedup_key=f"{event}:{child.pk}:{parent.pk}"))
+    if notices:
+        notify_all(event=event, notices=notices, channels=channels, actor=actor)
+
+
 def _tell(children: list[WorkOrder], parent: WorkOrder, event: str, *, actor) -> None:
     """One notice per child, written together: its handler in the app and by SMS, its caller
     by SMS (a complainant hears of the resolution through the complaint's own notice)."""
-    notices = []
+    tells = []
     for child in children:
-        recipients: list = [u for u in (child.handler,) if u is not None and u != actor]
+        recipients: list = [u for u in (child.handler,) if u is not None]
         if child.caller_phone and child.order_type != "complaint":
             recipients.append(Address(channel=shared.SMS, address=child.caller_phone))
-        if recipients:
-            notices.append(Notice(
-                tenant=child.tenant_id, recipients=recipients,
-                context=shared.order_context(child, incident=parent.number,
-                                             resolution=parent.resolution),
-                dedup_key=f"{event}:{child.pk}:{parent.pk}"))
-    if notices:
-        notify_all(event=event, notices=notices, channels=(shared.IN_APP, shared.SMS),
-                   actor=actor)
+        tells.append((child, recipients))
+    _notify(event, tells, parent, {"incident": parent.number, "resolution": parent.resolution},
+            actor=actor, channels=(shared.IN_APP, shared.SMS))

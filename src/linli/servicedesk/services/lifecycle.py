@@ -319,8 +319,11 @@ def work_order_resolve(order: WorkOrder, *, actor, resolution: str, interim_meas
         locked.resolved_at = now
         locked.interim_measure = (interim_measure or "").strip()
         locked.committed_at = committed_at
-        resolution_due = selectors.clock_due(locked, ClockKind.RESOLUTION)
-        shared.stop_clocks(locked, shared.WORK_CLOCKS, now)
+        stopped = shared.stop_clocks(locked, shared.WORK_CLOCKS, now)
+        # The callback is due after the resolution's due time (that clock is among those
+        # stopped unless it had stopped before).
+        resolution_due = next((c.due_at for c in stopped if c.kind == ClockKind.RESOLUTION),
+                              None) or selectors.clock_due(locked, ClockKind.RESOLUTION)
         return Change(fields={"resolution", "resolved_at", "interim_measure", "committed_at"},
                       note=text,
                       after=[lambda o: callback_schedule(o, resolution_due=resolution_due,
@@ -339,8 +342,12 @@ def has_open_rework(order: WorkOrder, *, besides: WorkOrder | None = None) -> bo
     return reworks.exists()
 
 
-def work_order_close(order: WorkOrder, *, actor, note: str = "") -> WorkOrder:
-    """Close an order without (or after) its callback: a callback still due is called off."""
+def work_order_close(order: WorkOrder, *, actor, note: str = "",
+                     by_hand: bool = True) -> WorkOrder:
+    """Close an order without (or after) its callback: a callback still due is called off.
+    Closed by hand, an incident closes its resolved linked orders too; not when the system
+    closes it (``by_hand=False``) because its rework was closed — the callback's outcome,
+    which leaves each linked order to its own callback (services.clusters)."""
     from linli.servicedesk.services.callbacks import call_off_callbacks, close_parent
     from linli.servicedesk.services.clusters import close_children
 
@@ -349,23 +356,27 @@ def work_order_close(order: WorkOrder, *, actor, note: str = "") -> WorkOrder:
             raise shared.invalid("status", _("Its rework is still open."))
         locked.closed_at = now
         call_off_callbacks(locked)
-        return Change(fields={"closed_at"}, note=note,
-                      after=[close_parent,
-                             lambda o: shared.tell_complainant(o, "closed", actor=actor),
-                             lambda o: close_children(o, actor=actor)])
+        after = [close_parent, lambda o: shared.tell_complainant(o, "closed", actor=actor)]
+        if by_hand:
+            after.append(lambda o: close_children(o, actor=actor))
+        return Change(fields={"closed_at"}, note=note, after=after)
     return transition(order, A.CLOSE, actor=actor, apply=apply)
 
 
 def work_order_cancel(order: WorkOrder, *, actor, reason: str) -> WorkOrder:
     """Cancel an order that is not being worked on; a cancelled rework sends the order it
-    reworks back to resolved (services.callbacks.restore_parent)."""
+    reworks back to resolved (services.callbacks.restore_parent), and a cancelled incident
+    lets its linked orders go on by themselves (services.clusters.release_children)."""
     from linli.servicedesk.services.callbacks import restore_parent
+    from linli.servicedesk.services.clusters import release_children
 
     def apply(locked, now):
         why = _reason(reason)
         shared.cancel_clocks(locked, now)
         locked.closed_at = now
-        return Change(fields={"closed_at"}, note=why, after=[restore_parent])
+        return Change(fields={"closed_at"}, note=why,
+                      after=[restore_parent,
+                             lambda o: release_children(o, actor=actor, reason=why)])
     return transition(order, A.CANCEL, actor=actor, apply=apply)
 
 

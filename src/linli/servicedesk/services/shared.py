@@ -37,8 +37,15 @@ def invalid(field: str, message: str) -> ValidationError:
 
 def lock(order: WorkOrder) -> WorkOrder:
     """The order's row, locked for this transaction (a no-op on SQLite, whose writers are
-    serialised by ``BEGIN IMMEDIATE``)."""
-    return WorkOrder.objects.select_for_update().get(pk=order.pk)  # scoped-query-ok: caller
+    serialised by ``BEGIN IMMEDIATE``). The related rows the caller read with ``order``
+    (its community, handler, service level …) stay on the locked row while it still points
+    at them, so a move does not read them again."""
+    locked = WorkOrder.objects.select_for_update().get(pk=order.pk)  # scoped-query-ok: caller
+    for relation in WorkOrder._meta.concrete_fields:
+        if (relation.is_relation and relation.is_cached(order)
+                and getattr(order, relation.attname) == getattr(locked, relation.attname)):
+            relation.set_cached_value(locked, relation.get_cached_value(order))
+    return locked
 
 
 def next_number(tenant_id: int, now: dt.datetime) -> str:
@@ -72,17 +79,22 @@ def start_clocks(order: WorkOrder, now: dt.datetime) -> list[WorkOrderClock]:
     return clocks
 
 
-def stop_clocks(order: WorkOrder, kinds: tuple[str, ...], now: dt.datetime) -> None:
-    """Stop the running (or paused) clocks of ``kinds``: met when on time, else missed."""
-    open_clocks = WorkOrderClock.objects.filter(
-        work_order=order, kind__in=kinds, state__in=[ClockState.RUNNING, ClockState.PAUSED])
+def stop_clocks(order: WorkOrder, kinds: tuple[str, ...],
+                now: dt.datetime) -> list[WorkOrderClock]:
+    """Stop the running (or paused) clocks of ``kinds``: met when on time, else missed.
+    Returns the clocks stopped."""
+    open_clocks = list(WorkOrderClock.objects.filter(
+        work_order=order, kind__in=kinds, state__in=[ClockState.RUNNING, ClockState.PAUSED]))
     for clock in open_clocks:
         if clock.state == ClockState.PAUSED and clock.paused_since:
             clock.paused_seconds += int((now - clock.paused_since).total_seconds())
             clock.paused_since = None
         clock.state = ClockState.MET if now <= clock.due_at else ClockState.MISSED
         clock.stopped_at = now
-        clock.save(update_fields=["state", "stopped_at", "paused_since", "paused_seconds"])
+    if open_clocks:  # one statement for all of them
+        WorkOrderClock.objects.bulk_update(
+            open_clocks, ["state", "stopped_at", "paused_since", "paused_seconds"])
+    return open_clocks
 
 
 def cancel_clocks(order: WorkOrder, now: dt.datetime) -> None:
