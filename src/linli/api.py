@@ -32,6 +32,7 @@ ROUTERS = [
     ("v1/", "linli.accounts.api.router"),
     ("v1/", "linli.directory.api.router"),
     ("v1/", "linli.servicedesk.api.router"),
+    ("v1/", "linli.sales.api.router"),
 ]
 
 for prefix, dotted in ROUTERS:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.directory",
     "linli.servicedesk",
+    "linli.sales",
     "linli.demo",
 ]
 

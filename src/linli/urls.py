@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("linli.accounts.urls_auth")),
     path("directory/", include("linli.directory.urls")),
     path("service/", include("linli.servicedesk.urls")),
+    path("sales/", include("linli.sales.urls")),
     path("org/", include("linli.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
