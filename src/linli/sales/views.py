@@ -233,8 +233,8 @@ def quote_create(request, pk):
                 messages.warning(request, _("The price is below the floor price: the quote "
                                             "waits for a manager's approval."))
             return redirect("sales:quote_detail", pk=quote.pk)
-    if price_list is None and not form.errors:
-        form.add_error(None, _("No price list of this building is valid today."))
+    if price_list is None and request.method == "GET":
+        messages.error(request, _("No price list of this building is valid today."))
     return _form_page(request, form, _("Quote for %(unit)s") % {
         "unit": sale_unit.unit.room_code}, reverse("sales:sale_unit_detail", args=[pk]))
 
