@@ -40,6 +40,7 @@ from linli.servicedesk import services as desk_services
 from linli.servicedesk.models import KnowledgeArticle, KnowledgeCategory, WorkOrder
 from tests.builders import make_role, make_unit, make_user
 from tests.directory.builders import make_building, make_community, make_person, make_units
+from tests.sales.builders import BudgetSales, grow_budget_sales, make_budget_sales
 from tests.servicedesk.builders import MANAGER, Desk, make_desk
 
 # What the desk's own staff may do, on top of seeing every record of the tenant.
@@ -67,6 +68,7 @@ class Estate:
     hero_order: WorkOrder
     reworked_order: WorkOrder  # reworked once more with every batch
     hero_article: KnowledgeArticle  # edited once more with every batch (its versions grow)
+    sales: BudgetSales | None = None  # the hero project, unit, price list and quote of sales
     batches: int = 0
     tokens: dict[int, str] = field(default_factory=dict)
 
@@ -134,7 +136,7 @@ def make_estate(world) -> Estate:
                   hero_unit=desk.unit, hero_community=hero_community, hero_building=hero_building,
                   hero_zone=hero_zone, hero_organization=hero_organization,
                   hero_order=hero_order, reworked_order=reworked_order,
-                  hero_article=hero_article)
+                  hero_article=hero_article, sales=make_budget_sales(world))
 
 
 def _batch(estate: Estate, k: int) -> None:
@@ -300,6 +302,9 @@ def _batch(estate: Estate, k: int) -> None:
     desk_services.category_save(actor=None, tenant=tenant, order_type="repair",
                                 parent=leak.parent, name=f"水管{k}", service_level=level,
                                 default_department=desk.departments["engineering"])
+
+    # --- sales ----------------------------------------------------------------------------
+    grow_budget_sales(world, estate.sales, k)
 
     # --- accounts -------------------------------------------------------------------------
     # A team of the hero order's own office: its dispatch and transfer forms list one more.

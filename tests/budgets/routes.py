@@ -41,6 +41,7 @@ NOT_PAGES = {
     "/service/intake/log/": "logs a call (POST; a GET redirects to intake)",
     "/service/configuration/install/": "installs the seed configuration (POST)",
     "/service/orders/<int:pk>/draft-article/": "turns an order into a draft article (POST)",
+    "/sales/quotes/<int:pk>/decision/": "approves or rejects a quote (POST)",
 }
 
 

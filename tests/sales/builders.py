@@ -73,3 +73,45 @@ def make_small_sales(world, org_unit=None, name: str = "机密楼盘-x",
         base_price=Decimal(10000), floor_price=Decimal(9000))
     services.seed_rules_install(actor=None, price_list=price_list)
     return Sales(community, building, project, price_list)
+
+
+# --- the query-budget estate (tests/budgets/estate.py) --------------------------------------
+
+@dataclass
+class BudgetSales:
+    """The hero records of sales whose pages the budgets measure."""
+
+    sales: Sales
+    sale_unit: SaleUnit
+    quote: object
+
+
+def make_budget_sales(world) -> BudgetSales:
+    sales = make_small_sales(world, name="预算楼盘", unit_number="101")
+    sale_unit = SaleUnit.objects.get(project=sales.project)
+    quote = services.quote_create(actor=None, sale_unit=sale_unit, on=START)
+    return BudgetSales(sales, sale_unit, quote)
+
+
+def grow_budget_sales(world, hero: BudgetSales, k: int) -> None:
+    """One batch: a unit more in the hero building (chart, unit lists, re-pricing rows), a new
+    building with its price list in the hero project, an agreed discount more on the hero
+    price list, a quote more of the hero unit, and a new project with its own price list."""
+    sales = hero.sales
+    property_services.unit_create(actor=None, building=sales.building, floor=2,
+                                  number=f"20{k}", built_area=Decimal(38),
+                                  orientation="north_south")
+    services.units_enlist(actor=None, project=sales.project, building=sales.building)
+    building = make_building(sales.community, str(k), floors=1)
+    property_services.unit_create(actor=None, building=building, floor=1, number="101",
+                                  built_area=Decimal(90))
+    services.units_enlist(actor=None, project=sales.project, building=building)
+    extra = services.price_list_create(actor=None, project=sales.project, building=building,
+                                       name=f"预算{k}号楼价目表", valid_from=START,
+                                       base_price=Decimal(12000))
+    services.seed_rules_install(actor=None, price_list=extra)
+    agreed = services.rule_add(actor=None, price_list=sales.price_list, kind="agreed",
+                               name=f"协议{k}", factor=Decimal("0.99"))
+    services.quote_create(actor=None, sale_unit=hero.sale_unit, on=START, agreed=[agreed])
+    services.reprice_apply(actor=None, price_list=sales.price_list, on=START)
+    make_small_sales(world, name=f"预算楼盘{k}", unit_number="101")
