@@ -218,7 +218,7 @@ def _rule_checks(rule: PriceRule, errors: dict[str, list[str]],
     if errors:
         return
     for other in PriceRule.objects.filter(price_list_id=rule.price_list_id, kind=kind).exclude(
-            pk__in=[pk for pk in (rule.pk, ignore.pk if ignore else None) if pk]):
+            pk__in=[pk for pk in (rule.pk, ignore.pk if ignore else None) if pk]).order_by("pk"):
         if (_dates_overlap(rule.valid_from, rule.valid_to, other.valid_from, other.valid_to)
                 and _bands_overlap(kind, rule, other)):
             add_error(errors, "__all__", _(
