@@ -66,7 +66,7 @@ class SalesProjectFilters(Schema):
     status: ProjectStatus | None = None
 
 
-class EnlistIn(Schema):
+class SalesEnlistIn(Schema):
     building_id: Id
     batch: str = Field("", max_length=50)
     built_area: Decimal | None = Field(None, max_digits=9, decimal_places=2,
@@ -74,7 +74,7 @@ class EnlistIn(Schema):
     orientation: Orientation | None = None
 
 
-class EnlistOut(Schema):
+class SalesEnlistOut(Schema):
     enlisted: int
 
 
@@ -105,9 +105,9 @@ def project_create(request, payload: SalesProjectIn):
     return Status(201, selectors.project_get(actor, project.pk))
 
 
-@router.post("/sales-projects/{project_id}/enlist", response={201: EnlistOut},
+@router.post("/sales-projects/{project_id}/enlist", response={201: SalesEnlistOut},
              summary="Put every unit of a building on sale, all or nothing")
-def project_enlist(request, project_id: PathId, payload: EnlistIn):
+def project_enlist(request, project_id: PathId, payload: SalesEnlistIn):
     actor = request.auth
     project = selectors.project_get(actor, project_id)
     building = _found(property_selectors.building_find(actor, payload.building_id),
@@ -116,7 +116,7 @@ def project_enlist(request, project_id: PathId, payload: EnlistIn):
         actor=actor, project=project, building=building, batch=payload.batch,
         built_area=payload.built_area,
         orientation=payload.orientation.value if payload.orientation else "")
-    return Status(201, EnlistOut(enlisted=count))
+    return Status(201, SalesEnlistOut(enlisted=count))
 
 
 # --- units on sale --------------------------------------------------------------------------
@@ -156,7 +156,7 @@ class SaleUnitPatch(Schema):
     batch: str | None = Field(None, max_length=50)
 
 
-class TransitionIn(Schema):
+class SaleUnitTransitionIn(Schema):
     to: SaleStatus
     note: str = Field("", max_length=300)
 
@@ -195,7 +195,7 @@ def sale_unit_patch(request, sale_unit_id: PathId, payload: SaleUnitPatch):
 
 @router.post("/sale-units/{sale_unit_id}/transition", response=SaleUnitOut,
              summary="Move a unit to another sale status")
-def sale_unit_transition(request, sale_unit_id: PathId, payload: TransitionIn):
+def sale_unit_transition(request, sale_unit_id: PathId, payload: SaleUnitTransitionIn):
     actor = request.auth
     sale_unit = selectors.sale_unit_get(actor, sale_unit_id)
     services.sale_unit_transition(actor=actor, sale_unit=sale_unit, to=payload.to.value,
@@ -297,12 +297,12 @@ class PriceRuleRevision(Schema):
     valid_to: dt.date | None = None
 
 
-class RepriceIn(Schema):
+class PriceListRepriceIn(Schema):
     on: dt.date | None = Field(None, description="The day whose rules apply (default today)")
     apply: bool = Field(False, description="False: preview only; true: write the prices")
 
 
-class RepriceRowOut(Schema):
+class PriceListRepriceRowOut(Schema):
     sale_unit_id: int
     room_code: str
     status: str
@@ -314,10 +314,10 @@ class RepriceRowOut(Schema):
     changed: bool
 
 
-class RepriceOut(Schema):
+class PriceListRepriceOut(Schema):
     applied: bool
     changed: int
-    rows: list[RepriceRowOut]
+    rows: list[PriceListRepriceRowOut]
 
 
 @router.get("/price-lists", response=list[PriceListOut], summary="Price lists")
@@ -386,17 +386,17 @@ def price_rule_revise(request, rule_id: PathId, payload: PriceRuleRevision):
                                             **changes))
 
 
-@router.post("/price-lists/{price_list_id}/reprice", response=RepriceOut,
+@router.post("/price-lists/{price_list_id}/reprice", response=PriceListRepriceOut,
              summary="Preview or apply the list's prices to its whole building")
-def price_list_reprice(request, price_list_id: PathId, payload: RepriceIn):
+def price_list_reprice(request, price_list_id: PathId, payload: PriceListRepriceIn):
     actor = request.auth
     price_list = selectors.price_list_get(actor, price_list_id)
     rows = services.reprice_preview(price_list, payload.on)
     changed = sum(1 for r in rows if r.changed)
     if payload.apply:
         changed = services.reprice_apply(actor=actor, price_list=price_list, on=payload.on)
-    return RepriceOut(applied=payload.apply, changed=changed, rows=[
-        RepriceRowOut(sale_unit_id=r.sale_unit.pk, room_code=r.sale_unit.unit.room_code,
+    return PriceListRepriceOut(applied=payload.apply, changed=changed, rows=[
+        PriceListRepriceRowOut(sale_unit_id=r.sale_unit.pk, room_code=r.sale_unit.unit.room_code,
                       status=r.sale_unit.status, old_unit_price=r.old_unit_price,
                       old_total=r.old_total, new_unit_price=r.new_unit_price,
                       new_total=r.new_total, skipped=r.skipped, changed=r.changed)
@@ -405,7 +405,7 @@ def price_list_reprice(request, price_list_id: PathId, payload: RepriceIn):
 
 # --- quotes ---------------------------------------------------------------------------------
 
-class QuoteStepOut(Schema):
+class SalesQuoteStepOut(Schema):
     code: str
     label: str
     name: str
@@ -413,7 +413,7 @@ class QuoteStepOut(Schema):
     result: Decimal
 
 
-class QuoteOut(Schema):
+class SalesQuoteOut(Schema):
     id: int
     number: str
     sale_unit_id: int
@@ -434,9 +434,9 @@ class QuoteOut(Schema):
     created_at: dt.datetime
 
 
-class QuoteDetailOut(QuoteOut):
+class SalesQuoteDetailOut(SalesQuoteOut):
     agreed_rule_ids: list[int]
-    steps: list[QuoteStepOut]
+    steps: list[SalesQuoteStepOut]
 
     @staticmethod
     def resolve_agreed_rule_ids(obj) -> list[int]:
@@ -447,7 +447,7 @@ class QuoteDetailOut(QuoteOut):
         return selectors.quote_steps(obj)
 
 
-class QuoteIn(Schema):
+class SalesQuoteIn(Schema):
     sale_unit_id: Id
     price_list_id: Id | None = Field(None, description="Default: the building's list in force")
     on: dt.date | None = Field(None, description="The day to price (default today)")
@@ -455,33 +455,33 @@ class QuoteIn(Schema):
     person_id: Id | None = None
 
 
-class QuoteFilters(Schema):
+class SalesQuoteFilters(Schema):
     project: Id | None = None
     sale_unit: Id | None = None
     approval: ApprovalStatus | None = None
 
 
-class DecisionIn(Schema):
+class QuoteDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=300)
 
 
-@router.get("/quotes", response=list[QuoteOut], summary="Quotes")
+@router.get("/quotes", response=list[SalesQuoteOut], summary="Quotes")
 @scoped(Quote, "list")
 @paginate(PagePagination)
-def quote_list(request, filters: Query[QuoteFilters]):
+def quote_list(request, filters: Query[SalesQuoteFilters]):
     return selectors.quote_list(request.auth, _filters(filters))
 
 
-@router.get("/quotes/{quote_id}", response=QuoteDetailOut,
+@router.get("/quotes/{quote_id}", response=SalesQuoteDetailOut,
             summary="One quote with every step of its calculation")
 @scoped(Quote, "detail")
 def quote_detail(request, quote_id: PathId):
     return selectors.quote_get(request.auth, quote_id)
 
 
-@router.post("/quotes", response={201: QuoteDetailOut}, summary="Price a unit")
-def quote_create(request, payload: QuoteIn):
+@router.post("/quotes", response={201: SalesQuoteDetailOut}, summary="Price a unit")
+def quote_create(request, payload: SalesQuoteIn):
     actor = request.auth
     sale_unit = _found(selectors.sale_unit_find(actor, payload.sale_unit_id), "sale_unit_id",
                        _("Choose a unit on sale you can see."))
@@ -503,9 +503,9 @@ def quote_create(request, payload: QuoteIn):
     return Status(201, selectors.quote_get(actor, quote.pk))
 
 
-@router.post("/quotes/{quote_id}/decision", response=QuoteDetailOut,
+@router.post("/quotes/{quote_id}/decision", response=SalesQuoteDetailOut,
              summary="Approve or reject a quote below the floor price")
-def quote_decide(request, quote_id: PathId, payload: DecisionIn):
+def quote_decide(request, quote_id: PathId, payload: QuoteDecisionIn):
     actor = request.auth
     quote = selectors.quote_get(actor, quote_id)
     services.quote_decide(actor=actor, quote=quote, approve=payload.approve, note=payload.note)
