@@ -58,11 +58,19 @@ def project_find(actor, pk, action: str = "view") -> SalesProject | None:
     return SalesProject.objects.restrict(actor, action).filter(pk=pk).first()
 
 
+def sale_buildings(actor, project_id: int | None = None) -> QuerySet[Building]:
+    """Buildings with units on sale the actor sees (of one project, if given), in natural
+    order: the choices of the chart's filter, whatever the actor's rights in the directory."""
+    ids = SaleUnit.objects.restrict(actor, "view")
+    if project_id:
+        ids = ids.filter(project_id=project_id)
+    return (Building.objects.filter(pk__in=ids.values("building_id"))
+            .select_related("community").order_by("community__name", "sort_key", "number"))
+
+
 def project_buildings(actor, project: SalesProject) -> list[Building]:
     """Buildings of the project's community that have units on sale, in natural order."""
-    ids = (SaleUnit.objects.restrict(actor, "view").filter(project=project)
-           .values("building_id"))
-    return list(Building.objects.filter(pk__in=ids).order_by("sort_key", "number"))
+    return list(sale_buildings(actor, project.pk))
 
 
 # --- units on sale --------------------------------------------------------------------------

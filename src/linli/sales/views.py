@@ -157,9 +157,9 @@ class ChartView(PermissionRequiredMixin, ExportMixin, ScopedListView):
         user = self.request.user
         projects = selectors.project_list(user)
         project_id = self.request.GET.get("project")
-        buildings = property_selectors.building_list(user).filter(
-            pk__in=selectors.sale_unit_list(user, {"project": project_id if (
-                project_id or "").isdigit() else None}).values("building_id"))
+        buildings = selectors.sale_buildings(
+            user, int(project_id) if (project_id or "").isdigit() and len(project_id) < 18
+            else None)
         self.filter_form = ChartFilterForm(self.request.GET, projects=projects,
                                            buildings=buildings)
         return selectors.sale_unit_list(user, self.filter_form.filters())
