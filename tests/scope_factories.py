@@ -340,3 +340,31 @@ def outreach_campaign(world):
 @scope_factory(CallTask)
 def outreach_call_task(world):
     return _secret_campaign(world).tasks.get(), "机密回访物业-x"
+
+
+from linli.sales.models import PriceList, Quote, SalesProject, SaleUnit  # noqa: E402
+from linli.sales.services import prices as sales_prices  # noqa: E402
+from tests.sales.builders import make_small_sales  # noqa: E402
+
+
+@scope_factory(SalesProject)
+def sales_project(world):
+    return make_small_sales(world).project, "机密楼盘-x项目"
+
+
+@scope_factory(SaleUnit)
+def sale_unit(world):
+    return SaleUnit.objects.get(project=make_small_sales(world).project), "88-机密101x"
+
+
+@scope_factory(PriceList)
+def price_list(world):
+    return make_small_sales(world).price_list, "机密楼盘-x价目表"
+
+
+@scope_factory(Quote)
+def quote(world):
+    sales = make_small_sales(world)
+    secret = sales_prices.quote_create(actor=None,
+                                       sale_unit=SaleUnit.objects.get(project=sales.project))
+    return secret, secret.number

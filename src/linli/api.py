@@ -33,6 +33,7 @@ ROUTERS = [
     ("v1/", "linli.directory.api.router"),
     ("v1/", "linli.servicedesk.api.router"),
     ("v1/outreach/", "linli.outreach.api.router"),
+    ("v1/", "linli.sales.api.router"),
 ]
 
 for prefix, dotted in ROUTERS:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "linli.directory",
     "linli.servicedesk",
     "linli.outreach",
+    "linli.sales",
     "linli.demo",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("directory/", include("linli.directory.urls")),
     path("service/", include("linli.servicedesk.urls")),
     path("outreach/", include("linli.outreach.urls")),
+    path("sales/", include("linli.sales.urls")),
     path("org/", include("linli.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -40,6 +40,7 @@ from linli.servicedesk import services as desk_services
 from linli.servicedesk.models import KnowledgeArticle, KnowledgeCategory, WorkOrder
 from tests.builders import make_role, make_unit, make_user
 from tests.directory.builders import make_building, make_community, make_person, make_units
+from tests.sales.builders import BudgetSales, grow_budget_sales, make_budget_sales
 from tests.servicedesk.builders import MANAGER, Desk, make_desk, signature_png, small_jpeg
 
 # What the desk's own staff may do, on top of seeing every record of the tenant.
@@ -67,6 +68,7 @@ class Estate:
     hero_order: WorkOrder
     reworked_order: WorkOrder  # reworked once more with every batch
     hero_article: KnowledgeArticle  # edited once more with every batch (its versions grow)
+    sales: BudgetSales | None = None  # the hero project, unit, price list and quote of sales
     batches: int = 0
     tokens: dict[int, str] = field(default_factory=dict)
 
@@ -136,7 +138,7 @@ def make_estate(world) -> Estate:
                   hero_unit=desk.unit, hero_community=hero_community, hero_building=hero_building,
                   hero_zone=hero_zone, hero_organization=hero_organization,
                   hero_order=hero_order, reworked_order=reworked_order,
-                  hero_article=hero_article)
+                  hero_article=hero_article, sales=make_budget_sales(world))
 
 
 def _batch(estate: Estate, k: int) -> None:
@@ -308,6 +310,8 @@ def _batch(estate: Estate, k: int) -> None:
 
     # --- partner outreach -----------------------------------------------------------------
     _outreach_batch(estate, k)
+    # --- sales ----------------------------------------------------------------------------
+    grow_budget_sales(world, estate.sales, k)
 
     # --- accounts -------------------------------------------------------------------------
     # A team of the hero order's own office: its dispatch and transfer forms list one more.

@@ -50,6 +50,7 @@ NOT_PAGES = {
     "/outreach/campaigns/<int:pk>/assign/": "shares a campaign's calls among callers (POST)",
     "/outreach/campaigns/<int:pk>/complete/": "completes a campaign (POST)",
     "/outreach/calls/<int:pk>/": "logs one call (POST)",
+    "/sales/quotes/<int:pk>/decision/": "approves or rejects a quote (POST)",
 }
 
 

@@ -200,6 +200,19 @@ PAGES = [
     Page("outreach call statistics", f"{V1}/outreach/call-statistics", 8, grows=False),
     Page("outreach call statistics by city", f"{V1}/outreach/call-statistics", 8,
          url=f"{V1}/outreach/call-statistics?group_by=city&exclude_litigation=true"),
+    # --- sales ----------------------------------------------------------------------------
+    Page("sales projects", f"{V1}/sales-projects", 8),
+    Page("sales project", f"{V1}/sales-projects/{{project_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/sales-projects/{e.sales.sales.project.pk}"),
+    Page("units on sale", f"{V1}/sale-units", 8, url=f"{V1}/sale-units?size=200"),
+    Page("unit on sale", f"{V1}/sale-units/{{sale_unit_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/sale-units/{e.sales.sale_unit.pk}"),
+    Page("price lists", f"{V1}/price-lists", 8, url=f"{V1}/price-lists?size=200"),
+    Page("price list", f"{V1}/price-lists/{{price_list_id}}", 8,
+         url=lambda e: f"{V1}/price-lists/{e.sales.sales.price_list.pk}"),
+    Page("quotes", f"{V1}/quotes", 8, url=f"{V1}/quotes?size=200"),
+    Page("quote", f"{V1}/quotes/{{quote_id}}", 8, grows=False,
+         url=lambda e: f"{V1}/quotes/{e.sales.quote.pk}"),
 ]
 
 

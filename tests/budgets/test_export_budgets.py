@@ -33,6 +33,7 @@ def _run_errors(estate) -> str:
 
 
 PAGES = [
+    *_exports("sales-control chart", "/sales/chart/", 9, 9),
     *_exports("communities", "/directory/communities/", 10, 10),
     *_exports("people", "/directory/people/", 13, 13),
     *_exports("people masked", "/directory/people/", 12, 12, user="frontdesk"),

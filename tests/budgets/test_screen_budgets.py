@@ -252,6 +252,23 @@ PAGES = [
     Page("call statistics", "/outreach/statistics/", 12, grows=False),
     Page("call statistics by city", "/outreach/statistics/", 12,
          url="/outreach/statistics/?group_by=city&exclude_litigation=on"),
+    # --- sales ----------------------------------------------------------------------------
+    Page("sales projects", "/sales/", 10),
+    Page("sales project", "/sales/projects/<int:pk>/", 12,
+         url=lambda e: f"/sales/projects/{e.sales.sales.project.pk}/"),
+    Page("sales-control chart", "/sales/chart/", 11),
+    Page("sales-control chart of a project", "/sales/chart/", 12,
+         url=lambda e: f"/sales/chart/?project={e.sales.sales.project.pk}&status=available"),
+    Page("unit on sale", "/sales/units/<int:pk>/", 11,
+         url=lambda e: f"/sales/units/{e.sales.sale_unit.pk}/"),
+    Page("price lists", "/sales/price-lists/", 10),
+    Page("price list", "/sales/price-lists/<int:pk>/", 10,
+         url=lambda e: f"/sales/price-lists/{e.sales.sales.price_list.pk}/"),
+    Page("re-pricing preview", "/sales/price-lists/<int:pk>/reprice/", 12,
+         url=lambda e: f"/sales/price-lists/{e.sales.sales.price_list.pk}/reprice/"),
+    Page("quotes", "/sales/quotes/", 10),
+    Page("quote", "/sales/quotes/<int:pk>/", 10, grows=False,
+         url=lambda e: f"/sales/quotes/{e.sales.quote.pk}/"),
 ]
 
 

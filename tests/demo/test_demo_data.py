@@ -10,6 +10,7 @@ from linli.demo.generator import DEMO_PASSWORD, USERS, build_demo
 def test_demo_data_is_complete_and_idempotent():
     first = build_demo()
     assert first.reused is False
+    _a_project_on_sale_priced_by_the_seed_rules()
     assert [code for code in Tenant.objects.order_by("code").values_list("code", flat=True)] == [
         "demo-huating", "demo-jinhua", "demo-linli",
     ]
@@ -44,3 +45,17 @@ def test_demo_users_are_scoped_to_their_units():
     frontdesk = Membership.objects.filter(user__username="frontdesk")
     assert [(m.org_unit.name, m.role.code) for m in frontdesk] == [("翠湖苑管理处", "front-desk")]
     assert technician.tenant.code == "demo-jinhua"
+
+
+
+def _a_project_on_sale_priced_by_the_seed_rules():
+    from linli.sales.models import PriceList, Quote, SalesProject, SaleUnit
+
+    project = SalesProject.objects.get(name="华庭·翠湖苑一期")
+    units = SaleUnit.objects.filter(project=project)
+    assert units.count() == 4 * 18 * 4
+    assert set(units.values_list("status", flat=True)) == {
+        "available", "reserved", "subscribed", "contracted", "filed", "held"}
+    assert PriceList.objects.filter(project=project).count() == 4
+    assert not units.filter(status="available", list_total__isnull=True).exists()
+    assert Quote.objects.filter(sale_unit__project=project, approval="pending").count() == 1

@@ -162,7 +162,7 @@ register_stage("platform", platform_stage)
 
 def _later_stages() -> None:
     # Each module's stage registers itself on import; platform comes first.
-    from linli.demo import directory, knowledge, outreach, servicedesk  # noqa: F401
+    from linli.demo import directory, knowledge, outreach, sales, servicedesk  # noqa: F401
 
 
 def build_demo(log: Callable[[str], None] | None = None) -> DemoReport:

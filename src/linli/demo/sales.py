@@ -1,0 +1,91 @@
+"""Demo data of sales: the developer's project 华庭·翠湖苑 on sale — 4 buildings of 18 floors
+with 4 homes per floor (118 m² south, 89 m² north–south through, 72 m² south, 36 m² east), one
+price list per building with the seed's rules (SAL-5), units in every sale status, and a few
+quotes, one of them below the floor price waiting for the sales manager."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from linli.demo.generator import DemoContext, register_stage
+from linli.directory.models import Community
+from linli.directory.services import property as property_services
+from linli.sales import services
+from linli.sales.models import SaleUnit
+from linli.sales.states import SaleStatus
+
+NAME = "华庭·翠湖苑"
+FLOORS = 18
+# The position of a home on its floor (room number suffix) → (sale area, orientation).
+PLAN = {"01": (Decimal(118), "south"), "02": (Decimal(89), "north_south"),
+        "03": (Decimal(72), "south"), "04": (Decimal(36), "east")}
+# How many units end in each status, walked there through the transitions.
+MOVES = {
+    SaleStatus.RESERVED: ["reserved"],
+    SaleStatus.SUBSCRIBED: ["subscribed"],
+    SaleStatus.CONTRACTED: ["subscribed", "contracted"],
+    SaleStatus.FILED: ["subscribed", "contracted", "filed"],
+    SaleStatus.HELD: ["held"],
+}
+COUNTS = {SaleStatus.RESERVED: 12, SaleStatus.SUBSCRIBED: 20, SaleStatus.CONTRACTED: 40,
+          SaleStatus.FILED: 60, SaleStatus.HELD: 8}
+
+
+def sales_stage(ctx: DemoContext) -> None:
+    tenant = ctx.tenants["huating"]
+    if Community.objects.filter(tenant=tenant, name=NAME).exists():  # scoped-query-ok: demo
+        return
+    ctx.report.reused = False
+    rng = random.Random(ctx.faker.random.random())  # noqa: S311 (demo data, not secrets)
+    community = property_services.community_create(
+        actor=None, org_unit=ctx.units["huating.cuihu"], name=NAME, city="杭州市",
+        province="浙江省", district="西湖区", price_level=Decimal(18500))
+    project = services.project_create(actor=None, community=community, name=f"{NAME}一期",
+                                      status="on_sale", launch_date=dt.date(2026, 5, 1),
+                                      presale_permit="杭售许字(2026)第0168号")
+    valid_from = dt.date(2026, 5, 1)
+    for number in range(1, 5):
+        building = property_services.building_create(actor=None, community=community,
+                                                      number=str(number), floors_above=FLOORS)
+        property_services.units_generate(actor=None, building=building, floors=(1, FLOORS),
+                                         units_per_floor=4)
+        services.units_enlist(actor=None, project=project, building=building,
+                              built_area=Decimal(89))
+        units = list(SaleUnit.objects.filter(building=building)  # scoped-query-ok: demo
+                     .select_related("unit"))
+        for su in units:
+            su.built_area, su.orientation = PLAN[su.unit.number[-2:]]
+        SaleUnit.objects.bulk_update(units, ["built_area", "orientation"])  # scoped-query-ok: demo
+        price_list = services.price_list_create(
+            actor=None, project=project, building=building, name=f"{number}号楼一批次价目表",
+            valid_from=valid_from, base_price=Decimal(16000 + 500 * number),
+            floor_price=Decimal(15000))
+        services.seed_rules_install(actor=None, price_list=price_list)
+        services.rule_add(actor=None, price_list=price_list, kind="agreed",
+                          name="一次性付款98折", factor=Decimal("0.98"))
+        services.reprice_apply(actor=None, price_list=price_list, on=valid_from)
+    units = list(SaleUnit.objects.filter(project=project)  # scoped-query-ok: demo setup
+                 .order_by("pk"))
+    rng.shuffle(units)
+    taken = 0
+    for status, count in COUNTS.items():
+        for su in units[taken:taken + count]:
+            for step in MOVES[status]:
+                services.sale_unit_transition(actor=None, sale_unit=su, to=step)
+        taken += count
+    free = units[taken:]
+    manager = ctx.users.get("salesmanager")
+    for su in free[:5]:
+        services.quote_create(actor=manager, sale_unit=su, on=dt.date(2026, 6, 1))
+    # The cheapest free home at 70%: below the floor price, it waits for the manager.
+    cheapest = min(free[5:], key=lambda su: su.list_unit_price)
+    deep = services.rule_add(actor=None, price_list=cheapest.price_list, kind="agreed",
+                             name="特批七折", factor=Decimal("0.7"))
+    services.quote_create(actor=manager, sale_unit=cheapest, on=dt.date(2026, 6, 1),
+                          agreed=[deep])
+    ctx.log(f"  sales project {project.name}: {len(units)} units, {taken} taken")
+
+
+register_stage("sales", sales_stage)

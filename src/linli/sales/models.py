@@ -1,0 +1,233 @@
+"""Real-estate sales (SAL-3, SAL-5): projects on sale, their saleable units, price lists with
+their rules, and quotes.
+
+A sales project puts a directory community (its buildings and units) on sale; it does not copy
+them. A ``SaleUnit`` points at one directory unit and carries what only selling needs: the sale
+area, the orientation the price uses, the sale status and the current list price. Every row
+copies the project's org unit so that scope checks never need a join. Leads, opportunities,
+subscriptions, contracts and payments (built later) refer to ``SaleUnit`` and ``Quote``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.audit import history
+from linli.core.tenancy import OrgScoped, TimeStamped
+from linli.directory.choices import Orientation
+from linli.sales.states import ApprovalStatus, ProjectStatus, RuleKind, SaleStatus
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+AREA = {"max_digits": 9, "decimal_places": 2}
+FACTOR = {"max_digits": 6, "decimal_places": 4}
+# No home is smaller or larger than this; anything outside is a typing error.
+MIN_AREA, MAX_AREA = 1, 10000
+MAX_UNIT_PRICE = 10_000_000
+
+
+class SalesProject(OrgScoped, TimeStamped):
+    """A community (楼盘) put on sale, possibly in phases (one project per phase)."""
+
+    community = models.ForeignKey("directory.Community", on_delete=models.PROTECT,
+                                  related_name="sales_projects", verbose_name=_("community"))
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=ProjectStatus.choices,
+                              default=ProjectStatus.PREPARING)
+    launch_date = models.DateField(_("launch date"), null=True, blank=True)
+    presale_permit = models.CharField(_("pre-sale permit number"), max_length=100, blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("sales project")
+        verbose_name_plural = _("sales projects")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="sales_project_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SaleUnit(OrgScoped, TimeStamped):
+    """A directory unit on sale in a project, with its sale data and status."""
+
+    project = models.ForeignKey(SalesProject, on_delete=models.CASCADE, related_name="units",
+                                verbose_name=_("sales project"))
+    unit = models.OneToOneField("directory.Unit", on_delete=models.PROTECT,
+                                related_name="sale", verbose_name=_("unit"))
+    # Copies of the directory unit's place, for the chart and the price list's filters.
+    building = models.ForeignKey("directory.Building", on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("building"))
+    floor = models.SmallIntegerField(_("floor"))
+    batch = models.CharField(_("batch"), max_length=50, blank=True)
+    built_area = models.DecimalField(
+        _("sale area (m²)"), **AREA,
+        validators=[MinValueValidator(MIN_AREA), MaxValueValidator(MAX_AREA)])
+    orientation = models.CharField(_("orientation"), max_length=20, blank=True,
+                                   choices=Orientation.choices)
+    status = models.CharField(_("sale status"), max_length=20, choices=SaleStatus.choices,
+                              default=SaleStatus.AVAILABLE, editable=False)
+    # The list price the last re-pricing gave (before agreed discounts), and from which list.
+    list_unit_price = models.DecimalField(_("list price per m²"), null=True, blank=True,
+                                          editable=False, **MONEY)
+    list_total = models.DecimalField(_("list price"), null=True, blank=True, editable=False,
+                                     **MONEY)
+    price_list = models.ForeignKey("PriceList", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False,
+                                   verbose_name=_("price list"))
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("unit on sale")
+        verbose_name_plural = _("units on sale")
+        ordering = ["project", "building__sort_key", "-floor", "unit__number"]
+        indexes = [models.Index(fields=["project", "building", "status"])]
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+class PriceList(OrgScoped, TimeStamped):
+    """The prices of one building (or of a batch of it) for a period (SAL-5).
+
+    The price per m² of a unit is (base price × area coefficient + floor steps) × orientation
+    coefficient; see docs/user-guide/sales-pricing.md for the whole pipeline and rounding.
+    """
+
+    project = models.ForeignKey(SalesProject, on_delete=models.CASCADE,
+                                related_name="price_lists", verbose_name=_("sales project"))
+    building = models.ForeignKey("directory.Building", on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("building"))
+    name = models.CharField(_("name"), max_length=200)
+    batch = models.CharField(_("batch"), max_length=50, blank=True,
+                             help_text=_("Leave empty for the whole building."))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    base_price = models.DecimalField(
+        _("base price per m²"), **MONEY,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_UNIT_PRICE)])
+    floor_price = models.DecimalField(
+        _("floor price per m²"), null=True, blank=True, **MONEY,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_UNIT_PRICE)],
+        help_text=_("A quote below this price (times the area) needs a manager's approval."))
+    reference_floor = models.SmallIntegerField(
+        _("reference floor"), default=1, validators=[MinValueValidator(-10),
+                                                     MaxValueValidator(200)],
+        help_text=_("The floor whose price has no floor step; each floor above adds the step "
+                    "of its band."))
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("price list")
+        verbose_name_plural = _("price lists")
+        ordering = ["project", "building__sort_key", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__isnull=True)
+                                   | Q(valid_to__gte=F("valid_from")),
+                                   name="price_list_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriceRule(OrgScoped):
+    """One step of a price list's pipeline, as data (SAL-5).
+
+    ``lower``/``upper`` bound the band the rule applies to: the sale area in m² for area rules
+    (lower included, upper excluded), floors for floor steps (both included), the contract total
+    for contract-level discounts (applies when the total is above ``lower``). ``factor``
+    multiplies, ``amount`` is the floor step in yuan per m² per floor. A change makes a new
+    version effective from a date; the old version ends the day before.
+    """
+
+    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="rules",
+                                   verbose_name=_("price list"))
+    kind = models.CharField(_("kind"), max_length=20, choices=RuleKind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    lower = models.DecimalField(_("from"), null=True, blank=True, **MONEY)
+    upper = models.DecimalField(_("to"), null=True, blank=True, **MONEY)
+    orientation = models.CharField(_("orientation"), max_length=20, blank=True,
+                                   choices=Orientation.choices)
+    factor = models.DecimalField(
+        _("coefficient"), null=True, blank=True, **FACTOR,
+        validators=[MinValueValidator(0), MaxValueValidator(10)])
+    amount = models.DecimalField(_("amount per m² per floor"), null=True, blank=True, **MONEY)
+    valid_from = models.DateField(_("effective from"))
+    valid_to = models.DateField(_("effective until"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # The rule this one is a later version of (the first version points at nothing).
+    previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="next_version", editable=False)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("price rule")
+        verbose_name_plural = _("price rules")
+        ordering = ["price_list", "kind", "lower", "orientation", "valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__isnull=True)
+                                   | Q(valid_to__gte=F("valid_from")),
+                                   name="price_rule_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.get_kind_display()
+
+
+class Quote(OrgScoped, TimeStamped):
+    """A priced offer for one unit on one day, with every step of the calculation (SAL-5).
+
+    The steps are kept as computed, so a quote reads the same after its rules change.
+    """
+
+    number = models.CharField(_("number"), max_length=30, editable=False)
+    sale_unit = models.ForeignKey(SaleUnit, on_delete=models.CASCADE, related_name="quotes",
+                                  verbose_name=_("unit"))
+    price_list = models.ForeignKey(PriceList, on_delete=models.PROTECT, related_name="quotes",
+                                   verbose_name=_("price list"))
+    person = models.ForeignKey("directory.Person", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("customer"))
+    priced_on = models.DateField(_("priced on"))
+    area = models.DecimalField(_("area (m²)"), **AREA)
+    steps = models.JSONField(_("steps"), default=list, editable=False)
+    unit_price = models.DecimalField(_("price per m²"), **MONEY)
+    list_total = models.DecimalField(_("total before discounts"), **MONEY)
+    total = models.DecimalField(_("total"), **MONEY)
+    floor_total = models.DecimalField(_("floor price"), null=True, blank=True, **MONEY)
+    agreed_rules = models.ManyToManyField(PriceRule, blank=True, related_name="+",
+                                          verbose_name=_("agreed discounts"))
+    approval = models.CharField(_("approval"), max_length=20, choices=ApprovalStatus.choices,
+                                default=ApprovalStatus.NOT_NEEDED, editable=False)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    editable=False, verbose_name=_("decided by"))
+    approved_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    approval_note = models.CharField(_("approval note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   editable=False, verbose_name=_("quoted by"))
+
+    history = history(m2m_fields=[agreed_rules])
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ["-created_at", "-id"]
+        permissions = [("approve_quote", "Can approve a quote below the floor price")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "number"], name="quote_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

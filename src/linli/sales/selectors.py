@@ -1,0 +1,248 @@
+"""Reads of sales, all inside the actor's scope (out of scope and missing: the same 404).
+
+The sales-control chart (SAL-3) takes a constant number of queries however many buildings and
+units it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from linli.directory.models import Building
+from linli.directory.selectors.property import natural_key
+from linli.sales.models import PriceList, PriceRule, Quote, SalesProject, SaleUnit
+from linli.sales.services.prices import in_force
+from linli.sales.states import SALE_STATUS_BADGES, RuleKind, SaleStatus
+
+STEP_LABELS = {
+    "base": _("Base price per m²"),
+    "area": _("Area coefficient"),
+    "floor": _("Floor step"),
+    "orientation": _("Orientation coefficient"),
+    "unit_price": _("Price per m² (to the fen)"),
+    "total": _("Total: price × area (to the yuan)"),
+    "discount": _("Contract-level discount"),
+    "agreed": _("Agreed discount"),
+    "floor_price": _("Floor price: floor price per m² × area"),
+}
+
+
+# --- projects -------------------------------------------------------------------------------
+
+def project_list(actor, filters: dict | None = None) -> QuerySet[SalesProject]:
+    """Visible projects with their unit counts; ``filters``: q (name), status."""
+    filters = filters or {}
+    qs = (SalesProject.objects.restrict(actor, "view").select_related("community")
+          .annotate(unit_count=Count("units", distinct=True),
+                    available_count=Count("units", filter=Q(units__status=SaleStatus.AVAILABLE),
+                                          distinct=True)))
+    if filters.get("q"):
+        qs = qs.filter(name__icontains=filters["q"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    return qs.order_by("name", "pk")
+
+
+def project_get(actor, pk, action: str = "view") -> SalesProject:
+    qs = project_list(actor) if action == "view" else SalesProject.objects.restrict(actor, action)
+    return get_object_or_404(qs, pk=pk)
+
+
+def project_find(actor, pk, action: str = "view") -> SalesProject | None:
+    return SalesProject.objects.restrict(actor, action).filter(pk=pk).first()
+
+
+def sale_buildings(actor, project_id: int | None = None) -> QuerySet[Building]:
+    """Buildings with units on sale the actor sees (of one project, if given), in natural
+    order: the choices of the chart's filter, whatever the actor's rights in the directory."""
+    ids = SaleUnit.objects.restrict(actor, "view")
+    if project_id:
+        ids = ids.filter(project_id=project_id)
+    return (Building.objects.filter(pk__in=ids.values("building_id"))
+            .select_related("community").order_by("community__name", "sort_key", "number"))
+
+
+def project_buildings(actor, project: SalesProject) -> list[Building]:
+    """Buildings of the project's community that have units on sale, in natural order."""
+    return list(sale_buildings(actor, project.pk))
+
+
+# --- units on sale --------------------------------------------------------------------------
+
+def sale_unit_list(actor, filters: dict | None = None) -> QuerySet[SaleUnit]:
+    """Visible units on sale; ``filters``: project, building, status, floor_from, floor_to,
+    orientation, area_from, area_to, q (room code prefix)."""
+    filters = filters or {}
+    qs = SaleUnit.objects.restrict(actor, "view").select_related(
+        "unit", "building", "project", "unit__section")
+    for key, lookup in (("project", "project_id"), ("building", "building_id"),
+                        ("status", "status"), ("orientation", "orientation"),
+                        ("floor_from", "floor__gte"), ("floor_to", "floor__lte"),
+                        ("area_from", "built_area__gte"), ("area_to", "built_area__lte"),
+                        ("q", "unit__room_code__startswith")):
+        value = filters.get(key)
+        if value not in (None, ""):
+            qs = qs.filter(**{lookup: value})
+    return qs.order_by("project__name", "building__sort_key", "building__number", "-floor",
+                       "unit__number", "pk")
+
+
+def sale_unit_get(actor, pk, action: str = "view") -> SaleUnit:
+    qs = sale_unit_list(actor) if action == "view" else SaleUnit.objects.restrict(actor, action)
+    return get_object_or_404(qs, pk=pk)
+
+
+def sale_unit_find(actor, pk, action: str = "view") -> SaleUnit | None:
+    return sale_unit_list(actor).filter(pk=pk).first() if action == "view" else (
+        SaleUnit.objects.restrict(actor, action).filter(pk=pk).first())
+
+
+@dataclass
+class ChartCell:
+    sale_unit: SaleUnit
+    badge: str
+
+
+@dataclass
+class ChartRow:
+    floor: int
+    cells: list[ChartCell]
+
+
+@dataclass
+class ChartBuilding:
+    building: Building
+    project: SalesProject
+    rows: list[ChartRow]
+    counts: dict[str, int]
+    width: int  # the most units on one floor
+
+
+@dataclass
+class Chart:
+    buildings: list[ChartBuilding] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def legend(self) -> list[tuple[str, str, str, int]]:
+        return [(s.value, s.label, SALE_STATUS_BADGES[s.value], self.counts.get(s.value, 0))
+                for s in SaleStatus]
+
+    @property
+    def unit_count(self) -> int:
+        return sum(self.counts.values())
+
+
+def chart(units: QuerySet[SaleUnit] | list[SaleUnit]) -> Chart:
+    """The sales-control chart of ``units`` (from ``sale_unit_list``): one grid per building,
+    floors top first, units by number, with status counts."""
+    result = Chart()
+    grids: dict[int, tuple[ChartBuilding, dict[int, list[ChartCell]]]] = {}
+    for su in units:
+        if su.building_id not in grids:
+            grids[su.building_id] = (ChartBuilding(su.building, su.project, [], {}, 0), {})
+        grid, floors = grids[su.building_id]
+        floors.setdefault(su.floor, []).append(
+            ChartCell(su, SALE_STATUS_BADGES.get(su.status, "secondary")))
+        grid.counts[su.status] = grid.counts.get(su.status, 0) + 1
+        result.counts[su.status] = result.counts.get(su.status, 0) + 1
+    for grid, floors in grids.values():
+        for floor in sorted(floors, reverse=True):
+            cells = sorted(floors[floor], key=lambda c: natural_key(c.sale_unit.unit.number))
+            grid.rows.append(ChartRow(floor, cells))
+            grid.width = max(grid.width, len(cells))
+        result.buildings.append(grid)
+    return result
+
+
+# --- price lists ----------------------------------------------------------------------------
+
+def price_list_list(actor, filters: dict | None = None) -> QuerySet[PriceList]:
+    """Visible price lists; ``filters``: project, building, on (a day: lists valid then)."""
+    filters = filters or {}
+    qs = (PriceList.objects.restrict(actor, "view").select_related("project", "building")
+          .annotate(rule_count=Count("rules")))
+    if filters.get("project"):
+        qs = qs.filter(project_id=filters["project"])
+    if filters.get("building"):
+        qs = qs.filter(building_id=filters["building"])
+    if filters.get("on"):
+        qs = in_force(qs, filters["on"])
+    return qs.order_by("project__name", "building__sort_key", "-valid_from", "pk")
+
+
+def price_list_get(actor, pk, action: str = "view") -> PriceList:
+    qs = (price_list_list(actor).prefetch_related(
+        Prefetch("rules", queryset=PriceRule.objects.order_by("kind", "lower", "orientation",
+                                                              "name", "valid_from")))
+          if action == "view" else PriceList.objects.restrict(actor, action))
+    return get_object_or_404(qs, pk=pk)
+
+
+def price_list_find(actor, pk, action: str = "view") -> PriceList | None:
+    return PriceList.objects.restrict(actor, action).filter(pk=pk).first()
+
+
+def rule_list(actor, filters: dict | None = None) -> QuerySet[PriceRule]:
+    """Visible rules; ``filters``: price_list, kind, on (in force that day)."""
+    filters = filters or {}
+    qs = PriceRule.objects.restrict(actor, "view").select_related("price_list")
+    if filters.get("price_list"):
+        qs = qs.filter(price_list_id=filters["price_list"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("on"):
+        qs = in_force(qs, filters["on"])
+    return qs.order_by("price_list_id", "kind", "lower", "orientation", "name", "valid_from")
+
+
+def rule_find(actor, pk, action: str = "view") -> PriceRule | None:
+    return PriceRule.objects.restrict(actor, action).filter(pk=pk).first()
+
+
+def agreed_choices(actor, price_list: PriceList, on: dt.date) -> QuerySet[PriceRule]:
+    return rule_list(actor, {"price_list": price_list.pk, "kind": RuleKind.AGREED, "on": on})
+
+
+# --- quotes ---------------------------------------------------------------------------------
+
+def quote_list(actor, filters: dict | None = None) -> QuerySet[Quote]:
+    """Visible quotes, newest first; ``filters``: project, sale_unit, approval."""
+    filters = filters or {}
+    qs = Quote.objects.restrict(actor, "view").select_related(
+        "sale_unit__unit", "sale_unit__project", "price_list", "person", "created_by",
+        "approved_by")
+    if filters.get("project"):
+        qs = qs.filter(sale_unit__project_id=filters["project"])
+    if filters.get("sale_unit"):
+        qs = qs.filter(sale_unit_id=filters["sale_unit"])
+    if filters.get("approval"):
+        qs = qs.filter(approval=filters["approval"])
+    return qs.order_by("-created_at", "-pk")
+
+
+def quote_get(actor, pk, action: str = "view") -> Quote:
+    qs = (quote_list(actor).prefetch_related("agreed_rules") if action == "view"
+          else Quote.objects.restrict(actor, action))
+    return get_object_or_404(qs, pk=pk)
+
+
+@dataclass
+class StepLine:
+    code: str
+    label: str
+    name: str
+    operand: str
+    result: Decimal
+
+
+def quote_steps(quote: Quote) -> list[StepLine]:
+    """The quote's steps with their (translated) titles."""
+    return [StepLine(s["code"], str(STEP_LABELS.get(s["code"], s["code"])), s.get("label", ""),
+                     s.get("operand", ""), Decimal(s["result"])) for s in quote.steps]

@@ -1,0 +1,117 @@
+"""Builders of sales data for tests, made through the real services.
+
+``make_sales(world)`` gives a project over a new community of branch A with one 20-floor
+building of two units per floor (01: 85 m² facing south, 02: 38 m² north–south through), all
+on sale, and a price list with the seed's rules: base 10,000 yuan/m², floor price 9,000.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+
+from linli.directory.models import Building, Community
+from linli.directory.services import property as property_services
+from linli.sales import services
+from linli.sales.models import PriceList, SalesProject, SaleUnit
+from tests.directory.builders import make_building, make_community
+
+_seq = itertools.count(1)
+START = dt.date(2026, 1, 1)
+
+
+@dataclass
+class Sales:
+    community: Community
+    building: Building
+    project: SalesProject
+    price_list: PriceList
+
+    def unit(self, floor: int, number: int = 1) -> SaleUnit:
+        return SaleUnit.objects.get(building=self.building, floor=floor,
+                                    unit__number=f"{floor}{number:02d}")
+
+
+def make_sales(world, org_unit=None, floors: int = 20, name: str | None = None,
+               base_price: Decimal = Decimal(10000),
+               floor_price: Decimal | None = Decimal(9000)) -> Sales:
+    n = next(_seq)
+    community = make_community(world, name or f"楼盘{n}", org_unit=org_unit)
+    building = make_building(community, "1", floors=floors)
+    property_services.units_generate(actor=None, building=building, floors=(1, floors),
+                                     units_per_floor=2, sections=None)
+    for unit in building.units.all():
+        south = unit.number.endswith("01")
+        property_services.unit_update(
+            actor=None, unit=unit, built_area=Decimal(85) if south else Decimal(38),
+            orientation="south" if south else "north_south")
+    project = services.project_create(actor=None, community=community,
+                                      name=f"{community.name}一期", status="on_sale")
+    services.units_enlist(actor=None, project=project, building=building)
+    price_list = services.price_list_create(
+        actor=None, project=project, building=building, name=f"{community.name}1号楼价目表",
+        valid_from=START, base_price=base_price, floor_price=floor_price)
+    services.seed_rules_install(actor=None, price_list=price_list)
+    return Sales(community, building, project, price_list)
+
+
+def make_small_sales(world, org_unit=None, name: str = "机密楼盘-x",
+                     unit_number: str = "机密101x") -> Sales:
+    """A project with one building "88" and one 85 m² unit facing south (room code
+    "88-<unit_number>") on sale, and a seed price list: for the scope sweep and quick tests."""
+    community = make_community(world, name, org_unit=org_unit)
+    building = make_building(community, "88", floors=2)
+    property_services.unit_create(actor=None, building=building, floor=1, number=unit_number,
+                                  built_area=Decimal(85), orientation="south")
+    project = services.project_create(actor=None, community=community, name=f"{name}项目",
+                                      status="on_sale")
+    services.units_enlist(actor=None, project=project, building=building)
+    price_list = services.price_list_create(
+        actor=None, project=project, building=building, name=f"{name}价目表", valid_from=START,
+        base_price=Decimal(10000), floor_price=Decimal(9000))
+    services.seed_rules_install(actor=None, price_list=price_list)
+    return Sales(community, building, project, price_list)
+
+
+# --- the query-budget estate (tests/budgets/estate.py) --------------------------------------
+
+@dataclass
+class BudgetSales:
+    """The hero records of sales whose pages the budgets measure."""
+
+    sales: Sales
+    sale_unit: SaleUnit
+    quote: object
+
+
+def make_budget_sales(world) -> BudgetSales:
+    sales = make_small_sales(world, name="预算楼盘", unit_number="101")
+    sale_unit = SaleUnit.objects.get(project=sales.project)
+    quote = services.quote_create(actor=None, sale_unit=sale_unit, on=START)
+    return BudgetSales(sales, sale_unit, quote)
+
+
+def grow_budget_sales(world, hero: BudgetSales, k: int) -> None:
+    """One batch: a unit more in the hero building (chart, unit lists, re-pricing rows), a new
+    building with its price list in the hero project, an agreed discount more on the hero
+    price list, a quote more of the hero unit, and a new project with its own price list."""
+    sales = hero.sales
+    property_services.unit_create(actor=None, building=sales.building, floor=2,
+                                  number=f"20{k}", built_area=Decimal(38),
+                                  orientation="north_south")
+    services.units_enlist(actor=None, project=sales.project, building=sales.building)
+    building = make_building(sales.community, str(k), floors=1)
+    property_services.unit_create(actor=None, building=building, floor=1, number="101",
+                                  built_area=Decimal(90))
+    services.units_enlist(actor=None, project=sales.project, building=building)
+    extra = services.price_list_create(actor=None, project=sales.project, building=building,
+                                       name=f"预算{k}号楼价目表", valid_from=START,
+                                       base_price=Decimal(12000))
+    services.seed_rules_install(actor=None, price_list=extra)
+    agreed = services.rule_add(actor=None, price_list=sales.price_list, kind="agreed",
+                               name=f"协议{k}", factor=Decimal("0.99"))
+    services.quote_create(actor=None, sale_unit=hero.sale_unit, on=START, agreed=[agreed])
+    services.reprice_apply(actor=None, price_list=sales.price_list, on=START)
+    make_small_sales(world, name=f"预算楼盘{k}", unit_number="101")
