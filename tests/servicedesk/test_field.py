@@ -37,13 +37,6 @@ def _order(desk, *, accept=True) -> WorkOrder:
     return order
 
 
-def _jpeg(width=1200, height=800, orientation=None):
-    return small_jpeg(width, height, orientation)
-
-
-_signature_png = signature_png
-
-
 def _url(name, order, *args):
     return reverse(f"servicedesk:{name}", args=[order.pk, *args])
 
@@ -111,7 +104,7 @@ def test_a_photo_is_stored_upright_with_a_thumbnail(desk, media):
     client = _client(desk.technician)
     # Taken with the phone turned: EXIF orientation 6 means "rotate 90° to show".
     response = client.post(_url("field_photo_add", order), {
-        "stage": "before", "image": _jpeg(1200, 800, orientation=6),
+        "stage": "before", "image": small_jpeg(1200, 800, orientation=6),
         "idempotency_key": "photo-1"})
     assert response.status_code == 302
     photo = WorkOrderPhoto.objects.get(work_order=order)
@@ -135,7 +128,7 @@ def test_a_photo_sent_twice_is_stored_once(desk, media):
     client = _client(desk.technician)
     for _ in range(2):
         client.post(_url("field_photo_add", order), {
-            "stage": "after", "image": _jpeg(), "idempotency_key": "photo-again"})
+            "stage": "after", "image": small_jpeg(1200, 800), "idempotency_key": "photo-again"})
     assert WorkOrderPhoto.objects.filter(work_order=order).count() == 1
     assert len(_files(media)) == 2  # the photo and its thumbnail
 
@@ -143,7 +136,7 @@ def test_a_photo_sent_twice_is_stored_once(desk, media):
 def test_an_oversized_photo_is_refused_and_nothing_is_kept(desk, media, settings):
     settings.LINLI_PHOTO_MAX_BYTES = 20_000
     order = _order(desk)
-    big = _jpeg(3000, 3000)
+    big = small_jpeg(3000, 3000)
     big.seek(0, 2)
     assert big.tell() > 20_000
     big.seek(0)
@@ -171,9 +164,9 @@ def test_photos_per_order_are_limited(desk, media, settings):
     settings.LINLI_PHOTOS_PER_ORDER = 1
     order = _order(desk)
     client = _client(desk.technician)
-    client.post(_url("field_photo_add", order), {"stage": "before", "image": _jpeg(200, 200)})
+    client.post(_url("field_photo_add", order), {"stage": "before", "image": small_jpeg(200, 200)})
     response = client.post(_url("field_photo_add", order),
-                           {"stage": "after", "image": _jpeg(200, 200)})
+                           {"stage": "after", "image": small_jpeg(200, 200)})
     assert response.status_code == 422 and "the most it may hold" in response.content.decode()
     assert WorkOrderPhoto.objects.count() == 1
 
@@ -181,7 +174,7 @@ def test_photos_per_order_are_limited(desk, media, settings):
 def test_a_removed_photo_takes_its_files_with_it(desk, media, django_capture_on_commit_callbacks):
     order = _order(desk)
     client = _client(desk.technician)
-    client.post(_url("field_photo_add", order), {"stage": "before", "image": _jpeg(300, 300)})
+    client.post(_url("field_photo_add", order), {"stage": "before", "image": small_jpeg(300, 300)})
     photo = WorkOrderPhoto.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_url("field_photo_remove", order, photo.pk))
@@ -191,7 +184,7 @@ def test_a_removed_photo_takes_its_files_with_it(desk, media, django_capture_on_
 def test_photos_are_seen_only_by_those_who_see_the_order(desk, media, outsider, sibling):
     order = _order(desk)
     _client(desk.technician).post(_url("field_photo_add", order),
-                                  {"stage": "before", "image": _jpeg(300, 300)})
+                                  {"stage": "before", "image": small_jpeg(300, 300)})
     photo = WorkOrderPhoto.objects.get()
     for user in (outsider, sibling):
         client = _client(user)
@@ -239,7 +232,7 @@ def test_the_customer_signs_on_the_screen(desk, media):
     order = _order(desk)
     client = _client(desk.technician)
     response = client.post(_url("field_signature", order),
-                           {"signer_name": "王建国", "image": _signature_png()})
+                           {"signer_name": "王建国", "image": signature_png()})
     assert response.status_code == 302
     signature = Signature.objects.get(work_order=order)
     assert signature.signer_name == "王建国" and signature.captured_by == desk.technician
@@ -247,7 +240,7 @@ def test_the_customer_signs_on_the_screen(desk, media):
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
     # Signing again replaces it.
     client.post(_url("field_signature", order), {"signer_name": "王太太",
-                                                 "image": _signature_png()})
+                                                 "image": signature_png()})
     assert list(Signature.objects.values_list("signer_name", flat=True)) == ["王太太"]
 
 
@@ -260,7 +253,7 @@ def test_the_customer_signs_on_the_screen(desk, media):
 def test_a_bad_signature_is_refused(desk, media, image, message):
     order = _order(desk)
     if image == "blank":
-        image = _signature_png(blank=True)
+        image = signature_png(blank=True)
     response = _client(desk.technician).post(_url("field_signature", order),
                                              {"signer_name": "王建国", "image": image})
     assert response.status_code == 422 and message in response.content.decode()
@@ -270,13 +263,13 @@ def test_a_bad_signature_is_refused(desk, media, image, message):
 def test_a_signature_on_someone_elses_order_is_refused(desk, media):
     order = _order(desk)  # the technician's, not the plumber's
     response = _client(desk.plumber).post(_url("field_signature", order),
-                                          {"signer_name": "王建国", "image": _signature_png()})
+                                          {"signer_name": "王建国", "image": signature_png()})
     assert response.status_code == 403
     assert "This order is not yours" in response.content.decode()
     assert not Signature.objects.exists() and _files(media) == []
     # The supervisor of the department may record for the worker.
     _client(desk.supervisor).post(_url("field_signature", order),
-                                  {"signer_name": "王建国", "image": _signature_png()})
+                                  {"signer_name": "王建国", "image": signature_png()})
     assert Signature.objects.count() == 1
 
 

@@ -8,15 +8,16 @@ from PIL import Image
 
 from linli.servicedesk.models import WorkOrderMaterial, WorkOrderPhoto
 from linli.servicedesk.models import WorkOrderSignature as Signature
+from tests.servicedesk.builders import signature_png, small_jpeg
 from tests.servicedesk.test_api import API, Api
-from tests.servicedesk.test_field import _files, _jpeg, _order, _signature_png
+from tests.servicedesk.test_field import _files, _order
 
 pytestmark = pytest.mark.django_db
 
 
 def _upload(api: Api, order, stage="before", image=None, **extra):
     return api.client.post(f"{API}/work-orders/{order.pk}/photos",
-                           {"stage": stage, "image": image or _jpeg(640, 480)}, **extra)
+                           {"stage": stage, "image": image or small_jpeg(640, 480)}, **extra)
 
 
 def test_the_field_record_through_the_api(desk, media):
@@ -34,7 +35,7 @@ def test_the_field_record_through_the_api(desk, media):
                      {"name": "水管接头", "quantity": "2", "unit": "个"}).status_code == 201
     assert tech.post(f"/work-orders/{order.pk}/notes", {"note": "已关总阀"}).status_code == 201
     signed = tech.post(f"/work-orders/{order.pk}/signature",
-                       {"signer_name": "王建国", "image": _signature_png()})
+                       {"signer_name": "王建国", "image": signature_png()})
     assert signed.status_code == 201 and signed.json()["signer_name"] == "王建国"
 
     record = tech.get(f"/work-orders/{order.pk}/field").json()
@@ -67,7 +68,7 @@ def test_bad_input_is_a_clear_422_and_writes_nothing(desk, media):
     assert "not a picture" in response.json()["fields"]["image"][0]
     assert _upload(tech, order, stage="during").status_code == 422
     blank = tech.post(f"/work-orders/{order.pk}/signature",
-                      {"signer_name": "王建国", "image": _signature_png(blank=True)})
+                      {"signer_name": "王建国", "image": signature_png(blank=True)})
     assert blank.status_code == 422 and "empty" in blank.json()["fields"]["image"][0]
     assert tech.post(f"/work-orders/{order.pk}/materials",
                      {"name": "接头", "quantity": "-3"}).status_code == 422
@@ -82,7 +83,7 @@ def test_someone_elses_order_is_403_and_another_scope_404(desk, media, outsider,
     photo = WorkOrderPhoto.objects.get()
     plumber = Api(desk.plumber)  # same department, not the order's handler
     signed = plumber.post(f"/work-orders/{order.pk}/signature",
-                          {"signer_name": "王建国", "image": _signature_png()})
+                          {"signer_name": "王建国", "image": signature_png()})
     assert signed.status_code == 403
     assert "not yours" in signed.json()["message"]
     assert _upload(plumber, order).status_code == 403

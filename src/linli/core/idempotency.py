@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.http import HttpResponse
 from django.utils import timezone
 
 MAX_KEY_LENGTH = 200
@@ -77,6 +78,14 @@ def complete(record: IdempotencyRecord, response) -> None:
         content_type=response.get("Content-Type", "application/json"),
         location=response.get("Location", "")[:500],
     )
+
+
+def replayed(record: IdempotencyRecord, default_type: str = "application/json") -> HttpResponse:
+    """The first answer again, marked ``Idempotent-Replayed``."""
+    response = HttpResponse(bytes(record.response_body or b""), status=record.status_code,
+                            content_type=record.content_type or default_type)
+    response["Idempotent-Replayed"] = "true"
+    return response
 
 
 def release(record: IdempotencyRecord) -> None:

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from linli.core.idempotency import MAX_KEY_LENGTH, claim, complete
+from linli.core.idempotency import MAX_KEY_LENGTH, claim, complete, replayed
 
 FIELD = "idempotency_key"
 # Fields that differ between two sends of one form without changing what it asks for.
@@ -56,14 +56,10 @@ def idempotent_form(view):
             return _text(409, _("This form is still being processed; wait a moment and "
                                 "reload the page."))
         if found.outcome == "replay":
-            record = found.record
-            if record.location:
-                messages.info(request, _("This was already recorded; nothing was done twice."))
-                response = HttpResponseRedirect(record.location)
-            else:
-                response = HttpResponse(bytes(record.response_body or b""),
-                                        status=record.status_code,
-                                        content_type=record.content_type or "text/html")
+            if not found.record.location:
+                return replayed(found.record, "text/html")
+            messages.info(request, _("This was already recorded; nothing was done twice."))
+            response = HttpResponseRedirect(found.record.location)
             response["Idempotent-Replayed"] = "true"
             return response
         response = view(request, *args, **kwargs)

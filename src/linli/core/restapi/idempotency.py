@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import hashlib
 
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
-from linli.core.idempotency import MAX_KEY_LENGTH, claim, complete
+from linli.core.idempotency import MAX_KEY_LENGTH, claim, complete, replayed
 from linli.core.restapi.auth import user_for_token
 from linli.core.restapi.errors import body
 
@@ -60,13 +60,7 @@ class IdempotencyMiddleware:
                 status=409,
             )
         if found.outcome == "replay":
-            record = found.record
-            response = HttpResponse(
-                bytes(record.response_body or b""), status=record.status_code,
-                content_type=record.content_type or "application/json",
-            )
-            response["Idempotent-Replayed"] = "true"
-            return response
+            return replayed(found.record)
         response = self.get_response(request)
         complete(found.record, response)
         return response

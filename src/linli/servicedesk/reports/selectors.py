@@ -238,10 +238,16 @@ def _has_callback(condition: Q) -> Exists:
     return Exists(Callback.objects.filter(work_order=OuterRef("pk")).filter(condition))
 
 
+def _clock_breached_now(now: dt.datetime) -> Q:
+    """A clock that makes its order breached now: missed, or running and marked breached
+    or past its due time."""
+    return (Q(state=ClockState.MISSED) | Q(state=ClockState.RUNNING, breached_at__isnull=False)
+            | Q(state=ClockState.RUNNING, due_at__lte=now))
+
+
 def _breached_now(now: dt.datetime) -> Exists:
-    return Exists(WorkOrderClock.objects.filter(work_order=OuterRef("pk")).filter(
-        Q(state=ClockState.MISSED) | Q(state=ClockState.RUNNING, breached_at__isnull=False)
-        | Q(state=ClockState.RUNNING, due_at__lte=now)))
+    return Exists(WorkOrderClock.objects.filter(work_order=OuterRef("pk"))
+                  .filter(_clock_breached_now(now)))
 
 
 def _due_soon(now: dt.datetime) -> Exists:
@@ -566,10 +572,7 @@ def _breached_orders(user, orders: QuerySet[WorkOrder], now) -> QuerySet:
     """The ids of the open ones among ``orders`` that have a clock breached now (the
     dashboards' ``_breached_now``), read once for all the rows."""
     return (_of_orders(WorkOrderClock, user, orders.filter(status__in=OPEN))
-            .filter(Q(state=ClockState.MISSED)
-                    | Q(state=ClockState.RUNNING, breached_at__isnull=False)
-                    | Q(state=ClockState.RUNNING, due_at__lte=now))
-            .values("work_order_id"))
+            .filter(_clock_breached_now(now)).values("work_order_id"))
 
 
 def _workload_rows(rows: dict, key: int, name: str, counts: dict) -> None:
