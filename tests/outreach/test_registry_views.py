@@ -81,3 +81,12 @@ def test_other_office_sees_nothing(world):
     assert "机密代理" not in sibling.get("/outreach/agents/").content.decode()
     assert sibling.post(f"/outreach/agents/{agent.pk}/status/",
                         {"status": "watching"}).status_code == 404
+
+
+def test_opted_out_ticked_on_creation_is_kept(world, operator):
+    client = _client(operator)
+    response = client.post("/outreach/partners/new/", {
+        "org_unit": world.branch_a.pk, "kind": "property_company", "name": "拒收物业",
+        "signing_status": "prospective", "qualification": "none", "opted_out": "on"})
+    assert response.status_code == 302
+    assert Partner.objects.get().opted_out is True

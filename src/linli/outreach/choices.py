@@ -18,6 +18,15 @@ class Qualification(models.TextChoices):
     NONE = "none", _("No grade")
 
 
+# The built-in saved filter of the registry, "quality unsigned" (优质未签约).
+QUALITY_UNSIGNED = "quality-unsigned"
+QUALITY_UNSIGNED_PARAMS = {
+    "signing_status": SigningStatus.PROSPECTIVE.value,
+    "qualifications": [Qualification.GRADE_1.value, Qualification.GRADE_2.value],
+    "households_min": 1000, "occupancy_min": 60, "exclude_opted_out": True,
+}
+
+
 class AgentStatus(models.TextChoices):
     OPERATING = "operating", _("Operating")
     PARTLY_OPERATING = "partly_operating", _("Partly operating")

@@ -50,7 +50,24 @@ class PartnerFilterForm(forms.Form):
                 ("saved", "q", "city", "signing_status", "qualification")} | {"sort": sort}
 
 
-class PartnerForm(forms.Form):
+class PartnerProfileForm(forms.Form):
+    signing_status = forms.ChoiceField(label=_("Signing status"), choices=SigningStatus.choices)
+    agent = AgentChoiceField(label=_("Agent"), queryset=None, required=False)
+    qualification = forms.ChoiceField(label=_("Qualification"), choices=Qualification.choices)
+    households = forms.IntegerField(label=_("Households under management"), min_value=0,
+                                    max_value=10_000_000, required=False)
+    occupancy_rate = forms.DecimalField(label=_("Occupancy rate (%)"), min_value=0,
+                                        max_value=100, decimal_places=2, required=False)
+    opted_out = forms.BooleanField(label=_("Opted out of mailings"), required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = selectors.agent_choices(actor)
+
+
+class PartnerForm(PartnerProfileForm):
+    """A new company or office: the directory's fields, a contact, then the registry entry."""
+
     org_unit = UnitChoiceField(label=_("Managed by"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=[
         (OrganizationKind.PROPERTY_COMPANY, OrganizationKind.PROPERTY_COMPANY.label),
@@ -65,27 +82,12 @@ class PartnerForm(forms.Form):
     contact_mobile = forms.CharField(label=_("Contact mobile"), max_length=30, required=False)
     contact_landline = forms.CharField(label=_("Contact landline"), max_length=30,
                                        required=False)
+    field_order = ["org_unit", "kind", "name", "province", "city", "address", "landline",
+                   "email", "contact_name", "contact_mobile", "contact_landline"]
 
     def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, actor=actor, **kwargs)
         self.fields["org_unit"].queryset = units_where(actor, "outreach.add_partner")
-        for name, field in PartnerProfileForm(actor=actor).fields.items():
-            self.fields[name] = field
-
-
-class PartnerProfileForm(forms.Form):
-    signing_status = forms.ChoiceField(label=_("Signing status"), choices=SigningStatus.choices)
-    agent = AgentChoiceField(label=_("Agent"), queryset=None, required=False)
-    qualification = forms.ChoiceField(label=_("Qualification"), choices=Qualification.choices)
-    households = forms.IntegerField(label=_("Households under management"), min_value=0,
-                                    max_value=10_000_000, required=False)
-    occupancy_rate = forms.DecimalField(label=_("Occupancy rate (%)"), min_value=0,
-                                        max_value=100, decimal_places=2, required=False)
-    opted_out = forms.BooleanField(label=_("Opted out of mailings"), required=False)
-
-    def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["agent"].queryset = selectors.agent_choices(actor)
 
 
 class AgentFilterForm(forms.Form):
@@ -174,7 +176,7 @@ class CampaignForm(forms.Form):
             *((f"saved:{f.code}", _("Saved filter: %(name)s") % {"name": f.name})
               for f in selectors.saved_filters(actor)),
             *((f"campaign:{c.pk}", _("Again from campaign: %(name)s") % {"name": c.name})
-              for c in selectors.campaign_list(actor)[:50]),
+              for c in selectors.campaign_choices(actor)[:50]),
         ]
         for outcome in RETRY_OUTCOMES:
             rule = services.DEFAULT_RETRY_RULES[outcome.value]
@@ -228,6 +230,6 @@ class StatisticsFilterForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].choices = [("", _("All campaigns")), *(
-            (str(c.pk), c.name) for c in selectors.campaign_list(actor)[:100])]
+            (str(c.pk), c.name) for c in selectors.campaign_choices(actor)[:100])]
         self.fields["phase"].choices = [("", _("All phases")), *(
             (p, p) for p in selectors.campaign_phases(actor))]

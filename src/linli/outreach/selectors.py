@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.outreach.choices import (
     CITY_TYPE_BADGES,
+    QUALITY_UNSIGNED,
+    QUALITY_UNSIGNED_PARAMS,
     AgentStatus,
     CallOutcome,
     CallTaskStatus,
@@ -25,30 +27,40 @@ from linli.outreach.choices import (
     SigningStatus,
 )
 from linli.outreach.models import Agent, CallAttempt, CallTask, Campaign, Partner, PartnerFilter
-from linli.outreach.services import QUALITY_UNSIGNED, QUALITY_UNSIGNED_PARAMS
 
 PARTNER_SORTS = {"name": "organization__name_pinyin", "city": "organization__city",
                  "households": "households", "occupancy": "occupancy_rate",
                  "created": "created_at"}
 
 
+# A saved filter's criteria (services.FILTER_KEYS but exclude_opted_out) → their lookups.
+CRITERIA_LOOKUPS = {"signing_status": "signing_status", "qualifications": "qualification__in",
+                    "households_min": "households__gte", "occupancy_min": "occupancy_rate__gte",
+                    "city": "organization__city", "agent_status": "agent__status"}
+PARTNER_FILTERS = {"q": "organization__name__icontains", "city": "organization__city",
+                   "agent": "agent_id", "signing_status": "signing_status",
+                   "qualification": "qualification"}
+AGENT_FILTERS = {"q": "organization__name__icontains", "city": "organization__city",
+                 "status": "status"}
+TASK_FILTERS = {"status": "status", "outcome": "outcome", "caller": "caller_id"}
+
+
+def _filtered(qs: QuerySet, lookups: dict[str, str], values: dict) -> QuerySet:
+    """``qs`` filtered by each of ``values`` that is given, through its lookup (text is
+    stripped; None, "" and [] mean not given)."""
+    for key, lookup in lookups.items():
+        value = values.get(key)
+        if isinstance(value, str):
+            value = value.strip()
+        if value not in (None, "", []):
+            qs = qs.filter(**{lookup: value})
+    return qs
+
+
 def partner_criteria(qs: QuerySet[Partner], params: dict) -> QuerySet[Partner]:
     """A saved filter's criteria (services.FILTER_KEYS) applied to partners."""
-    if params.get("signing_status"):
-        qs = qs.filter(signing_status=params["signing_status"])
-    if params.get("qualifications"):
-        qs = qs.filter(qualification__in=params["qualifications"])
-    if params.get("households_min") is not None:
-        qs = qs.filter(households__gte=params["households_min"])
-    if params.get("occupancy_min") is not None:
-        qs = qs.filter(occupancy_rate__gte=params["occupancy_min"])
-    if params.get("city"):
-        qs = qs.filter(organization__city=params["city"])
-    if params.get("agent_status"):
-        qs = qs.filter(agent__status=params["agent_status"])
-    if params.get("exclude_opted_out"):
-        qs = qs.filter(opted_out=False)
-    return qs
+    qs = _filtered(qs, CRITERIA_LOOKUPS, params)
+    return qs.filter(opted_out=False) if params.get("exclude_opted_out") else qs
 
 
 def saved_filters(actor) -> list[PartnerFilter]:
@@ -78,16 +90,7 @@ def partner_list(actor, filters: dict | None = None, action: str = "view") -> Qu
     if filters.get("saved"):
         params = saved_filter_params(actor, filters["saved"])
         qs = partner_criteria(qs, params) if params is not None else qs.none()
-    if filters.get("q"):
-        qs = qs.filter(organization__name__icontains=filters["q"].strip())
-    if filters.get("city"):
-        qs = qs.filter(organization__city=filters["city"])
-    if filters.get("agent"):
-        qs = qs.filter(agent_id=filters["agent"])
-    if filters.get("signing_status"):
-        qs = qs.filter(signing_status=filters["signing_status"])
-    if filters.get("qualification"):
-        qs = qs.filter(qualification=filters["qualification"])
+    qs = _filtered(qs, PARTNER_FILTERS, filters)
     sort = filters.get("sort") or ""
     order = PARTNER_SORTS.get(sort.lstrip("-"), "organization__name_pinyin")
     if sort.startswith("-") and sort.lstrip("-") in PARTNER_SORTS:
@@ -116,13 +119,8 @@ def agent_list(actor, filters: dict | None = None, action: str = "view") -> Quer
 
     ``filters``: q (part of the name), city, status."""
     filters = filters or {}
-    qs = Agent.objects.restrict(actor, action).select_related("organization")
-    if filters.get("q"):
-        qs = qs.filter(organization__name__icontains=filters["q"].strip())
-    if filters.get("city"):
-        qs = qs.filter(organization__city=filters["city"])
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
+    qs = _filtered(Agent.objects.restrict(actor, action).select_related("organization"),
+                   AGENT_FILTERS, filters)
     visible = Partner.objects.restrict(actor, "view").values("pk")
     return qs.annotate(
         company_count=Count("companies", filter=Q(companies__in=visible), distinct=True),
@@ -233,10 +231,13 @@ def city_rows(actor, city: str = "", city_type: int | None = None) -> list[CityR
     ).values_list("organization__city", "n", "s").order_by():
         row = rows.setdefault(name, CityRow(name))
         row.companies, row.signed = total, signed
-    found = [r for r in rows.values() if r.city]
-    if city_type:
-        found = [r for r in found if r.type == city_type]
-    return sorted(found, key=lambda r: (r.type, r.city))
+    found = sorted((r for r in rows.values() if r.city), key=lambda r: (r.type, r.city))
+    return of_city_type(found, city_type)
+
+
+def of_city_type(rows: list[CityRow], city_type: int | None) -> list[CityRow]:
+    """The rows of one city type (all of them without a type)."""
+    return [r for r in rows if r.type == city_type] if city_type else rows
 
 
 def city_get(actor, city: str) -> CityRow:
@@ -266,8 +267,13 @@ def campaign_get(actor, pk, action: str = "view") -> Campaign:
     return get_object_or_404(campaign_list(actor, action), pk=pk)
 
 
+def campaign_choices(actor) -> QuerySet[Campaign]:
+    """Visible campaigns, newest first, without their counts (for choosing one)."""
+    return Campaign.objects.restrict(actor, "view").order_by("-created_at", "-pk")
+
+
 def campaign_find(actor, pk) -> Campaign | None:
-    return Campaign.objects.restrict(actor, "view").filter(pk=pk).first()
+    return campaign_choices(actor).filter(pk=pk).first()
 
 
 def call_tasks(actor, campaign: Campaign | None = None, filters: dict | None = None
@@ -279,11 +285,7 @@ def call_tasks(actor, campaign: Campaign | None = None, filters: dict | None = N
         "partner__organization", "partner__agent__organization", "caller", "campaign")
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
-    for key in ("status", "outcome"):
-        if filters.get(key):
-            qs = qs.filter(**{key: filters[key]})
-    if filters.get("caller"):
-        qs = qs.filter(caller_id=filters["caller"])
+    qs = _filtered(qs, TASK_FILTERS, filters)
     if filters.get("mine"):
         qs = qs.filter(caller=actor)
     return qs.order_by("pk")
@@ -381,7 +383,8 @@ def call_statistics(actor, *, campaign: Campaign | None = None, group_by: str = 
         total[outcome] = total.get(outcome, 0) + count
     rows = [StatisticsRow(label, counts) for label, counts in grouped.items()] if key else []
     rows.sort(key=lambda r: (-r.total, r.label))
-    campaigns = list(Campaign.objects.filter(pk__in=qs.values("campaign_id"))
+    campaigns = list(Campaign.objects.restrict(actor, "view")
+                     .filter(pk__in=qs.values("campaign_id"))
                      .order_by("-created_at", "-pk").values_list("name", flat=True))
     return CallStatistics(total=StatisticsRow(str(_("All")), total), rows=rows,
                           group_by=group_by if key else "", campaigns=campaigns)

@@ -26,7 +26,10 @@ from linli.directory.choices import ContactRole, OrganizationKind
 from linli.directory.models import Organization
 from linli.directory.services import organizations as directory
 from linli.directory.services.organizations import KEEP
+from linli.outreach import selectors
 from linli.outreach.choices import (
+    QUALITY_UNSIGNED,
+    QUALITY_UNSIGNED_PARAMS,
     AgentMode,
     AgentStatus,
     CallOutcome,
@@ -58,15 +61,9 @@ AGENT_TRANSITIONS: dict[str, set[str]] = {
 HANDOVER_FROM = {AgentStatus.WATCHING, AgentStatus.EXITING, AgentStatus.EXITED}
 HANDOVER_TO = {AgentStatus.OPERATING, AgentStatus.PARTLY_OPERATING}
 
-# The criteria a saved filter may hold, and the built-in "quality unsigned" selection.
+# The criteria a saved filter may hold (the built-in "quality unsigned" is in choices).
 FILTER_KEYS = {"signing_status", "qualifications", "households_min", "occupancy_min", "city",
                "agent_status", "exclude_opted_out"}
-QUALITY_UNSIGNED = "quality-unsigned"
-QUALITY_UNSIGNED_PARAMS = {
-    "signing_status": SigningStatus.PROSPECTIVE.value,
-    "qualifications": [Qualification.GRADE_1.value, Qualification.GRADE_2.value],
-    "households_min": 1000, "occupancy_min": 60, "exclude_opted_out": True,
-}
 
 
 def _require(actor, permission: str, obj) -> None:
@@ -278,8 +275,8 @@ def partner_create(*, actor, tenant: Tenant, org_unit, kind: str, name: str, cit
                    parent: Organization | None = None,
                    signing_status: str = SigningStatus.PROSPECTIVE, agent: Agent | None = None,
                    qualification: str = Qualification.NONE, households: int | None = None,
-                   occupancy_rate=None, contact_name: str = "", contact_mobile: str = "",
-                   contact_landline: str = "") -> Partner:
+                   occupancy_rate=None, opted_out: bool = False, contact_name: str = "",
+                   contact_mobile: str = "", contact_landline: str = "") -> Partner:
     """A new company or office: its directory organisation, an optional contact (phones as
     E.164) and its registry entry, all or nothing."""
     _require(actor, "outreach.add_partner", org_unit)
@@ -293,7 +290,7 @@ def partner_create(*, actor, tenant: Tenant, org_unit, kind: str, name: str, cit
     return partner_register(actor=actor, organization=organization,
                             signing_status=signing_status, agent=agent,
                             qualification=qualification, households=households,
-                            occupancy_rate=occupancy_rate)
+                            occupancy_rate=occupancy_rate, opted_out=opted_out)
 
 
 @transaction.atomic
@@ -443,8 +440,6 @@ def call_transition(task: CallTask, *, outcome: str, rules: dict, at, caller=Non
 
 def _source_partners(actor, tenant: Tenant, source: dict):
     """The partners a call list is built from (inside the actor's scope)."""
-    from linli.outreach import selectors
-
     kind = source.get("kind")
     if kind not in SOURCE_KINDS:
         raise ValidationError({"source": [_("Choose where the call list comes from: all "
@@ -461,9 +456,13 @@ def _source_partners(actor, tenant: Tenant, source: dict):
         if params is None:
             raise ValidationError({"source": [_("There is no saved filter with this code.")]})
         return selectors.partner_criteria(partners, params)
-    previous = Campaign.objects.filter(tenant=tenant, pk=source.get("campaign")).first()
-    if previous is None or (actor is not None and not actor.has_perm(
-            "outreach.view_campaign", previous)):
+    try:
+        previous_pk = int(source.get("campaign"))
+    except (TypeError, ValueError):
+        raise ValidationError({"source": [_("Choose a campaign you can see.")]}) from None
+    previous = (selectors.campaign_find(actor, previous_pk) if actor is not None
+                else Campaign.objects.filter(tenant=tenant, pk=previous_pk).first())
+    if previous is None:
         raise ValidationError({"source": [_("Choose a campaign you can see.")]})
     outcomes = source.get("outcomes") or []
     if not outcomes or not set(outcomes) <= set(CallOutcome.values):
@@ -494,12 +493,11 @@ def campaign_create(*, actor, tenant: Tenant, org_unit, name: str, phase: str = 
                                    "source"])
     partners = _source_partners(actor, tenant, source)
     campaign.save()
-    CallTask.objects.bulk_create([
+    tasks = CallTask.objects.bulk_create([
         CallTask(tenant_id=tenant.pk, org_unit_id=unit_id, campaign=campaign, partner_id=pk)
         for pk, unit_id in partners.order_by("pk").values_list("pk", "org_unit_id").distinct()
     ], batch_size=1000)
-    record_event(campaign, "outreach.campaign_created", actor=actor,
-                 new=str(campaign.tasks.count()))
+    record_event(campaign, "outreach.campaign_created", actor=actor, new=str(len(tasks)))
     return campaign
 
 

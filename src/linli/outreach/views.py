@@ -24,7 +24,6 @@ from linli.core.templatetags.linli_ui import sort_param
 from linli.directory.selectors.organizations import contacts_of
 from linli.outreach import selectors, services
 from linli.outreach.choices import (
-    AGENT_STATUS_BADGES,
     CALL_OUTCOME_BADGES,
     CITY_TYPE_BADGES,
     CallOutcome,
@@ -52,15 +51,50 @@ PROFILE_FIELDS = ("signing_status", "agent", "qualification", "households", "occ
                   "opted_out")
 
 
-def _contact_rows(actor, organization) -> list[dict]:
-    """The organisation's visible contacts with their phones as people read them."""
-    return [{"contact": c, "mobile": display_phone(c.mobile),
-             "landline": display_phone(c.landline)} for c in contacts_of(actor, organization)]
+def _phone_book(actor, organization) -> dict:
+    """The organisation's landline and visible contacts, with phones as people read them."""
+    return {"landline": display_phone(organization.landline), "contacts": [
+        {"contact": c, "mobile": display_phone(c.mobile), "landline": display_phone(c.landline)}
+        for c in contacts_of(actor, organization)]}
 
 
 def _form_page(request, form, title: str, cancel_url: str):
     return render(request, "directory/organizations/form_page.html",
                   {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+def _for_change(request, obj, permission: str):
+    """``obj`` (already resolved in scope) when the user holds ``permission`` on it; visible
+    but not allowed is a 403."""
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return obj
+
+
+def _written(request, form, write):
+    """What ``write(cleaned_data)`` returns for a valid POST of ``form``; None when there is
+    nothing to write yet or the service refused (its errors are then on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+
+
+def _act(request, write, success, form=None, invalid: str = "") -> None:
+    """A POST action: ``write(cleaned_data)`` and the ``success(result)`` message, or the
+    service's refusal (``invalid`` when the form is not valid) as an error message."""
+    if form is not None and not form.is_valid():
+        messages.error(request, invalid)
+        return
+    try:
+        result = write(form.cleaned_data if form is not None else {})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success(result))
 
 
 # --- partners -------------------------------------------------------------------------------
@@ -80,7 +114,6 @@ class PartnerListView(PermissionRequiredMixin, ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
-        context["badges"] = AGENT_STATUS_BADGES
         context["columns"] = [
             {"label": _("Name"), "sort": "name"}, {"label": _("City"), "sort": "city"},
             {"label": _("Signing status")}, {"label": _("Agent")},
@@ -104,12 +137,10 @@ class PartnerDetailView(PermissionRequiredMixin, ScopedDetailView):
         context = super().get_context_data(**kwargs)
         actor, partner = self.request.user, self.object
         tab = "history" if self.request.GET.get("tab") == "history" else "overview"
+        context.update(_phone_book(actor, partner.organization))
         context.update({
             "tab": tab,
-            "contacts": _contact_rows(actor, partner.organization),
-            "landline": display_phone(partner.organization.landline),
             "can_change": actor.has_perm("outreach.change_partner", partner),
-            "badges": AGENT_STATUS_BADGES,
             "history": history_entries(partner) if tab == "history" else [],
         })
         return context
@@ -120,36 +151,25 @@ class PartnerDetailView(PermissionRequiredMixin, ScopedDetailView):
 def partner_create(request):
     actor = request.user
     form = PartnerForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("opted_out", None)
-        try:
-            partner = services.partner_create(actor=actor, tenant=actor.tenant, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("“%(name)s” added to the registry.") % {
-                "name": partner.organization.name})
-            return redirect("outreach:partner_detail", pk=partner.pk)
+    partner = _written(request, form, lambda data: services.partner_create(
+        actor=actor, tenant=actor.tenant, **data))
+    if partner is not None:
+        messages.success(request, _("“%(name)s” added to the registry.") % {
+            "name": partner.organization.name})
+        return redirect("outreach:partner_detail", pk=partner.pk)
     return _form_page(request, form, _("New partner company"), reverse("outreach:partners"))
 
 
 @login_required
 def partner_edit(request, pk):
     actor = request.user
-    partner = selectors.partner_get(actor, pk)
-    if not actor.has_perm("outreach.change_partner", partner):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    partner = _for_change(request, selectors.partner_get(actor, pk), "outreach.change_partner")
     initial = {name: getattr(partner, name) for name in PROFILE_FIELDS}
     form = PartnerProfileForm(request.POST or None, actor=actor, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update(actor=actor, partner=partner, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Registry entry saved."))
-            return redirect("outreach:partner_detail", pk=partner.pk)
+    if _written(request, form, lambda data: services.partner_update(
+            actor=actor, partner=partner, **data)):
+        messages.success(request, _("Registry entry saved."))
+        return redirect("outreach:partner_detail", pk=partner.pk)
     title = _("Edit %(name)s") % {"name": partner.organization.name}
     return _form_page(request, form, title,
                       reverse("outreach:partner_detail", args=[partner.pk]))
@@ -170,7 +190,6 @@ class AgentListView(PermissionRequiredMixin, ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
-        context["badges"] = AGENT_STATUS_BADGES
         context["columns"] = [
             {"label": _("Name")}, {"label": _("City")}, {"label": _("Status")},
             {"label": _("Operating mode")}, {"label": _("Credit limit")},
@@ -197,7 +216,7 @@ class AgentDetailView(PermissionRequiredMixin, ScopedDetailView):
         companies = Paginator(selectors.agent_companies(actor, agent), 25).get_page(
             self.request.GET.get("page"))
         context.update({
-            "tab": tab, "can_change": can_change, "badges": AGENT_STATUS_BADGES,
+            "tab": tab, "can_change": can_change,
             "page_obj": companies, "companies": companies.object_list,
             "status_form": AgentStatusForm(initial={"status": agent.status}),
             "handover_form": HandoverForm(actor=actor, agent=agent) if can_change else None,
@@ -213,23 +232,17 @@ class AgentDetailView(PermissionRequiredMixin, ScopedDetailView):
 def agent_create(request):
     actor = request.user
     form = AgentForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agent = services.agent_create(actor=actor, tenant=actor.tenant, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Agent “%(name)s” created.") % {
-                "name": agent.organization.name})
-            return redirect("outreach:agent_detail", pk=agent.pk)
+    agent = _written(request, form, lambda data: services.agent_create(
+        actor=actor, tenant=actor.tenant, **data))
+    if agent is not None:
+        messages.success(request, _("Agent “%(name)s” created.") % {
+            "name": agent.organization.name})
+        return redirect("outreach:agent_detail", pk=agent.pk)
     return _form_page(request, form, _("New agent"), reverse("outreach:agents"))
 
 
 def _agent_for_change(request, pk) -> Agent:
-    agent = selectors.agent_get(request.user, pk)
-    if not request.user.has_perm("outreach.change_agent", agent):
-        raise PermissionDenied(_("You do not have permission to do this."))
-    return agent
+    return _for_change(request, selectors.agent_get(request.user, pk), "outreach.change_agent")
 
 
 @login_required
@@ -237,36 +250,22 @@ def agent_edit(request, pk):
     agent = _agent_for_change(request, pk)
     form = AgentEditForm(request.POST or None, initial={
         "mode": agent.mode, "credit_limit": agent.credit_limit, "notes": agent.notes})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agent_update(actor=request.user, agent=agent, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Agent saved."))
-            return redirect("outreach:agent_detail", pk=agent.pk)
+    if _written(request, form, lambda data: services.agent_update(
+            actor=request.user, agent=agent, **data)):
+        messages.success(request, _("Agent saved."))
+        return redirect("outreach:agent_detail", pk=agent.pk)
     title = _("Edit %(name)s") % {"name": agent.organization.name}
     return _form_page(request, form, title, reverse("outreach:agent_detail", args=[agent.pk]))
-
-
-def _message_of(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 @login_required
 @require_POST
 def agent_status(request, pk):
     agent = _agent_for_change(request, pk)
-    form = AgentStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agent_transition(actor=request.user, agent=agent, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _message_of(exc))
-        else:
-            messages.success(request, _("Status changed."))
-    else:
-        messages.error(request, _("Choose a status from the list."))
+    _act(request, lambda data: services.agent_transition(actor=request.user, agent=agent,
+                                                         **data),
+         lambda _agent: _("Status changed."), form=AgentStatusForm(request.POST),
+         invalid=_("Choose a status from the list."))
     return redirect("outreach:agent_detail", pk=agent.pk)
 
 
@@ -276,18 +275,11 @@ def agent_handover(request, pk):
     actor = request.user
     agent = _agent_for_change(request, pk)
     form = HandoverForm(request.POST, actor=actor, agent=agent)
-    if form.is_valid():
-        target = form.cleaned_data["to_agent"]
-        try:
-            count = services.agent_handover(actor=actor, from_agent=agent, to_agent=target,
-                                            note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            messages.error(request, _message_of(exc))
-        else:
-            messages.success(request, _("%(count)d companies handed over to %(agent)s.") % {
-                "count": count, "agent": target.organization.name})
-    else:
-        messages.error(request, _("Choose the agent who takes the companies over."))
+    _act(request, lambda data: services.agent_handover(
+        actor=actor, from_agent=agent, to_agent=data["to_agent"], note=data["note"]),
+        lambda count: _("%(count)d companies handed over to %(agent)s.") % {
+            "count": count, "agent": form.cleaned_data["to_agent"].organization.name},
+        form=form, invalid=_("Choose the agent who takes the companies over."))
     return redirect("outreach:agent_detail", pk=agent.pk)
 
 
@@ -299,8 +291,7 @@ def city_list(request):
     form = CityFilterForm(request.GET)
     form.is_valid()
     all_rows = selectors.city_rows(request.user)
-    city_type = form.cleaned_data.get("type")
-    rows = [r for r in all_rows if not city_type or r.type == city_type]
+    rows = selectors.of_city_type(all_rows, form.cleaned_data.get("type"))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "outreach/city_list.html", {
         "filter_form": form, "page_obj": page, "rows": page.object_list,
@@ -314,8 +305,7 @@ def city_detail(request, city):
     actor = request.user
     row = selectors.city_get(actor, city)
     return render(request, "outreach/city_detail.html", {
-        "row": row, "type_badge": CITY_TYPE_BADGES[row.type], "badges": AGENT_STATUS_BADGES,
-        "agents": selectors.agent_list(actor, {"city": city}),
+        "row": row, "agents": selectors.agent_list(actor, {"city": city}),
     })
 
 
@@ -358,13 +348,13 @@ class CampaignDetailView(PermissionRequiredMixin, ScopedDetailView):
         page = Paginator(tasks, 25).get_page(self.request.GET.get("page"))
         table = selectors.call_statistics(actor, campaign=campaign)
         can_change = actor.has_perm("outreach.change_campaign", campaign)
+        running = campaign.status == CampaignStatus.RUNNING
         context.update({
             "page_obj": page, "tasks": page.object_list, "status": status,
             "statuses": CallTaskStatus.choices, "total": table.total,
-            "outcome_groups": _outcome_rows(table.total), "badges": CALL_OUTCOME_BADGES,
-            "can_change": can_change,
-            "can_call": actor.has_perm("outreach.call_calltask", campaign)
-            and campaign.status == CampaignStatus.RUNNING,
+            "outcome_groups": _outcome_rows(table.total), "can_change": can_change,
+            "can_complete": can_change and running,
+            "can_call": running and actor.has_perm("outreach.call_calltask", campaign),
             "assign_form": AssignForm(actor=actor) if can_change else None,
         })
         return context
@@ -375,16 +365,12 @@ class CampaignDetailView(PermissionRequiredMixin, ScopedDetailView):
 def campaign_create(request):
     actor = request.user
     form = CampaignForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.campaign_create(actor=actor, tenant=actor.tenant,
-                                                **form.service_arguments())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Campaign “%(name)s” created with %(count)d companies.")
-                             % {"name": campaign.name, "count": campaign.tasks.count()})
-            return redirect("outreach:campaign_detail", pk=campaign.pk)
+    campaign = _written(request, form, lambda _data: services.campaign_create(
+        actor=actor, tenant=actor.tenant, **form.service_arguments()))
+    if campaign is not None:
+        messages.success(request, _("Campaign “%(name)s” created with %(count)d companies.")
+                         % {"name": campaign.name, "count": campaign.tasks.count()})
+        return redirect("outreach:campaign_detail", pk=campaign.pk)
     return _form_page(request, form, _("New callback campaign"), reverse("outreach:campaigns"))
 
 
@@ -393,17 +379,10 @@ def campaign_create(request):
 def campaign_assign(request, pk):
     actor = request.user
     campaign = selectors.campaign_get(actor, pk)
-    form = AssignForm(request.POST, actor=actor)
-    if form.is_valid():
-        try:
-            count = services.campaign_assign(actor=actor, campaign=campaign,
-                                             callers=list(form.cleaned_data["callers"]))
-        except ValidationError as exc:
-            messages.error(request, _message_of(exc))
-        else:
-            messages.success(request, _("%(count)d calls assigned.") % {"count": count})
-    else:
-        messages.error(request, _("Choose at least one caller."))
+    _act(request, lambda data: services.campaign_assign(
+        actor=actor, campaign=campaign, callers=list(data["callers"])),
+        lambda count: _("%(count)d calls assigned.") % {"count": count},
+        form=AssignForm(request.POST, actor=actor), invalid=_("Choose at least one caller."))
     return redirect("outreach:campaign_detail", pk=campaign.pk)
 
 
@@ -411,12 +390,9 @@ def campaign_assign(request, pk):
 @require_POST
 def campaign_complete(request, pk):
     campaign = selectors.campaign_get(request.user, pk)
-    try:
-        services.campaign_complete(actor=request.user, campaign=campaign)
-    except ValidationError as exc:
-        messages.error(request, _message_of(exc))
-    else:
-        messages.success(request, _("Campaign completed."))
+    _act(request, lambda _data: services.campaign_complete(actor=request.user,
+                                                           campaign=campaign),
+         lambda _campaign: _("Campaign completed."))
     return redirect("outreach:campaign_detail", pk=campaign.pk)
 
 
@@ -427,14 +403,10 @@ def call_screen(request, pk):
     actor = request.user
     campaign = selectors.campaign_get(actor, pk)
     task = selectors.next_call(actor, campaign)
-    context = {"campaign": campaign, "task": task, "form": CallForm(),
-               "badges": CALL_OUTCOME_BADGES}
+    context = {"campaign": campaign, "task": task, "form": CallForm()}
     if task is not None:
-        context.update({
-            "contacts": _contact_rows(actor, task.partner.organization),
-            "landline": display_phone(task.partner.organization.landline),
-            "attempts": list(selectors.attempts_of(actor, task)),
-        })
+        context.update(_phone_book(actor, task.partner.organization),
+                       attempts=list(selectors.attempts_of(actor, task)))
     return render(request, "outreach/call_screen.html", context)
 
 
@@ -443,18 +415,11 @@ def call_screen(request, pk):
 def call_log(request, pk):
     actor = request.user
     task = selectors.call_task_get(actor, pk)
-    form = CallForm(request.POST)
-    if form.is_valid():
-        try:
-            services.call_record(actor=actor, task=task, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _message_of(exc))
-        else:
-            messages.success(request, _("Call to %(name)s logged: %(outcome)s.") % {
-                "name": task.partner.organization.name,
-                "outcome": CallOutcome(form.cleaned_data["outcome"]).label})
-    else:
-        messages.error(request, _("Choose the outcome of the call."))
+    _act(request, lambda data: services.call_record(actor=actor, task=task, **data),
+         lambda attempt: _("Call to %(name)s logged: %(outcome)s.") % {
+             "name": task.partner.organization.name,
+             "outcome": CallOutcome(attempt.outcome).label},
+         form=CallForm(request.POST), invalid=_("Choose the outcome of the call."))
     return redirect("outreach:call_screen", pk=task.campaign_id)
 
 
@@ -471,9 +436,7 @@ def statistics(request):
         exclude_litigation=data.get("exclude_litigation", False), phase=data.get("phase", ""))
     return render(request, "outreach/statistics.html", {
         "filter_form": form, "table": table, "outcome_groups": _outcome_rows(table.total),
-        "outcomes": [(o.value, o.label) for o in CallOutcome],
-        "rows": [{"label": r.label, "total": r.total, "cells": r.cells} for r in table.rows],
-        "badges": CALL_OUTCOME_BADGES,
+        "outcomes": [(o.value, o.label) for o in CallOutcome], "rows": table.rows,
     })
 
 
