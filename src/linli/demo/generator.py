@@ -105,7 +105,9 @@ USERS = [
      "维修工 technician · 工程部"),
     ("manager", "周明", "jinhua", "jinhua.cuihu", "project-manager",
      "项目经理 project manager · 翠湖苑管理处"),
-    ("sales", "刘婷", "huating", "huating.cuihu.team1", "sales-rep",
+    # The rep sells the whole project: her role is held at the sales office, whose subtree
+    # holds the projects on sale (a team below it would see none of them).
+    ("sales", "刘婷", "huating", "huating.cuihu", "sales-rep",
      "置业顾问 sales rep · 华庭地产"),
     ("salesmanager", "孙伟", "huating", "huating.cuihu", "sales-manager",
      "销售经理 sales manager · 华庭地产"),

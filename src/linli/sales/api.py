@@ -392,7 +392,7 @@ def price_list_reprice(request, price_list_id: PathId, payload: PriceListReprice
     actor = request.auth
     price_list = selectors.price_list_get(actor, price_list_id)
     rows = services.reprice_preview(price_list, payload.on)
-    changed = sum(1 for r in rows if r.changed)
+    changed = services.reprice_changed(rows)
     if payload.apply:
         changed = services.reprice_apply(actor=actor, price_list=price_list, on=payload.on)
     return PriceListRepriceOut(applied=payload.apply, changed=changed, rows=[
@@ -489,17 +489,14 @@ def quote_create(request, payload: SalesQuoteIn):
     if payload.price_list_id is not None:
         price_list = _found(selectors.price_list_find(actor, payload.price_list_id),
                             "price_list_id", _("Choose a price list you can see."))
-    agreed = list(selectors.rule_list(actor).filter(pk__in=payload.agreed_rule_ids))
-    if len(agreed) != len(set(payload.agreed_rule_ids)):
-        raise _invalid("agreed_rule_ids", _("Choose agreed discounts you can see."))
+    agreed = _found(selectors.rules_chosen(actor, payload.agreed_rule_ids), "agreed_rule_ids",
+                    _("Choose agreed discounts you can see."))
     person = None
     if payload.person_id is not None:
         person = _found(people_selectors.person_find(actor, payload.person_id), "person_id",
                         _("Choose a person you can see."))
-    order = {pk: i for i, pk in enumerate(payload.agreed_rule_ids)}
     quote = services.quote_create(actor=actor, sale_unit=sale_unit, price_list=price_list,
-                                  on=payload.on, person=person,
-                                  agreed=sorted(agreed, key=lambda r: order[r.pk]))
+                                  on=payload.on, person=person, agreed=agreed)
     return Status(201, selectors.quote_get(actor, quote.pk))
 
 

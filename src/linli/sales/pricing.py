@@ -128,8 +128,7 @@ def calculate(*, base_price: Decimal, area: Decimal, floor: int, orientation: st
                      None)
     if area_rule is not None and area_rule.factor is not None:
         price = price * area_rule.factor
-        add(Step("area", area_rule.name or "",
-                 _factor_text(area_rule.factor), price, area_rule.pk))
+        add(Step("area", area_rule.name, _factor_text(area_rule.factor), price, area_rule.pk))
     step = floor_step(rules, floor, reference_floor)
     if step:
         price = price + step
@@ -138,11 +137,10 @@ def calculate(*, base_price: Decimal, area: Decimal, floor: int, orientation: st
                              and orientation and r.orientation == orientation), None)
     if orientation_rule is not None and orientation_rule.factor is not None:
         price = price * orientation_rule.factor
-        add(Step("orientation", orientation_rule.name or "", _factor_text(orientation_rule.factor),
-            price, orientation_rule.pk))
+        add(Step("orientation", orientation_rule.name, _factor_text(orientation_rule.factor),
+                 price, orientation_rule.pk))
     calc.unit_price = to_fen(price)
-    add(Step("unit_price", "", "",
-             calc.unit_price))
+    add(Step("unit_price", "", "", calc.unit_price))
 
     total = to_yuan(calc.unit_price * area)
     calc.list_total = total
@@ -152,17 +150,14 @@ def calculate(*, base_price: Decimal, area: Decimal, floor: int, orientation: st
                    key=lambda r: r.lower or Decimal(0), reverse=True)
     if tiers:
         total = to_yuan(total * tiers[0].factor)
-        add(Step("discount", tiers[0].name or "",
-                 _factor_text(tiers[0].factor), total, tiers[0].pk))
+        add(Step("discount", tiers[0].name, _factor_text(tiers[0].factor), total, tiers[0].pk))
     for rule in agreed:
         if rule.factor is None:
             continue
         total = to_yuan(total * rule.factor)
-        add(Step("agreed", rule.name or "",
-                 _factor_text(rule.factor), total, rule.pk))
+        add(Step("agreed", rule.name, _factor_text(rule.factor), total, rule.pk))
     calc.total = total
     if floor_price is not None:
         calc.floor_total = to_yuan(floor_price * area)
-        add(Step("floor_price", "",
-                 f"{floor_price:f}", calc.floor_total))
+        add(Step("floor_price", "", f"{floor_price:f}", calc.floor_total))
     return calc

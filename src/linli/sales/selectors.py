@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from linli.directory.models import Building
 from linli.directory.selectors.property import natural_key
 from linli.sales.models import PriceList, PriceRule, Quote, SalesProject, SaleUnit
-from linli.sales.services.prices import in_force
-from linli.sales.states import SALE_STATUS_BADGES, RuleKind, SaleStatus
+from linli.sales.services.prices import in_force, price_list_in_force
+from linli.sales.states import SALE_STATUS_BADGES, TRANSITIONS, RuleKind, SaleStatus
 
 STEP_LABELS = {
     "base": _("Base price per m²"),
@@ -68,11 +68,6 @@ def sale_buildings(actor, project_id: int | None = None) -> QuerySet[Building]:
             .select_related("community").order_by("community__name", "sort_key", "number"))
 
 
-def project_buildings(actor, project: SalesProject) -> list[Building]:
-    """Buildings of the project's community that have units on sale, in natural order."""
-    return list(sale_buildings(actor, project.pk))
-
-
 # --- units on sale --------------------------------------------------------------------------
 
 def sale_unit_list(actor, filters: dict | None = None) -> QuerySet[SaleUnit]:
@@ -101,6 +96,13 @@ def sale_unit_get(actor, pk, action: str = "view") -> SaleUnit:
 def sale_unit_find(actor, pk, action: str = "view") -> SaleUnit | None:
     return sale_unit_list(actor).filter(pk=pk).first() if action == "view" else (
         SaleUnit.objects.restrict(actor, action).filter(pk=pk).first())
+
+
+def sale_unit_moves(actor, sale_unit: SaleUnit) -> list[SaleStatus]:
+    """The statuses the actor may move ``sale_unit`` to now, in the statuses' order."""
+    if not actor.has_perm("sales.change_saleunit", sale_unit):
+        return []
+    return [s for s in SaleStatus if s in TRANSITIONS[sale_unit.status]]
 
 
 @dataclass
@@ -189,6 +191,11 @@ def price_list_find(actor, pk, action: str = "view") -> PriceList | None:
     return PriceList.objects.restrict(actor, action).filter(pk=pk).first()
 
 
+def price_list_for(actor, sale_unit: SaleUnit, on: dt.date) -> PriceList | None:
+    """The visible price list that prices ``sale_unit`` on day ``on``, if any."""
+    return price_list_in_force(PriceList.objects.restrict(actor, "view"), sale_unit, on)
+
+
 def rule_list(actor, filters: dict | None = None) -> QuerySet[PriceRule]:
     """Visible rules; ``filters``: price_list, kind, on (in force that day)."""
     filters = filters or {}
@@ -204,6 +211,15 @@ def rule_list(actor, filters: dict | None = None) -> QuerySet[PriceRule]:
 
 def rule_find(actor, pk, action: str = "view") -> PriceRule | None:
     return PriceRule.objects.restrict(actor, action).filter(pk=pk).first()
+
+
+def rules_chosen(actor, pks: list[int]) -> list[PriceRule] | None:
+    """The visible rules with ids ``pks``, in the order given; None if one is not visible."""
+    rules = list(rule_list(actor).filter(pk__in=pks))
+    if len(rules) != len(set(pks)):
+        return None
+    order = {pk: i for i, pk in enumerate(pks)}
+    return sorted(rules, key=lambda r: order[r.pk])
 
 
 def agreed_choices(actor, price_list: PriceList, on: dt.date) -> QuerySet[PriceRule]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -35,16 +35,12 @@ from linli.sales.forms import (
     RuleForm,
 )
 from linli.sales.models import PriceList, Quote, SalesProject, SaleUnit
-from linli.sales.states import TRANSITIONS, ApprovalStatus, SaleStatus
-
-
-def _allowed(request, permission: str, obj) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
+from linli.sales.services.shared import require
+from linli.sales.states import ApprovalStatus, SaleStatus
 
 
 def _form_page(request, form, title: str, cancel_url: str):
-    return render(request, "sales/form_page.html",
+    return render(request, "directory/property/form_page.html",
                   {"form": form, "title": title, "cancel_url": cancel_url})
 
 
@@ -72,7 +68,7 @@ class ProjectDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         user, project = self.request.user, self.object
         context.update({
-            "buildings": selectors.project_buildings(user, project),
+            "buildings": selectors.sale_buildings(user, project.pk),
             "price_lists": selectors.price_list_list(user, {"project": project.pk}),
             "can_enlist": user.has_perm("sales.add_saleunit", project),
             "can_add_price_list": user.has_perm("sales.add_pricelist", project),
@@ -105,7 +101,7 @@ def project_create(request):
 @login_required
 def project_enlist(request, pk):
     project = selectors.project_get(request.user, pk)
-    _allowed(request, "sales.add_saleunit", project)
+    require(request.user, "sales.add_saleunit", project)
     form = EnlistForm(request.POST or None, buildings=property_selectors.building_list(
         request.user, {"community": project.community_id}))
     if request.method == "POST" and form.is_valid():
@@ -182,10 +178,8 @@ class SaleUnitDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, sale_unit = self.request.user, self.object
-        can_move = user.has_perm("sales.change_saleunit", sale_unit)
         context.update({
-            "moves": [SaleStatus(s) for s in SaleStatus.values
-                      if s in TRANSITIONS[sale_unit.status]] if can_move else [],
+            "moves": selectors.sale_unit_moves(user, sale_unit),
             "quotes": selectors.quote_list(user, {"sale_unit": sale_unit.pk})[:20],
             "can_quote": user.has_perm("sales.add_quote", sale_unit),
             "timeline": timeline_for(user, sale_unit, limit=20),
@@ -213,11 +207,9 @@ def sale_unit_move(request, pk):
 @login_required
 def quote_create(request, pk):
     sale_unit = selectors.sale_unit_get(request.user, pk)
-    _allowed(request, "sales.add_quote", sale_unit)
+    require(request.user, "sales.add_quote", sale_unit)
     today = timezone.localdate()
-    price_list = (selectors.price_list_list(request.user, {"building": sale_unit.building_id,
-                                                           "on": today})
-                  .filter(batch__in=["", sale_unit.batch]).order_by("-batch").first())
+    price_list = selectors.price_list_for(request.user, sale_unit, today)
     agreed = (selectors.agreed_choices(request.user, price_list, today) if price_list
               else selectors.rule_list(request.user).none())
     form = QuoteForm(request.POST or None, agreed=agreed)
@@ -295,7 +287,7 @@ def price_list_create(request):
 @login_required
 def rule_add(request, pk):
     price_list = selectors.price_list_get(request.user, pk)
-    _allowed(request, "sales.change_pricelist", price_list)
+    require(request.user, "sales.change_pricelist", price_list)
     form = RuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -314,14 +306,14 @@ def price_list_reprice(request, pk):
     """GET: what re-pricing the building would change; POST: do it, all in one go."""
     price_list = selectors.price_list_get(request.user, pk)
     if request.method == "POST":
-        _allowed(request, "sales.change_pricelist", price_list)
+        require(request.user, "sales.change_pricelist", price_list)
         count = services.reprice_apply(actor=request.user, price_list=price_list)
         messages.success(request, _("%(count)d prices changed.") % {"count": count})
         return redirect("sales:price_list_detail", pk=price_list.pk)
     rows = services.reprice_preview(price_list)
     return render(request, "sales/reprice.html", {
         "price_list": price_list, "rows": rows,
-        "changed": sum(1 for r in rows if r.changed),
+        "changed": services.reprice_changed(rows),
         "can_change": request.user.has_perm("sales.change_pricelist", price_list)})
 
 

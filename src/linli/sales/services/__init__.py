@@ -6,6 +6,7 @@ from linli.sales.services.prices import (  # noqa: F401
     quote_create,
     quote_decide,
     reprice_apply,
+    reprice_changed,
     reprice_preview,
     rule_add,
     rule_revise,

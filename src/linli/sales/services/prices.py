@@ -25,7 +25,7 @@ from linli.directory.choices import Orientation
 from linli.directory.models import Building, Person
 from linli.sales import pricing
 from linli.sales.models import MAX_UNIT_PRICE, PriceList, PriceRule, Quote, SalesProject, SaleUnit
-from linli.sales.services.shared import add_error, raise_errors, require
+from linli.sales.services.shared import add_error, raise_errors, reject_unknown, require
 from linli.sales.states import TAKEN, ApprovalStatus, RuleKind, SaleStatus
 
 PRICE_LIST_FIELDS = ("name", "batch", "valid_from", "valid_to", "base_price", "floor_price",
@@ -90,9 +90,7 @@ def _price_list_checks(price_list: PriceList, errors: dict[str, list[str]]) -> N
 def price_list_create(*, actor, project: SalesProject, building: Building,
                       **fields) -> PriceList:
     require(actor, "sales.add_pricelist", project)
-    unknown = set(fields) - set(PRICE_LIST_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+    reject_unknown(fields, PRICE_LIST_FIELDS)
     price_list = PriceList(tenant_id=project.tenant_id, org_unit_id=project.org_unit_id,
                            project=project, building=building, **fields)
     errors: dict[str, list[str]] = {}
@@ -108,9 +106,7 @@ def price_list_create(*, actor, project: SalesProject, building: Building,
 @transaction.atomic
 def price_list_update(*, actor, price_list: PriceList, **changes) -> PriceList:
     require(actor, "sales.change_pricelist", price_list)
-    unknown = set(changes) - set(PRICE_LIST_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+    reject_unknown(changes, PRICE_LIST_FIELDS)
     for field, value in changes.items():
         setattr(price_list, field, value)
     errors: dict[str, list[str]] = {}
@@ -243,9 +239,7 @@ def rule_add(*, actor, price_list: PriceList, kind: str, valid_from: dt.date | N
     """Add a rule to ``price_list``, effective from ``valid_from`` (default: the list's
     first day)."""
     require(actor, "sales.change_pricelist", price_list)
-    unknown = set(fields) - set(RULE_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+    reject_unknown(fields, RULE_FIELDS)
     rule = PriceRule(tenant_id=price_list.tenant_id, org_unit_id=price_list.org_unit_id,
                      price_list=price_list, kind=kind,
                      valid_from=valid_from or price_list.valid_from,
@@ -263,9 +257,7 @@ def rule_add(*, actor, price_list: PriceList, kind: str, valid_from: dt.date | N
 def rule_revise(*, actor, rule: PriceRule, effective: dt.date, **changes) -> PriceRule:
     """A new version of ``rule`` from ``effective`` on; the current one ends the day before."""
     require(actor, "sales.change_pricelist", rule)
-    unknown = set(changes) - set(RULE_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+    reject_unknown(changes, RULE_FIELDS)
     rule = PriceRule.objects.select_for_update().get(pk=rule.pk)
     if hasattr(rule, "next_version"):
         raise ValidationError({"__all__": [_("This version was already revised; revise the "
@@ -297,16 +289,32 @@ def rule_revise(*, actor, rule: PriceRule, effective: dt.date, **changes) -> Pri
 
 # --- calculating ----------------------------------------------------------------------------
 
-def calculate(price_list: PriceList, sale_unit: SaleUnit, on: dt.date,
-              agreed: list[PriceRule] = ()) -> pricing.Calculation:
-    """The pipeline for ``sale_unit`` under ``price_list`` with the rules in force ``on``."""
-    rules = [pricing.Rule.of(r) for r in in_force(price_list.rules.exclude(
+def _pipeline_rules(price_list: PriceList, on: dt.date) -> list[pricing.Rule]:
+    """The list's rules in force ``on`` that apply to every unit (not the agreed discounts)."""
+    return [pricing.Rule.of(r) for r in in_force(price_list.rules.exclude(
         kind=RuleKind.AGREED), on)]
+
+
+def calculate(price_list: PriceList, sale_unit: SaleUnit, on: dt.date,
+              agreed: list[PriceRule] = (),
+              rules: list[pricing.Rule] | None = None) -> pricing.Calculation:
+    """The pipeline for ``sale_unit`` under ``price_list`` with the rules in force ``on``
+    (``rules``: those rules read once already, when pricing many units)."""
+    if rules is None:
+        rules = _pipeline_rules(price_list, on)
     return pricing.calculate(
         base_price=price_list.base_price, area=sale_unit.built_area, floor=sale_unit.floor,
         orientation=sale_unit.orientation, rules=rules,
         reference_floor=price_list.reference_floor, floor_price=price_list.floor_price,
         agreed=[pricing.Rule.of(r) for r in agreed])
+
+
+def price_list_in_force(price_lists, sale_unit: SaleUnit, on: dt.date) -> PriceList | None:
+    """The list of ``price_lists`` that prices ``sale_unit`` on day ``on``: one of its
+    building valid that day, the list of its batch before the whole building's."""
+    return (in_force(price_lists.filter(building_id=sale_unit.building_id,
+                                        batch__in=["", sale_unit.batch]), on)
+            .order_by("-batch", "-valid_from").first())
 
 
 def _next_number(tenant_id: int, on: dt.date) -> str:
@@ -335,9 +343,7 @@ def quote_create(*, actor, sale_unit: SaleUnit, price_list: PriceList | None = N
                   % {"unit": sale_unit.unit.room_code,
                      "status": SaleStatus(sale_unit.status).label})
     if price_list is None:
-        candidates = in_force(PriceList.objects.filter(building_id=sale_unit.building_id,
-                                                       batch__in=["", sale_unit.batch]), on)
-        price_list = candidates.order_by("-batch", "-valid_from").first()
+        price_list = price_list_in_force(PriceList.objects.all(), sale_unit, on)
         if price_list is None:
             add_error(errors, "price_list_id", _(
                 "No price list of this building is valid on %(day)s.") % {"day": _day(on)})
@@ -416,6 +422,11 @@ class RepriceRow:
         return None if self.old_total is None else self.new_total - self.old_total
 
 
+def reprice_changed(rows: list[RepriceRow]) -> int:
+    """How many prices of a preview would change."""
+    return sum(1 for row in rows if row.changed)
+
+
 def reprice_preview(price_list: PriceList, on: dt.date | None = None) -> list[RepriceRow]:
     """What ``reprice_apply`` would write: every unit of the list's building (and batch) with
     its current and its new list price (before agreed discounts)."""
@@ -423,14 +434,10 @@ def reprice_preview(price_list: PriceList, on: dt.date | None = None) -> list[Re
     units = SaleUnit.objects.filter(building_id=price_list.building_id).select_related("unit")
     if price_list.batch:
         units = units.filter(batch=price_list.batch)
-    rules = [pricing.Rule.of(r) for r in in_force(price_list.rules.exclude(
-        kind=RuleKind.AGREED), on)]
+    rules = _pipeline_rules(price_list, on)
     rows = []
     for unit in sorted(units, key=lambda u: (-u.floor, u.unit.number)):
-        calc = pricing.calculate(
-            base_price=price_list.base_price, area=unit.built_area, floor=unit.floor,
-            orientation=unit.orientation, rules=rules,
-            reference_floor=price_list.reference_floor)
+        calc = calculate(price_list, unit, on, rules=rules)
         rows.append(RepriceRow(unit, unit.list_unit_price, unit.list_total, calc.unit_price,
                                calc.total, skipped=unit.status in TAKEN))
     return rows

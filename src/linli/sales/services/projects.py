@@ -19,7 +19,7 @@ from linli.directory.choices import Orientation, UnitStatus
 from linli.directory.models import Building, Community, Unit
 from linli.directory.services.property import unit_set_status
 from linli.sales.models import MAX_AREA, MIN_AREA, SalesProject, SaleUnit
-from linli.sales.services.shared import add_error, raise_errors, require
+from linli.sales.services.shared import add_error, raise_errors, reject_unknown, require
 from linli.sales.states import TRANSITIONS, ProjectStatus, SaleStatus
 
 PROJECT_FIELDS = ("name", "status", "launch_date", "presale_permit")
@@ -56,9 +56,7 @@ def project_create(*, actor, community: Community, name: str, **fields) -> Sales
 
 @transaction.atomic
 def project_update(*, actor, project: SalesProject, **changes) -> SalesProject:
-    unknown = set(changes) - set(PROJECT_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+    reject_unknown(changes, PROJECT_FIELDS)
     require(actor, "sales.change_salesproject", project)
     for field, value in changes.items():
         setattr(project, field, value)
@@ -129,9 +127,7 @@ def units_enlist(*, actor, project: SalesProject, building: Building, batch: str
 @transaction.atomic
 def sale_unit_update(*, actor, sale_unit: SaleUnit, **changes) -> SaleUnit:
     """Edit the sale data of a unit (not its status: see ``sale_unit_transition``)."""
-    unknown = set(changes) - set(SALE_UNIT_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+    reject_unknown(changes, SALE_UNIT_FIELDS)
     require(actor, "sales.change_saleunit", sale_unit)
     errors: dict[str, list[str]] = {}
     if "built_area" in changes:

@@ -1,4 +1,8 @@
-"""Checks shared by the sales services."""
+"""Checks shared by the sales services.
+
+``require`` is the permission check every domain app writes for itself (linli.directory's
+services keep theirs private; neither linli.core nor linli.accounts offers one to import).
+"""
 
 from __future__ import annotations
 
@@ -21,3 +25,11 @@ def raise_errors(errors: dict[str, list[str]]) -> None:
 
 def add_error(errors: dict[str, list[str]], field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
+
+
+def reject_unknown(fields, allowed: tuple[str, ...]) -> None:
+    """A programming error, not bad input: a service was called with a field it does not
+    write."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
