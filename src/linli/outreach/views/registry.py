@@ -440,7 +440,6 @@ def statistics(request):
     })
 
 
-app_name = "outreach"
 urlpatterns = [
     path("partners/", PartnerListView.as_view(), name="partners"),
     path("partners/new/", partner_create, name="partner_create"),

@@ -1,0 +1,37 @@
+"""Writes of partner outreach. Every function takes keyword arguments including ``actor``
+(None for system writers such as the demo generator), runs in one transaction, checks the
+actor's right at the org unit concerned and raises ValidationError({"field": [message]}) for
+input a user can correct."""
+
+from linli.outreach.services.campaigns import (  # noqa: F401
+    DEFAULT_RETRY_RULES,
+    MAX_ATTEMPTS,
+    MAX_WAIT_HOURS,
+    SOURCE_KINDS,
+    SheetRow,
+    call_record,
+    call_sheet_write,
+    call_transition,
+    campaign_assign,
+    campaign_complete,
+    campaign_create,
+    retry_rules_clean,
+)
+from linli.outreach.services.registry import (  # noqa: F401
+    AGENT_TRANSITIONS,
+    FILTER_KEYS,
+    HANDOVER_FROM,
+    HANDOVER_TO,
+    PARTNER_KINDS,
+    agent_create,
+    agent_handover,
+    agent_register,
+    agent_transition,
+    agent_update,
+    filter_params_clean,
+    partner_create,
+    partner_filter_save,
+    partner_filters_install,
+    partner_register,
+    partner_update,
+)
