@@ -283,6 +283,39 @@ def test_a_consultation_answered_from_an_article_is_closed_at_once(desk, shelf_o
                                                               "version": 1})
 
 
+
+def test_an_incident_answered_from_an_article_resolves_its_linked_orders(desk,
+                                                                         shelf_of_answers):
+    """Several callers ask about the same thing; the first call is the incident. Its answer
+    reaches the other open orders, each of which goes on to its own callback; a linked order
+    that is waiting cannot be resolved and is named on the incident."""
+    parent = _consultation(desk)
+    asked = _consultation(desk, summary="押金什么时候退", person=None, unit=None,
+                          area="public_area")
+    waiting = services.work_order_create(
+        actor=desk.frontdesk, community=desk.community, order_type="repair",
+        category=desk.category("漏水"), unit=desk.unit, person=desk.owner,
+        summary="退押金前要先修好漏水")
+    for child in (asked, waiting):
+        services.work_order_cluster_link(child, actor=desk.frontdesk, parent=parent)
+    services.work_order_assign(waiting, actor=desk.supervisor, handler=desk.technician)
+    services.work_order_accept(waiting, actor=desk.technician)
+    services.work_order_wait(waiting, actor=desk.technician, waiting_on="customer",
+                             reason="等业主找收据")
+    article = shelf_of_answers["deposit"]
+    services.work_order_answer(parent, actor=desk.frontdesk, article=article)
+
+    asked.refresh_from_db()
+    waiting.refresh_from_db()
+    assert asked.status == Status.RESOLVED
+    assert asked.resolution == (f"Resolved with incident {parent.number}: "
+                                f"Answered from the knowledge base: {article.title}")
+    assert asked.callbacks.count() == 1
+    assert waiting.status == Status.WAITING
+    skipped = [e for e in events_for(parent) if e.verb == "work_order.cluster_not_resolved"]
+    assert [(e.new_value, e.data["skipped"]) for e in skipped] == [
+        (waiting.number, [{"number": waiting.number, "reason": "Waiting"}])]
+
 def test_only_open_consultations_and_published_articles_answer(desk, shelf_of_answers):
     repair = services.work_order_create(
         actor=desk.frontdesk, community=desk.community, order_type="repair",

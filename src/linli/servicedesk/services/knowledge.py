@@ -339,8 +339,12 @@ def _answerable(article: KnowledgeArticle, order: WorkOrder) -> KnowledgeArticle
 def work_order_answer(order: WorkOrder, *, actor, article: KnowledgeArticle, note: str = ""
                       ) -> WorkOrder:
     """Answer a consultation from a published article: the answer is recorded (for the
-    reports) and the order is closed at once; its clocks stop, no callback is due."""
+    reports) and the order is closed at once; its clocks stop, no callback is due. A
+    consultation that is an incident's parent passes the answer on: its open linked orders
+    are resolved with it, as when an incident is resolved, and each goes on to its own
+    callback (services.clusters.resolve_children)."""
     from linli.servicedesk.services.callbacks import call_off_callbacks
+    from linli.servicedesk.services.clusters import resolve_children
 
     def apply(locked, now):
         if locked.order_type != OrderType.CONSULTATION:
@@ -359,7 +363,8 @@ def work_order_answer(order: WorkOrder, *, actor, article: KnowledgeArticle, not
         call_off_callbacks(locked)
         return Change(fields={"resolution", "resolved_at", "closed_at"},
                       new=f"{Status.CLOSED.label} · {chosen.title}", note=text,
-                      data={"article": chosen.pk, "version": chosen.version})
+                      data={"article": chosen.pk, "version": chosen.version},
+                      after=[lambda o: resolve_children(o, actor=actor)])
     return transition(order, Action.ANSWER, actor=actor, apply=apply)
 
 
