@@ -217,7 +217,7 @@ PAGES = [
            url=f"/service/reports/{key}/")
       for key, budget in {"volume": 15, "sla": 10, "times": 11, "backlog": 10,
                           "callbacks": 13, "repeats": 12, "workload": 12,
-                          "register": 10}.items()],
+                          "register": 11}.items()],
     Page("report of a community", "/service/reports/<slug:key>/", 12,
          url=_pk("hero_community", "/service/reports/workload/?community={pk}")),
     Page("complaint register", "/service/reports/complaints/print/", 10),

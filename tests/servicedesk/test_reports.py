@@ -241,6 +241,50 @@ def test_complaint_register_lists_the_months_complaints(month):
     assert report.sections[0].rows[1].cells[5].value == "Yes"
 
 
+def test_complaint_register_is_read_a_page_at_a_time(month, monkeypatch):
+    monkeypatch.setattr(reports, "REGISTER_PAGE_SIZE", 1)
+
+    def page(number):
+        report = reports.report(month.viewer, "register", MARCH, page=number)
+        paging = report.paging
+        return ([row.label for row in report.sections[0].rows], figures(report),
+                (paging.page, paging.size, paging.count, paging.pages) if paging else None)
+
+    assert page(1) == ([month.c1.number], {"Complaints": 2}, (1, 1, 2, 2))
+    assert page(2) == ([month.c2.number], {"Complaints": 2}, (2, 1, 2, 2))
+    # Past the last page: the last; every row for the export.
+    assert page(9) == ([month.c2.number], {"Complaints": 2}, (2, 1, 2, 2))
+    assert page(None) == ([month.c1.number, month.c2.number], {"Complaints": 2}, None)
+    # The other reports are not paged.
+    assert reports.report(month.viewer, "volume", MARCH, page=2).paging is None
+
+
+def test_complaint_register_screen_and_api_pages(month, monkeypatch):
+    monkeypatch.setattr(reports, "REGISTER_PAGE_SIZE", 1)
+    client = web(month.viewer)
+    second = client.get("/service/reports/register/", {**MARCH_QUERY, "page": "2"})
+    text = second.content.decode()
+    assert second.status_code == 200
+    assert month.c2.number in text and month.c1.number not in text
+    assert "Page 2 of 2, 2 rows" in text and 'rel="prev"' in text
+    # A page that is not a number is the first.
+    first = client.get("/service/reports/register/", {**MARCH_QUERY, "page": "x"}).content
+    assert month.c1.number in first.decode() and month.c2.number not in first.decode()
+    body = client.get("/api/v1/service-reports/register", {**MARCH_QUERY, "page": 2}).json()
+    assert [r["label"] for r in body["sections"][0]["rows"]] == [month.c2.number]
+    assert body["paging"] == {"page": 2, "size": 1, "count": 2, "pages": 2}
+    assert client.get("/api/v1/service-reports/volume", MARCH_QUERY).json()["paging"] is None
+    assert client.get("/api/v1/service-reports/register",
+                      {**MARCH_QUERY, "page": 0}).status_code == 422
+    # The export holds the whole register, whatever page the screen shows.
+    exported = client.get("/service/reports/register/",
+                          {**MARCH_QUERY, "page": "2", "export": "csv"})
+    rows = list(csv.reader(io.StringIO(
+        b"".join(exported.streaming_content).decode("utf-8-sig"))))
+    assert {row[1] for row in rows[1:] if row[2] == "Registered"} == {month.c1.number,
+                                                                      month.c2.number}
+
+
 # --- drill-down -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("key", sorted(set(reports.REPORTS) - {"register"}))

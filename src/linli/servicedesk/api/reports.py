@@ -35,6 +35,12 @@ class PeriodIn(Schema):
     community: Id | None = None
 
 
+class ReportQueryIn(PeriodIn):
+    page: int = Field(1, ge=1, le=100_000, description=(
+        "The complaint register only: its page of rows (200 a page; past the last page, the "
+        "last). The other reports ignore it."))
+
+
 # A report's output is plain pydantic models: they are validated from the dicts of
 # ``_report_out`` alone, and a year's complaint register has some 100,000 cells, which ninja
 # Schemas (made to read model instances too) check several times slower.
@@ -67,6 +73,13 @@ class FigureOut(BaseModel):
     value: Any
 
 
+class ReportPagingOut(BaseModel):
+    page: int
+    size: int
+    count: int = Field(description="Rows in the whole period")
+    pages: int
+
+
 class ReportOut(BaseModel):
     report: str
     title: str
@@ -75,6 +88,8 @@ class ReportOut(BaseModel):
     community: int | None
     figures: list[FigureOut]
     sections: list[ReportSectionOut]
+    paging: ReportPagingOut | None = Field(
+        None, description="The complaint register: which page of its rows this is")
 
 
 
@@ -94,13 +109,16 @@ def _report_out(report: selectors.Report) -> dict:
             "rows": [{"key": r.key, "label": r.label,
                       "cells": [{"value": c.value, "drill": c.drill} for c in r.cells]}
                      for r in s.rows]} for s in report.sections],
+        "paging": None if report.paging is None else {
+            "page": report.paging.page, "size": report.paging.size,
+            "count": report.paging.count, "pages": report.paging.pages},
     }
 
 
 @router.get("/service-reports/{report}", response=ReportOut, summary="A service-desk report")
 @unscoped("figures over the caller's own scope (WorkOrder.objects.restrict); the report "
           "tests prove another tenant's and another office's orders are never counted")
-def service_report(request, report: ReportKey, period: Query[PeriodIn]):
+def service_report(request, report: ReportKey, period: Query[ReportQueryIn]):
     """volume, sla, times, backlog, callbacks, repeats, workload or register."""
     user = request.auth
     if not user.has_perm(REPORT_PERMISSION):
@@ -110,7 +128,7 @@ def service_report(request, report: ReportKey, period: Query[PeriodIn]):
     except ValidationError as exc:
         raise ApiError(422, "validation_error", _("Some fields are not valid."),
                        {k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
-    return _report_out(selectors.report(user, report.value, checked))
+    return _report_out(selectors.report(user, report.value, checked, page=period.page))
 
 
 @router.get("/service-dashboards/{role}", response=DashboardOut,

@@ -17,6 +17,7 @@ runs without JIT compilation and with room to count in memory (``core.planner``)
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,8 @@ EARLIEST = dt.date(2000, 1, 1)
 LONGEST_DAYS = 366
 DUE_SOON = dt.timedelta(hours=2)
 REPEAT_ROWS = 50
+# The complaint register is a list: a year of a tenant's complaints is read a page at a time.
+REGISTER_PAGE_SIZE = 200
 
 # --- the period -----------------------------------------------------------------------------
 
@@ -146,6 +149,19 @@ class Section:
         return sum(c.value for r in self.rows for c in r.cells if isinstance(c.value, int))
 
 
+@dataclass(frozen=True)
+class Paging:
+    """Which page of a listing report's rows a report holds (the register's)."""
+
+    page: int
+    size: int
+    count: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.count / self.size))
+
+
 @dataclass
 class Report:
     key: str
@@ -153,6 +169,7 @@ class Report:
     period: Period
     sections: list[Section]
     figures: list[tuple[str | Promise, Any]] = field(default_factory=list)  # headline numbers
+    paging: Paging | None = None  # None: every row
 
 
 # --- conditions shared by the counts and the drill-down ---------------------------------------
@@ -657,8 +674,10 @@ def _local_minute(moment: dt.datetime, zone) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def register(user, period: Period) -> Report:
-    """The complaint register as a report (for the API and the export)."""
+def register(user, period: Period, page: int | None = 1) -> Report:
+    """The complaint register as a report: page ``page`` of its rows (a page past the last
+    gives the last), for the screen and the API; every row when ``page`` is None, for the
+    export."""
     section = Section("complaints", _("Complaint register"), [
         ("registered", _("Registered")), ("caller", _("Caller")),
         ("community", _("Community · room")), ("summary", _("Summary")),
@@ -670,7 +689,15 @@ def register(user, period: Period) -> Report:
     statuses = {value: str(label) for value, label in Status.choices}
     yes = str(_("Yes"))
     zone = timezone.get_current_timezone()
-    rows = complaint_register(user, period).values_list(
+    complaints = complaint_register(user, period)
+    paging = None
+    if page is not None:
+        counted = _orders(user, period).filter(order_type=OrderType.COMPLAINT).count()
+        last = Paging(1, REGISTER_PAGE_SIZE, counted).pages
+        paging = Paging(min(max(page, 1), last), REGISTER_PAGE_SIZE, counted)
+        first = (paging.page - 1) * paging.size
+        complaints = complaints[first:first + paging.size]
+    rows = complaints.values_list(
         "pk", "number", "created_at", "caller_name", "community__name", "unit_id",
         "unit__room_code", "summary", "severity", "is_formal", "department_id",
         "department__name", "status", "resolved_at", "satisfaction")
@@ -689,7 +716,8 @@ def register(user, period: Period) -> Report:
             Cell(_local_minute(resolved_at, zone) if resolved_at else ""),
             Cell(satisfaction)]))
     return Report("register", _("Complaint register"), period, [section],
-                  [(_("Complaints"), len(section.rows))])
+                  [(_("Complaints"), paging.count if paging else len(section.rows))],
+                  paging=paging)
 
 
 REPORTS = {
@@ -704,8 +732,16 @@ REPORT_TITLES = {
 }
 
 
-def report(user, key: str, period: Period) -> Report:
+# The reports that list rows rather than count them, read a page at a time.
+PAGED = {"register"}
+
+
+def report(user, key: str, period: Period, *, page: int | None = 1) -> Report:
+    """Report ``key``; a listing report (``PAGED``) holds page ``page`` of its rows, or all of
+    them when ``page`` is None."""
     with report_planning():
+        if key in PAGED:
+            return REPORTS[key](user, period, page=page)
         return REPORTS[key](user, period)
 
 
