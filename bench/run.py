@@ -532,6 +532,9 @@ def _run_only(cast, tenant_pk: int, server, results: dict, per: int, seconds: fl
                 results["scenarios"][scenario.name] = row
                 c1, c16 = row["c1"], row.get("c16", {})
                 say(f"  p95 {c1.get('p95_ms')} ms, {c16.get('throughput_rps')} req/s at c16")
+        results["web_workers"] = {p: memory_mb(p) for p in worker_pids(server)}
+        say("web workers' peak RSS (MB): " + ", ".join(
+            str(w.get("VmHWM")) for w in results["web_workers"].values()))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
