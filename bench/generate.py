@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
 
+from bench import partners
 from bench.bulk import Copier, DeferredIndexes, Ids
 from linli.accounts import services as accounts
 from linli.accounts.models import Membership, OrgUnit, Role, User
@@ -116,11 +117,14 @@ class Scale:
     orders: int                # in all
     companies: int             # property companies in the platform's registry
     articles: int = 5_000      # knowledge-base articles of the first tenant
+    agents: int = 150          # the platform's agents, over the companies' cities
+    campaigns: int = 8         # callback campaigns over every company, a month apart
     days: int = 330            # the orders spread over this many days before ``now``
 
 
 SCALES = {
-    "small": Scale("small", tenants=2, communities=10, orders=20_000, companies=400),
+    "small": Scale("small", tenants=2, communities=10, orders=20_000, companies=400,
+                   agents=15),
     "full": Scale("full", tenants=10, communities=100, orders=1_000_000, companies=4_000),
 }
 
@@ -422,8 +426,9 @@ def _household(ts, org, rng, names, ids, person_rows, phone_rows, relation_rows,
 
 
 def _companies(ts: TenantSet, count: int, ids: dict, cp: dict, names: Names, faker: Faker,
-               now: dt.datetime) -> None:
-    """The platform's registry of property companies (the outreach module builds on it)."""
+               now: dt.datetime) -> list[tuple[int, str]]:
+    """The platform's registry of property companies (the outreach module builds on it):
+    their (organisation id, city)."""
     rows, root = [], ts.root.pk
     for n in range(count):
         name = f"{faker.city_name()}{faker.last_name()}{n}物业服务有限公司"
@@ -432,6 +437,7 @@ def _companies(ts: TenantSet, count: int, ids: dict, cp: dict, names: Names, fak
                      OrganizationKind.PROPERTY_COMPANY, name, pinyin, initials,
                      faker.city_name(), now, now))
     cp["organization"].write(rows)
+    return [(row[0], row[7]) for row in rows]
 
 
 # --- work orders -------------------------------------------------------------------------
@@ -742,6 +748,7 @@ def generate(scale: Scale, out: Callable[[str], None] = print) -> Generated:
     ids = {key: Ids(model) for key, model in ID_MODELS.items()}
     cp = copiers()
     per_tenant = scale.orders // scale.tenants
+    outreach: dict[str, int] = {}
     with DeferredIndexes(VOLUME_MODELS):
         for t, ts in enumerate(tenants):
             with transaction.atomic():
@@ -750,7 +757,13 @@ def generate(scale: Scale, out: Callable[[str], None] = print) -> Generated:
                 ids["user"].sync()
                 _configure(ts)
                 if t == 0:
-                    _companies(ts, scale.companies, ids, cp, names, faker, now)
+                    companies = _companies(ts, scale.companies, ids, cp, names, faker, now)
+                    outreach = partners.write(
+                        tenant_id=ts.tenant.pk, org_unit_id=ts.root.pk, caller_id=ts.admin.pk,
+                        companies=companies, agents=scale.agents, campaigns=scale.campaigns,
+                        ids=ids, organization_copier=cp["organization"], rng=rng, now=now)
+                    log(f"{ts.tenant.code}: {outreach['partner']:,} partners, "
+                        f"{outreach['call_attempt']:,} call attempts")
                     _articles(ts, scale.articles, rng, log)
                 log(f"{ts.tenant.code}: directory written ({cp['unit'].count:,} units, "
                     f"{cp['person'].count:,} people so far)")
@@ -763,6 +776,6 @@ def generate(scale: Scale, out: Callable[[str], None] = print) -> Generated:
         counter.sync()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    counts = {key: c.count for key, c in cp.items()}
+    counts = {key: c.count for key, c in cp.items()} | outreach
     log(f"done: {counts}")
     return Generated(tenants, counts, time.monotonic() - log.started)

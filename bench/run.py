@@ -241,6 +241,12 @@ def scenarios(cast: Cast, tenant_pk: int):
                  lambda n: ("GET", "/api/v1/knowledge/suggestions?q=" + urllib.request.quote(
                      pick(KB_QUESTIONS, n)), None),
                  cast.headers(desk, "token"), p95_target_ms=30, rps_target=150),
+        Scenario("call_statistics", "callback statistics: a year of campaigns by city, "
+                 "agent or campaign (API)",
+                 lambda n: ("GET", "/api/v1/outreach/call-statistics?" + [
+                     "group_by=city", "group_by=agent&exclude_litigation=true",
+                     "group_by=campaign"][n % 3], None),
+                 cast.headers("bench01-admin", "token")),
         Scenario("order_create", "work-order create (API)", create,
                  cast.headers(desk, "token"), expect=(201,), p95_target_ms=15,
                  rps_target=300),

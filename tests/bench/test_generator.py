@@ -91,3 +91,33 @@ def test_indexes_are_back_after_the_load(generated):
         assert cursor.fetchone()[0] >= len(WorkOrder._meta.indexes)
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"
+
+
+def test_generated_campaigns_are_what_the_callers_screen_would_have_left(generated):
+    """Every call went through the product's call state machine: a task's attempts, last
+    outcome and status agree with its calls and the retry rules; the statistics count them."""
+    from django.db.models import Count, Max
+
+    from linli.outreach import selectors as outreach
+    from linli.outreach.models import CallAttempt, CallTask, Campaign, Partner
+    from linli.outreach.services import DEFAULT_RETRY_RULES
+
+    assert Partner.objects.count() == 5
+    assert Campaign.objects.count() == TINY.campaigns
+    assert Campaign.objects.filter(status="running").count() == 1
+    calls = {row["task"]: row for row in CallAttempt.objects.values("task").annotate(
+        n=Count("pk"), last=Max("called_at"))}
+    for task in CallTask.objects.all():
+        made = calls.get(task.pk, {"n": 0})
+        assert task.attempts == made["n"]
+        if task.attempts:
+            last = CallAttempt.objects.filter(task=task).latest("called_at", "pk")
+            assert task.outcome == last.outcome
+            rule = DEFAULT_RETRY_RULES.get(task.outcome)
+            allowed_more = rule is not None and task.attempts < rule["max_attempts"]
+            assert task.status == ("retry" if allowed_more else "done")
+        else:
+            assert (task.status, task.outcome) == ("pending", "")
+    admin = User.objects.get(username="bench01-admin")
+    table = outreach.call_statistics(admin, group_by="campaign")
+    assert table.total.total == CallTask.objects.exclude(outcome="").count()
