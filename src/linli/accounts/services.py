@@ -25,22 +25,11 @@ from linli.accounts.models import PATH_STEP, ApiToken, Membership, OrgUnit, Role
 from linli.accounts.presets import ROLE_PRESETS
 from linli.accounts.scope_cache import access_changed
 from linli.core.events import record_event
+from linli.core.permissions import require as _require
+from linli.core.permissions import require_tenant as _same_tenant
 from linli.core.personal_data.phones import normalize_phone
 from linli.core.scope import forget_scope
 from linli.core.tenancy import Tenant
-
-
-def _require(actor, permission: str, org_unit: OrgUnit | None = None) -> None:
-    """System calls (actor None) may do anything; a user needs the permission at the unit."""
-    if actor is None:
-        return
-    if not actor.has_perm(permission, org_unit):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _same_tenant(actor, tenant_id: int) -> None:
-    if actor is not None and actor.tenant_id != tenant_id:
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _require_grantable(actor, names, field: str, org_unit: OrgUnit | None = None) -> None:

@@ -31,6 +31,11 @@ class ApiError(HttpError):
         self.fields = fields or {}
 
 
+def invalid(field: str, message: str) -> ApiError:
+    """The 422 of one field a handler finds wrong (an id outside the caller's scope, say)."""
+    return ApiError(422, "validation_error", _("Some fields are not valid."), {field: [message]})
+
+
 def body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"code": code, "message": str(message), "fields": fields or {}}
 

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from linli.accounts.selectors import units_where
 from linli.core.personal_data.masking import mask_phone
-from linli.core.restapi.errors import ApiError
+from linli.core.restapi.errors import invalid as _invalid
 from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
@@ -27,10 +27,6 @@ router = Router(tags=["directory"])
 
 # Service field names → the payload's names, so that a 422 points at what the client sent.
 _PAYLOAD_NAMES = {"parent": "parent_id", "org_unit": "org_unit_id", "person": "person_id"}
-
-
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_error", _("Some fields are not valid."), {field: [message]})
 
 
 def _call(service, **kwargs):

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from linli.accounts.selectors import units_where
 from linli.core.personal_data.masking import mask_id, mask_phone
-from linli.core.restapi.errors import ApiError
+from linli.core.restapi.errors import invalid as _invalid
 from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
@@ -39,10 +39,6 @@ router = Router(tags=["people"])
 # Text fields that a PATCH with null empties.
 _TEXT = {"address", "occupation", "hobbies", "pets", "holidays", "preferred_time", "notes",
          "id_number", "gender", "income_band", "preferred_channel", "purpose"}
-
-
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_error", _("Some fields are not valid."), {field: [message]})
 
 
 def _value(value):

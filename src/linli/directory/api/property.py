@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from linli.accounts.selectors import units_where
-from linli.core.restapi.errors import ApiError
+from linli.core.restapi.errors import invalid as _invalid
 from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
@@ -31,10 +31,6 @@ from linli.directory.selectors import property as selectors
 from linli.directory.services import property as services
 
 router = Router(tags=["directory"])
-
-
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_error", _("Some fields are not valid."), {field: [message]})
 
 
 def _found(obj, field: str, message: str):

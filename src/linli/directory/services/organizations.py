@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import OrgUnit
 from linli.core.events import record_event
+from linli.core.permissions import require as _require
 from linli.core.personal_data.phones import normalize_phone, parse_phone
 from linli.core.tenancy import Tenant
 from linli.directory.choices import ContactRole, OrganizationKind
@@ -47,12 +48,6 @@ class _Keep:
 
 KEEP = _Keep()
 
-def _require(actor, permission: str, obj) -> None:
-    """System calls (actor None) may do anything; a user needs the permission at ``obj``."""
-    if actor is None:
-        return
-    if not actor.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _text(value) -> str:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import OrgUnit
 from linli.core.events import record_event
+from linli.core.permissions import require as _require
 from linli.core.personal_data.phones import last4, normalize_phone
 from linli.core.scope import scope_for
 from linli.core.tenancy import Tenant
@@ -65,12 +66,6 @@ class PhoneInput:
     is_preferred: bool = False
 
 
-def _require(actor, permission: str, obj) -> None:
-    """System calls (actor None) may do anything; a user needs the permission at ``obj``."""
-    if actor is None:
-        return
-    if not actor.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _text(value) -> str:

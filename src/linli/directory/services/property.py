@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from linli.accounts.models import OrgUnit, User
 from linli.core.events import record_event
+from linli.core.permissions import require as _require
 from linli.core.personal_data.phones import normalize_phone
 from linli.core.request_context import current
 from linli.directory.choices import OrganizationKind, UnitStatus, UnitUse
@@ -56,12 +57,6 @@ _COMMUNITY_ORGS = {
 
 # --- shared checks --------------------------------------------------------------------------
 
-def _require(actor, permission: str, obj) -> None:
-    """System calls (actor None) may do anything; a user needs the permission at ``obj``."""
-    if actor is None:
-        return
-    if not actor.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _raise(errors: dict[str, list[str]]) -> None:

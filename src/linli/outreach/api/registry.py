@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 
 from linli.accounts.selectors import units_where, visible_users
 from linli.core.personal_data.masking import mask_phone
-from linli.core.restapi.errors import ApiError
+from linli.core.restapi.errors import invalid as _invalid
 from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
@@ -35,10 +35,6 @@ from linli.outreach.models import Agent, CallTask, Campaign, Partner, PartnerFil
 router = Router(tags=["outreach"])
 
 _PAYLOAD_NAMES = {"agent": "agent_id", "org_unit": "org_unit_id", "to_agent": "to_agent_id"}
-
-
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_error", _("Some fields are not valid."), {field: [message]})
 
 
 def _call(service, **kwargs):

@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
-
-
-def _require(actor, permission: str, obj) -> None:
-    if actor is None:
-        return
-    if not actor.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _same_tenant(actor, tenant_id: int) -> None:
-    if actor is not None and actor.tenant_id != tenant_id:
-        raise PermissionDenied(_("You do not have permission to do this."))
+from linli.core.permissions import require as _require  # noqa: F401
+from linli.core.permissions import require_tenant as _same_tenant  # noqa: F401
 
 
 def _full_clean(instance, exclude: list[str]) -> None:

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from linli.core.restapi.errors import ApiError
+from linli.core.restapi.errors import invalid as _invalid
 from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
@@ -27,10 +28,6 @@ from linli.sales.states import ApprovalStatus, ProjectStatus, RuleKind, SaleStat
 
 router = Router(tags=["sales"])
 
-
-
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_error", _("Some fields are not valid."), {field: [message]})
 
 
 def _found(obj, field: str, message: str):

@@ -1,21 +1,11 @@
-"""Checks shared by the sales services.
-
-``require`` is the permission check every domain app writes for itself (linli.directory's
-services keep theirs private; neither linli.core nor linli.accounts offers one to import).
-"""
+"""Checks shared by the sales services (the permission check is the platform's:
+``linli.core.permissions.require``, re-exported here for them)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
 
-
-def require(actor, permission: str, obj) -> None:
-    """System calls (actor None) may do anything; a user needs the permission at ``obj``."""
-    if actor is None:
-        return
-    if not actor.has_perm(permission, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
+from linli.core.permissions import require  # noqa: F401
 
 
 def raise_errors(errors: dict[str, list[str]]) -> None:

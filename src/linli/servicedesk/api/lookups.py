@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from linli.core.restapi.errors import ApiError
+from linli.core.restapi.errors import (
+    ApiError,
+    invalid,
+)
 from linli.directory.selectors import people as people_selectors
 from linli.directory.selectors import property as property_selectors
 from linli.servicedesk import selectors
@@ -43,10 +46,6 @@ def _moment(value: dt.datetime) -> dt.datetime:
 
 
 Moment = Annotated[dt.datetime, AfterValidator(_moment)]
-
-
-def invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_error", _("Some fields are not valid."), {field: [message]})
 
 
 def call(service, *args, **kwargs):
