@@ -115,3 +115,22 @@ def grow_budget_sales(world, hero: BudgetSales, k: int) -> None:
     services.quote_create(actor=None, sale_unit=hero.sale_unit, on=START, agreed=[agreed])
     services.reprice_apply(actor=None, price_list=sales.price_list, on=START)
     make_small_sales(world, name=f"预算楼盘{k}", unit_number="101")
+
+
+# --- deals (subscriptions, contracts) -------------------------------------------------------
+
+# The seed price of the 85 m² unit facing south on floor 1 (floors: see make_sales):
+# (10,000 × 1.1 + 0) × 1.1 = 12,100/m² × 85 = 1,028,500, above 1,000,000 so × 0.9.
+PRICE_101 = Decimal(925650)
+
+
+def make_deal_sales(world, org_unit=None, floors: int = 3, name: str | None = None) -> Sales:
+    """``make_sales`` with every unit priced by its list (so it can be subscribed)."""
+    sales = make_sales(world, org_unit=org_unit, floors=floors, name=name)
+    services.reprice_apply(actor=None, price_list=sales.price_list, on=START)
+    return sales
+
+
+def mortgage_lines(total: Decimal, down: Decimal, on: dt.date = START) -> list:
+    return [services.LineIn("down_payment", on, down),
+            services.LineIn("loan", on + dt.timedelta(days=30), total - down)]

@@ -33,3 +33,12 @@ def reject_unknown(fields, allowed: tuple[str, ...]) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+
+
+def next_number(model, tenant_id: int, prefix: str) -> str:
+    """The next ``<prefix>NNNN`` number of ``model`` in the tenant (quotes, subscriptions,
+    contracts: a prefix per kind and day)."""
+    last = (model.objects.filter(tenant_id=tenant_id, number__startswith=prefix)
+            .order_by("-number").values_list("number", flat=True).first())
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
