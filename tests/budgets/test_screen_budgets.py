@@ -269,6 +269,13 @@ PAGES = [
     Page("quotes", "/sales/quotes/", 10),
     Page("quote", "/sales/quotes/<int:pk>/", 10, grows=False,
          url=lambda e: f"/sales/quotes/{e.sales.quote.pk}/"),
+    Page("queue numbers", "/sales/queue-numbers/", 10),
+    Page("subscriptions", "/sales/subscriptions/", 10),
+    Page("subscription", "/sales/subscriptions/<int:pk>/", 12,
+         url=lambda e: f"/sales/subscriptions/{e.sales.subscription.pk}/"),
+    Page("contracts", "/sales/contracts/", 10),
+    Page("contract", "/sales/contracts/<int:pk>/", 12,
+         url=lambda e: f"/sales/contracts/{e.sales.contract.pk}/"),
 ]
 
 
