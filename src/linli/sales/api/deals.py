@@ -276,7 +276,7 @@ class ContractOut(Schema):
     area: Decimal
     total: Decimal
     unit_price: Decimal
-    received: Decimal | None
+    received: Decimal
     plan_kind: str
     loan_amount: Decimal | None
     bank: str
@@ -289,6 +289,11 @@ class ContractOut(Schema):
     developer_borne: Decimal | None
     settled_on: dt.date | None
     cancel_note: str
+
+    @staticmethod
+    def resolve_received(obj) -> Decimal:
+        # A sum reads back unscaled on SQLite; to the fen like every amount.
+        return (obj.received or Decimal(0)).quantize(Decimal("0.01"))
 
 
 class ContractDetailOut(ContractOut):
