@@ -93,7 +93,7 @@ def test_subscribe_sign_and_pay_from_the_chart(browser, live_server, sales, scre
     form = page.locator("#payment-form")
     form.locator("input[name=amount]").fill("392626")
     form.get_by_role("button", name="Record the payment").click()
-    expect(page.locator(".alert").first).to_contain_text("above the balance of line 1")
+    expect(page.get_by_role("alert")).to_contain_text("above the balance of line 1")
     expect(page.get_by_test_id("contract-receivable")).to_have_text("1,422,625")
     form = page.locator("#payment-form")
     form.locator("input[name=amount]").fill("392625")
