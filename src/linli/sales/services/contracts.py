@@ -26,7 +26,13 @@ from linli.sales import settlement
 from linli.sales.choices import LineKind, PaymentMethod, PlanKind
 from linli.sales.models import MAX_AREA, MIN_AREA, Contract, Payment, PlanLine, Subscription
 from linli.sales.services.projects import sale_unit_transition
-from linli.sales.services.shared import add_error, next_number, raise_errors, require
+from linli.sales.services.shared import (
+    add_error,
+    move_along,
+    next_number,
+    raise_errors,
+    require,
+)
 from linli.sales.services.subscriptions import MAX_PRICE, subscription_transition
 from linli.sales.states import (
     CONTRACT_TRANSITIONS,
@@ -124,24 +130,10 @@ def contract_transition(*, actor, contract: Contract, to: str, note: str = "",
     """Move a contract along ``states.CONTRACT_TRANSITIONS`` (the row locked), writing
     ``fields`` (filing number and day, the reason for cancelling) with it."""
     require(actor, "sales.change_contract", contract)
-    locked = Contract.objects.select_for_update().get(pk=contract.pk)
-    old = locked.status
-    if to not in CONTRACT_TRANSITIONS.get(old, ()):
-        raise ValidationError({"status": [_(
-            "Contract %(number)s is %(old)s; it cannot become %(new)s.") % {
-            "number": locked.number, "old": ContractStatus(old).label,
-            "new": ContractStatus(to).label if to in ContractStatus.values else to}]})
-    fields = fields or {}
-    locked.status = to
-    for name, value in fields.items():
-        setattr(locked, name, value)
-        setattr(contract, name, value)
-    locked.save(update_fields=["status", "updated_at", *fields])
-    contract.status = to
-    record_event(locked, "contract.status_changed", actor=actor,
-                 old=ContractStatus(old).label, new=ContractStatus(to).label, note=note,
-                 data={"from": old, "to": to})
-    return contract
+    return move_along(
+        contract, to, table=CONTRACT_TRANSITIONS, statuses=ContractStatus, actor=actor,
+        refusal=_("Contract %(number)s is %(old)s; it cannot become %(new)s."),
+        verb="contract.status_changed", note=note, fields=fields)
 
 
 @transaction.atomic

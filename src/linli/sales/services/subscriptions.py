@@ -34,7 +34,13 @@ from linli.sales.models import (
     SubscriptionChange,
 )
 from linli.sales.services.projects import sale_unit_transition
-from linli.sales.services.shared import add_error, next_number, raise_errors, require
+from linli.sales.services.shared import (
+    add_error,
+    move_along,
+    next_number,
+    raise_errors,
+    require,
+)
 from linli.sales.states import (
     QUEUE_TRANSITIONS,
     SUBSCRIPTION_TRANSITIONS,
@@ -81,22 +87,11 @@ def queue_number_transition(*, actor, queue_number: QueueNumber, to: str,
                             note: str = "") -> QueueNumber:
     """Move a queue number along ``states.QUEUE_TRANSITIONS`` (the row locked)."""
     require(actor, "sales.change_queuenumber", queue_number)
-    locked = QueueNumber.objects.select_for_update().get(pk=queue_number.pk)
-    old = locked.status
-    if to not in QUEUE_TRANSITIONS.get(old, ()):
-        raise ValidationError({"status": [_(
-            "Queue number %(number)s is %(old)s; it cannot become %(new)s.") % {
-            "number": locked.number, "old": QueueStatus(old).label,
-            "new": QueueStatus(to).label if to in QueueStatus.values else to}]})
-    locked.status = to
-    if note:
-        locked.note = note[:300]
-    locked.save(update_fields=["status", "note", "updated_at"])
-    queue_number.status, queue_number.note = locked.status, locked.note
-    record_event(locked, "queue_number.status_changed", actor=actor,
-                 old=QueueStatus(old).label, new=QueueStatus(to).label, note=note,
-                 data={"from": old, "to": to})
-    return queue_number
+    return move_along(
+        queue_number, to, table=QUEUE_TRANSITIONS, statuses=QueueStatus, actor=actor,
+        refusal=_("Queue number %(number)s is %(old)s; it cannot become %(new)s."),
+        verb="queue_number.status_changed", note=note,
+        fields={"note": note[:300]} if note else None)
 
 
 @transaction.atomic
@@ -189,24 +184,11 @@ def subscription_transition(*, actor, subscription: Subscription, to: str, note:
     """Move a subscription along ``states.SUBSCRIPTION_TRANSITIONS`` (the row locked); a
     cancellation keeps ``note`` as its reason."""
     require(actor, permission, subscription)
-    locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
-    old = locked.status
-    if to not in SUBSCRIPTION_TRANSITIONS.get(old, ()):
-        raise ValidationError({"status": [_(
-            "Subscription %(number)s is %(old)s; it cannot become %(new)s.") % {
-            "number": locked.number, "old": SubscriptionStatus(old).label,
-            "new": SubscriptionStatus(to).label if to in SubscriptionStatus.values else to}]})
-    locked.status = to
-    fields = ["status", "updated_at"]
-    if to == SubscriptionStatus.CANCELLED:
-        locked.cancel_note = note[:500]
-        fields.append("cancel_note")
-    locked.save(update_fields=fields)
-    subscription.status, subscription.cancel_note = locked.status, locked.cancel_note
-    record_event(locked, "subscription.status_changed", actor=actor,
-                 old=SubscriptionStatus(old).label, new=SubscriptionStatus(to).label,
-                 note=note, data={"from": old, "to": to})
-    return subscription
+    return move_along(
+        subscription, to, table=SUBSCRIPTION_TRANSITIONS, statuses=SubscriptionStatus,
+        actor=actor, refusal=_("Subscription %(number)s is %(old)s; it cannot become %(new)s."),
+        verb="subscription.status_changed", note=note,
+        fields={"cancel_note": note[:500]} if to == SubscriptionStatus.CANCELLED else None)
 
 
 @transaction.atomic
