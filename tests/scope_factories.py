@@ -368,3 +368,54 @@ def quote(world):
     secret = sales_prices.quote_create(actor=None,
                                        sale_unit=SaleUnit.objects.get(project=sales.project))
     return secret, secret.number
+
+
+from linli.sales import services as sales_services  # noqa: E402
+from linli.sales.models import Contract, Payment, QueueNumber, Subscription  # noqa: E402
+from tests.directory.builders import make_person  # noqa: E402
+from tests.sales.builders import START as SALES_START  # noqa: E402
+
+
+def _secret_subscription(world):
+    sales = make_small_sales(world)
+    unit = SaleUnit.objects.get(project=sales.project)
+    quote = sales_prices.quote_create(actor=None, sale_unit=unit, on=SALES_START)
+    return sales_services.subscription_create(
+        actor=None, sale_unit=unit, person=make_person(world, "机密买受人-x"),
+        deposit=Decimal(10000), quote=quote, on=SALES_START, buyer_name="机密买受人-x")
+
+
+def _secret_contract(world):
+    sub = _secret_subscription(world)
+    return sales_services.contract_create(
+        actor=None, subscription=sub, plan_kind="full", signed_on=SALES_START,
+        lines=[sales_services.LineIn("full", SALES_START, sub.total)])
+
+
+@scope_factory(QueueNumber)
+def sales_queue_number(world):
+    sales = make_small_sales(world)
+    sales_services.project_update(actor=None, project=sales.project, status="preparing")
+    secret = sales_services.queue_number_take(actor=None, project=sales.project,
+                                              person=make_person(world, "机密排号-x"),
+                                              deposit=Decimal(12345), note="机密排号-x")
+    return secret, "机密排号-x"
+
+
+@scope_factory(Subscription)
+def sales_subscription(world):
+    return _secret_subscription(world), "机密买受人-x"
+
+
+@scope_factory(Contract)
+def sales_contract(world):
+    return _secret_contract(world), "机密买受人-x"
+
+
+@scope_factory(Payment)
+def sales_payment(world):
+    contract = _secret_contract(world)
+    secret = sales_services.payment_record(actor=None, contract=contract, line=None,
+                                           amount=Decimal(1000), paid_on=SALES_START,
+                                           reference="机密凭证-x")
+    return secret, "机密凭证-x"

@@ -51,6 +51,17 @@ NOT_PAGES = {
     "/outreach/campaigns/<int:pk>/complete/": "completes a campaign (POST)",
     "/outreach/calls/<int:pk>/": "logs one call (POST)",
     "/sales/quotes/<int:pk>/decision/": "approves or rejects a quote (POST)",
+    "/sales/units/<int:pk>/subscribe/": "the subscription form (its buyer search lists at "
+                                        "most 10 people)",
+    "/sales/queue-numbers/<int:pk>/refund/": "the refund form of a queue number",
+    "/sales/queue-numbers/<int:pk>/convert/": "the form turning a queue number into a "
+                                              "subscription",
+    "/sales/subscriptions/<int:pk>/cancel/": "cancels a subscription (POST)",
+    "/sales/subscriptions/<int:pk>/contract/": "the contract form of a subscription",
+    "/sales/subscription-changes/<int:pk>/decision/": "approves or rejects a change (POST)",
+    "/sales/contracts/<int:pk>/filing/": "records the online filing (POST)",
+    "/sales/contracts/<int:pk>/settlement/": "settles the measured area (POST)",
+    "/sales/contracts/<int:pk>/cancel/": "cancels a contract (POST)",
 }
 
 

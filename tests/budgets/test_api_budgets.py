@@ -216,6 +216,18 @@ PAGES = [
     Page("quotes", f"{V1}/quotes", 8, url=f"{V1}/quotes?size=200"),
     Page("quote", f"{V1}/quotes/{{quote_id}}", 8, grows=False,
          url=lambda e: f"{V1}/quotes/{e.sales.quote.pk}"),
+    Page("queue numbers", f"{V1}/queue-numbers", 8, url=f"{V1}/queue-numbers?size=200"),
+    Page("queue number", f"{V1}/queue-numbers/{{queue_number_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/queue-numbers/{e.sales.queue_number.pk}"),
+    Page("subscriptions", f"{V1}/subscriptions", 8, url=f"{V1}/subscriptions?size=200"),
+    Page("subscription", f"{V1}/subscriptions/{{subscription_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/subscriptions/{e.sales.subscription.pk}"),
+    Page("contracts", f"{V1}/contracts", 8, url=f"{V1}/contracts?size=200"),
+    Page("contract", f"{V1}/contracts/{{contract_id}}", 8, grows=False,
+         url=lambda e: f"{V1}/contracts/{e.sales.contract.pk}"),
+    Page("payments", f"{V1}/payments", 8, url=f"{V1}/payments?size=200"),
+    Page("payment", f"{V1}/payments/{{payment_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/payments/{e.sales.payment.pk}"),
 ]
 
 

@@ -259,7 +259,8 @@ PAGES = [
     Page("sales-control chart", "/sales/chart/", 11),
     Page("sales-control chart of a project", "/sales/chart/", 12,
          url=lambda e: f"/sales/chart/?project={e.sales.sales.project.pk}&status=available"),
-    Page("unit on sale", "/sales/units/<int:pk>/", 11,
+    # 12: the unit's live subscription and contract (one query, joined).
+    Page("unit on sale", "/sales/units/<int:pk>/", 12,
          url=lambda e: f"/sales/units/{e.sales.sale_unit.pk}/"),
     Page("price lists", "/sales/price-lists/", 10),
     Page("price list", "/sales/price-lists/<int:pk>/", 10,
@@ -269,6 +270,13 @@ PAGES = [
     Page("quotes", "/sales/quotes/", 10),
     Page("quote", "/sales/quotes/<int:pk>/", 10, grows=False,
          url=lambda e: f"/sales/quotes/{e.sales.quote.pk}/"),
+    Page("queue numbers", "/sales/queue-numbers/", 10),
+    Page("subscriptions", "/sales/subscriptions/", 10),
+    Page("subscription", "/sales/subscriptions/<int:pk>/", 11, grows=False,
+         url=lambda e: f"/sales/subscriptions/{e.sales.subscription.pk}/"),
+    Page("contracts", "/sales/contracts/", 10),
+    Page("contract", "/sales/contracts/<int:pk>/", 12,
+         url=lambda e: f"/sales/contracts/{e.sales.contract.pk}/"),
 ]
 
 

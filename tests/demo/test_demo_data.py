@@ -11,6 +11,7 @@ def test_demo_data_is_complete_and_idempotent():
     first = build_demo()
     assert first.reused is False
     _a_project_on_sale_priced_by_the_seed_rules()
+    _deals_in_every_stage()
     assert [code for code in Tenant.objects.order_by("code").values_list("code", flat=True)] == [
         "demo-huating", "demo-jinhua", "demo-linli",
     ]
@@ -59,3 +60,20 @@ def _a_project_on_sale_priced_by_the_seed_rules():
     assert PriceList.objects.filter(project=project).count() == 4
     assert not units.filter(status="available", list_total__isnull=True).exists()
     assert Quote.objects.filter(sale_unit__project=project, approval="pending").count() == 1
+
+
+def _deals_in_every_stage():
+    from linli.sales.models import Contract, Payment, QueueNumber, Subscription
+
+    subs = Subscription.objects.filter(sale_unit__project__name="华庭·翠湖苑一期")
+    assert {s: subs.filter(status=s).count() for s in ("active", "contracted", "cancelled")} == {
+        "active": 30, "contracted": 139, "cancelled": 21}
+    contracts = Contract.objects.filter(subscription__in=subs)
+    assert {s: contracts.filter(status=s).count() for s in ("signed", "filed", "cancelled")} == {
+        "signed": 60, "filed": 79, "cancelled": 1}
+    assert set(contracts.values_list("plan_kind", flat=True)) == {"full", "instalments",
+                                                                  "mortgage"}
+    assert contracts.filter(settled_on__isnull=False).count() == 24
+    # Every contract has its deposit carried over; more where lines were paid.
+    assert Payment.objects.filter(contract__in=contracts).count() > 140
+    assert QueueNumber.objects.filter(project__name="华庭·翠湖苑二期").count() == 40

@@ -16,7 +16,7 @@ from linli.directory.models import Building, Community
 from linli.directory.services import property as property_services
 from linli.sales import services
 from linli.sales.models import PriceList, SalesProject, SaleUnit
-from tests.directory.builders import make_building, make_community
+from tests.directory.builders import make_building, make_community, make_person
 
 _seq = itertools.count(1)
 START = dt.date(2026, 1, 1)
@@ -84,19 +84,51 @@ class BudgetSales:
     sales: Sales
     sale_unit: SaleUnit
     quote: object
+    subscription: object = None  # of unit 102, with its contract and payments
+    contract: object = None
+    payment: object = None
+    queue_number: object = None  # of the project's second phase, not launched
+
+
+def _budget_deal(world, sales: Sales, number: str):
+    """Unit ``number`` of the hero building subscribed and signed on a mortgage, one payment
+    more than the carried-over deposit."""
+    sale_unit = SaleUnit.objects.get(building=sales.building, unit__number=number)
+    subscription = services.subscription_create(
+        actor=None, sale_unit=sale_unit, person=make_person(world, f"买受人{number}"),
+        deposit=Decimal(10000), on=START)
+    down = (subscription.total * Decimal("0.3")).quantize(Decimal(1))
+    contract = services.contract_create(
+        actor=None, subscription=subscription, plan_kind="mortgage", signed_on=START,
+        lines=mortgage_lines(subscription.total, down), loan_amount=subscription.total - down,
+        bank="工商银行", down_payment=down)
+    payment = services.payment_record(actor=None, contract=contract, line=None,
+                                      amount=Decimal(1000), paid_on=START)
+    return subscription, contract, payment
 
 
 def make_budget_sales(world) -> BudgetSales:
     sales = make_small_sales(world, name="预算楼盘", unit_number="101")
     sale_unit = SaleUnit.objects.get(project=sales.project)
     quote = services.quote_create(actor=None, sale_unit=sale_unit, on=START)
-    return BudgetSales(sales, sale_unit, quote)
+    property_services.unit_create(actor=None, building=sales.building, floor=1, number="102",
+                                  built_area=Decimal(85), orientation="south")
+    services.units_enlist(actor=None, project=sales.project, building=sales.building)
+    services.reprice_apply(actor=None, price_list=sales.price_list, on=START)
+    subscription, contract, payment = _budget_deal(world, sales, "102")
+    phase2 = services.project_create(actor=None, community=sales.community, name="预算楼盘二期")
+    queue_number = services.queue_number_take(actor=None, project=phase2,
+                                              person=make_person(world, "排号人"),
+                                              deposit=Decimal(20000))
+    return BudgetSales(sales, sale_unit, quote, subscription, contract, payment, queue_number)
 
 
 def grow_budget_sales(world, hero: BudgetSales, k: int) -> None:
     """One batch: a unit more in the hero building (chart, unit lists, re-pricing rows), a new
     building with its price list in the hero project, an agreed discount more on the hero
-    price list, a quote more of the hero unit, and a new project with its own price list."""
+    price list, a quote more of the hero unit, a new project with its own price list, and a
+    deal more (subscription, contract, payments) with a payment and a queue number more on the
+    heroes."""
     sales = hero.sales
     property_services.unit_create(actor=None, building=sales.building, floor=2,
                                   number=f"20{k}", built_area=Decimal(38),
@@ -115,3 +147,29 @@ def grow_budget_sales(world, hero: BudgetSales, k: int) -> None:
     services.quote_create(actor=None, sale_unit=hero.sale_unit, on=START, agreed=[agreed])
     services.reprice_apply(actor=None, price_list=sales.price_list, on=START)
     make_small_sales(world, name=f"预算楼盘{k}", unit_number="101")
+    # Deals: the new unit subscribed and signed, a payment more on the hero contract, a queue
+    # number more.
+    _budget_deal(world, sales, f"20{k}")
+    services.payment_record(actor=None, contract=hero.contract, line=None,
+                            amount=Decimal(1000), paid_on=START)
+    services.queue_number_take(actor=None, project=hero.queue_number.project,
+                               person=hero.queue_number.person, deposit=Decimal(20000))
+
+
+# --- deals (subscriptions, contracts) -------------------------------------------------------
+
+# The seed price of the 85 m² unit facing south on floor 1 (floors: see make_sales):
+# (10,000 × 1.1 + 0) × 1.1 = 12,100/m² × 85 = 1,028,500, above 1,000,000 so × 0.9.
+PRICE_101 = Decimal(925650)
+
+
+def make_deal_sales(world, org_unit=None, floors: int = 3, name: str | None = None) -> Sales:
+    """``make_sales`` with every unit priced by its list (so it can be subscribed)."""
+    sales = make_sales(world, org_unit=org_unit, floors=floors, name=name)
+    services.reprice_apply(actor=None, price_list=sales.price_list, on=START)
+    return sales
+
+
+def mortgage_lines(total: Decimal, down: Decimal, on: dt.date = START) -> list:
+    return [services.LineIn("down_payment", on, down),
+            services.LineIn("loan", on + dt.timedelta(days=30), total - down)]

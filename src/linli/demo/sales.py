@@ -1,7 +1,8 @@
 """Demo data of sales: the developer's project 华庭·翠湖苑 on sale — 4 buildings of 18 floors
 with 4 homes per floor (118 m² south, 89 m² north–south through, 72 m² south, 36 m² east), one
-price list per building with the seed's rules (SAL-5), units in every sale status, and a few
-quotes, one of them below the floor price waiting for the sales manager."""
+price list per building with the seed's rules (SAL-5), a few quotes, one of them below the floor
+price waiting for the sales manager, units reserved and held back by hand, and the deals of
+``linli.demo.sales_deals`` (subscribed, contracted and filed units, SAL-3)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import random
 from decimal import Decimal
 
 from linli.demo.generator import DemoContext, register_stage
+from linli.demo.sales_deals import deals_build
 from linli.directory.models import Community
 from linli.directory.services import property as property_services
 from linli.sales import services
@@ -21,16 +23,8 @@ FLOORS = 18
 # The position of a home on its floor (room number suffix) → (sale area, orientation).
 PLAN = {"01": (Decimal(118), "south"), "02": (Decimal(89), "north_south"),
         "03": (Decimal(72), "south"), "04": (Decimal(36), "east")}
-# How many units end in each status, walked there through the transitions.
-MOVES = {
-    SaleStatus.RESERVED: ["reserved"],
-    SaleStatus.SUBSCRIBED: ["subscribed"],
-    SaleStatus.CONTRACTED: ["subscribed", "contracted"],
-    SaleStatus.FILED: ["subscribed", "contracted", "filed"],
-    SaleStatus.HELD: ["held"],
-}
-COUNTS = {SaleStatus.RESERVED: 12, SaleStatus.SUBSCRIBED: 20, SaleStatus.CONTRACTED: 40,
-          SaleStatus.FILED: 60, SaleStatus.HELD: 8}
+# How many units are moved by hand (the deals take subscribed, contracted and filed ones).
+COUNTS = {SaleStatus.RESERVED: 12, SaleStatus.HELD: 8}
 
 
 def sales_stage(ctx: DemoContext) -> None:
@@ -72,8 +66,7 @@ def sales_stage(ctx: DemoContext) -> None:
     taken = 0
     for status, count in COUNTS.items():
         for su in units[taken:taken + count]:
-            for step in MOVES[status]:
-                services.sale_unit_transition(actor=None, sale_unit=su, to=step)
+            services.sale_unit_transition(actor=None, sale_unit=su, to=status)
         taken += count
     free = units[taken:]
     manager = ctx.users.get("salesmanager")
@@ -85,7 +78,8 @@ def sales_stage(ctx: DemoContext) -> None:
                              name="特批七折", factor=Decimal("0.7"))
     services.quote_create(actor=manager, sale_unit=cheapest, on=dt.date(2026, 6, 1),
                           agreed=[deep])
-    ctx.log(f"  sales project {project.name}: {len(units)} units, {taken} taken")
+    made = deals_build(ctx, project, free, rng)
+    ctx.log(f"  sales project {project.name}: {len(units)} units; {made}")
 
 
 register_stage("sales", sales_stage)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.directory.choices import Orientation
+from linli.sales.choices import ChangeKind, PaymentMethod, PlanKind
 from linli.sales.models import MAX_AREA, MAX_UNIT_PRICE, MIN_AREA
 from linli.sales.states import ProjectStatus, RuleKind, SaleStatus
 
@@ -129,3 +133,135 @@ class QuoteForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+# --- deals (SAL-3) --------------------------------------------------------------------------
+
+MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
+
+
+def _person_label(person) -> str:
+    return f"{person.name} (#{person.pk})"
+
+
+class BuyerChoiceForm(forms.Form):
+    """A form with a buyer chosen among the people found by the page's search (``q``); the
+    choice is validated against every visible person, the list shows the candidates only."""
+
+    person = forms.ModelChoiceField(None, label=_("Buyer"), widget=forms.RadioSelect,
+                                    error_messages={"required": _("Search and choose the "
+                                                                  "buyer.")})
+
+    def __init__(self, *args, people=None, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        field.queryset = people
+        field.widget.choices = [(p.pk, _person_label(p)) for p in candidates]
+
+
+class QueueNumberForm(BuyerChoiceForm):
+    project = forms.ModelChoiceField(None, label=_("Project"))
+    deposit = forms.DecimalField(label=_("Queue deposit"), min_value=0, **MONEY_FIELD)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, projects=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+
+
+class QueueConvertForm(forms.Form):
+    sale_unit = forms.ModelChoiceField(None, label=_("Unit"))
+    deposit = forms.DecimalField(label=_("Deposit"), **MONEY_FIELD)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sale_unit"].queryset = units
+
+
+class SubscriptionForm(BuyerChoiceForm):
+    quote = forms.ModelChoiceField(None, label=_("Quote"), required=False,
+                                   help_text=_("Leave empty to subscribe at the list price."))
+    deposit = forms.DecimalField(label=_("Deposit"), **MONEY_FIELD)
+    buyer_name = forms.CharField(label=_("Buyer name on the subscription"), max_length=200,
+                                 required=False,
+                                 help_text=_("Leave empty to use the person's name."))
+    subscribed_on = forms.DateField(label=_("Subscribed on"), widget=DATE)
+
+    def __init__(self, *args, quotes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quote"].queryset = quotes
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class SubscriptionChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Change"), choices=ChangeKind.choices)
+    sale_unit = forms.ModelChoiceField(None, label=_("New unit"), required=False)
+    total = forms.DecimalField(label=_("New price"), required=False, **MONEY_FIELD,
+                               help_text=_("For a change of unit: leave empty for its list "
+                                           "price."))
+    buyer_name = forms.CharField(label=_("New buyer name"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sale_unit"].queryset = units
+
+
+class ContractForm(forms.Form):
+    """The contract of a subscription and its payment plan; instalments are typed one per line
+    as "day amount" (e.g. "2026-03-01 300000")."""
+
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    plan_kind = forms.ChoiceField(label=_("Payment plan"), choices=PlanKind.choices)
+    down_payment = forms.DecimalField(label=_("Down payment"), required=False, **MONEY_FIELD)
+    loan_amount = forms.DecimalField(label=_("Loan amount"), required=False, **MONEY_FIELD)
+    bank = forms.CharField(label=_("Bank"), max_length=100, required=False)
+    loan_due_on = forms.DateField(label=_("Loan expected on"), required=False, widget=DATE)
+    instalments = forms.CharField(
+        label=_("Instalments"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: the due day and the amount, e.g. 2026-03-01 300000."))
+
+    def clean_instalments(self):
+        rows = []
+        for n, text in enumerate((self.cleaned_data["instalments"] or "").splitlines(), 1):
+            if not text.strip():
+                continue
+            parts = text.split()
+            try:
+                day, amount = dt.date.fromisoformat(parts[0]), Decimal(parts[1])
+            except (IndexError, ValueError, InvalidOperation):
+                raise forms.ValidationError(
+                    _("Line %(n)s: write the due day and the amount, e.g. 2026-03-01 300000.")
+                    % {"n": n}) from None
+            rows.append((day, amount))
+        return rows
+
+
+class PaymentForm(forms.Form):
+    line = forms.ModelChoiceField(None, label=_("Plan line"), required=False,
+                                  empty_label=_("The first line with a balance"))
+    amount = forms.DecimalField(label=_("Amount"), **MONEY_FIELD)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+    method = forms.ChoiceField(label=_("Method"), choices=[
+        c for c in PaymentMethod.choices if c[0] != PaymentMethod.DEPOSIT])
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
+
+    def __init__(self, *args, lines=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = lines
+        self.fields["line"].label_from_instance = lambda line: (
+            f"{line.seq} · {line.get_kind_display()} · {line.due_on} · {line.receivable:,.2f}")
+
+
+class FilingForm(forms.Form):
+    filing_number = forms.CharField(label=_("Filing number"), max_length=50)
+    filed_on = forms.DateField(label=_("Filed on"), widget=DATE)
+
+
+class SettlementForm(forms.Form):
+    measured_area = forms.DecimalField(label=_("Measured area (m²)"), max_digits=9,
+                                       decimal_places=2)
+    settled_on = forms.DateField(label=_("Settled on"), widget=DATE)

@@ -19,7 +19,16 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.audit import history
 from linli.core.tenancy import OrgScoped, TimeStamped
 from linli.directory.choices import Orientation
-from linli.sales.states import ApprovalStatus, ProjectStatus, RuleKind, SaleStatus
+from linli.sales.choices import ChangeKind, LineKind, PaymentMethod, PlanKind
+from linli.sales.states import (
+    ApprovalStatus,
+    ContractStatus,
+    ProjectStatus,
+    QueueStatus,
+    RuleKind,
+    SaleStatus,
+    SubscriptionStatus,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 AREA = {"max_digits": 9, "decimal_places": 2}
@@ -231,3 +240,229 @@ class Quote(OrgScoped, TimeStamped):
 
     def __str__(self) -> str:
         return self.number
+
+
+# --- deals: queue numbers, subscriptions, contracts, payment plans and payments (SAL-3) ------
+
+class QueueNumber(OrgScoped, TimeStamped):
+    """A queue number (预约排号) taken before a project's launch, with a small refundable
+    deposit; after launch the numbers become subscriptions in number order."""
+
+    project = models.ForeignKey(SalesProject, on_delete=models.CASCADE,
+                                related_name="queue_numbers", verbose_name=_("sales project"))
+    number = models.PositiveIntegerField(_("queue number"), editable=False)
+    person = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("customer"))
+    deposit = models.DecimalField(_("queue deposit"), **MONEY)
+    status = models.CharField(_("status"), max_length=20, choices=QueueStatus.choices,
+                              default=QueueStatus.WAITING, editable=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False,
+                                   verbose_name=_("taken by"))
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("queue number")
+        verbose_name_plural = _("queue numbers")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"],
+                                    name="queue_number_unique_per_project"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} #{self.number}"
+
+
+class Subscription(OrgScoped, TimeStamped):
+    """A subscription (认购): a buyer reserves a unit with a deposit at an agreed price."""
+
+    number = models.CharField(_("number"), max_length=30, editable=False)
+    sale_unit = models.ForeignKey(SaleUnit, on_delete=models.PROTECT,
+                                  related_name="subscriptions", verbose_name=_("unit"))
+    quote = models.ForeignKey(Quote, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("quote"))
+    queue_number = models.OneToOneField(QueueNumber, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="subscription",
+                                        verbose_name=_("queue number"))
+    person = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("buyer"))
+    buyer_name = models.CharField(_("buyer name"), max_length=200)
+    subscribed_on = models.DateField(_("subscribed on"))
+    area = models.DecimalField(_("area (m²)"), **AREA)
+    total = models.DecimalField(_("price"), **MONEY)
+    deposit = models.DecimalField(_("deposit"), **MONEY)
+    status = models.CharField(_("status"), max_length=20, choices=SubscriptionStatus.choices,
+                              default=SubscriptionStatus.ACTIVE, editable=False)
+    cancel_note = models.CharField(_("reason for cancelling"), max_length=500, blank=True,
+                                   editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False,
+                                   verbose_name=_("subscribed by"))
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["-subscribed_on", "-id"]
+        permissions = [("approve_subscription",
+                        "Can approve a change of unit, price or buyer of a subscription")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "number"],
+                                    name="subscription_unique_number"),
+            # Belt and braces behind the row lock: one live subscription per unit.
+            models.UniqueConstraint(fields=["sale_unit"],
+                                    condition=Q(status__in=["active", "contracted"]),
+                                    name="subscription_one_live_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SubscriptionChange(OrgScoped, TimeStamped):
+    """A requested change of a subscription's unit, price or buyer name, applied only once a
+    manager approves it; the request and the decision are kept."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE,
+                                     related_name="changes", verbose_name=_("subscription"))
+    kind = models.CharField(_("change"), max_length=20, choices=ChangeKind.choices)
+    old_value = models.CharField(_("before"), max_length=200, editable=False)
+    new_value = models.CharField(_("after"), max_length=200, editable=False)
+    new_sale_unit = models.ForeignKey(SaleUnit, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", verbose_name=_("new unit"))
+    new_total = models.DecimalField(_("new price"), null=True, blank=True, **MONEY)
+    new_buyer_name = models.CharField(_("new buyer name"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    approval = models.CharField(_("approval"), max_length=20, choices=ApprovalStatus.choices,
+                                default=ApprovalStatus.PENDING, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+", editable=False,
+                                     verbose_name=_("requested by"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False,
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("subscription change")
+        verbose_name_plural = _("subscription changes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} · {self.get_kind_display()}"
+
+
+class Contract(OrgScoped, TimeStamped):
+    """A sales contract (签约) converted from a subscription, with its payment plan, online
+    filing (网上备案) and the area settlement (面积补差) from the measured area."""
+
+    number = models.CharField(_("number"), max_length=30, editable=False)
+    subscription = models.OneToOneField(Subscription, on_delete=models.PROTECT,
+                                        related_name="contract",
+                                        verbose_name=_("subscription"))
+    sale_unit = models.ForeignKey(SaleUnit, on_delete=models.PROTECT, related_name="contracts",
+                                  verbose_name=_("unit"))
+    person = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("buyer"))
+    buyer_name = models.CharField(_("buyer name"), max_length=200)
+    signed_on = models.DateField(_("signed on"))
+    area = models.DecimalField(_("contract area (m²)"), **AREA)
+    total = models.DecimalField(_("price"), **MONEY)
+    unit_price = models.DecimalField(_("price per m²"), **MONEY, editable=False)
+    plan_kind = models.CharField(_("payment plan"), max_length=20, choices=PlanKind.choices)
+    loan_amount = models.DecimalField(_("loan amount"), null=True, blank=True, **MONEY)
+    bank = models.CharField(_("bank"), max_length=100, blank=True)
+    down_payment = models.DecimalField(_("down payment"), null=True, blank=True, **MONEY)
+    status = models.CharField(_("status"), max_length=20, choices=ContractStatus.choices,
+                              default=ContractStatus.SIGNED, editable=False)
+    filing_number = models.CharField(_("filing number"), max_length=50, blank=True,
+                                     editable=False)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True, editable=False)
+    # The area settlement (面积补差), once the measured area is known.
+    measured_area = models.DecimalField(_("measured area (m²)"), null=True, blank=True,
+                                        editable=False, **AREA)
+    settlement_amount = models.DecimalField(
+        _("area settlement"), null=True, blank=True, editable=False, **MONEY,
+        help_text=_("Positive: the buyer pays; negative: refunded to the buyer."))
+    developer_borne = models.DecimalField(_("borne by the developer"), null=True, blank=True,
+                                          editable=False, **MONEY)
+    settled_on = models.DateField(_("settled on"), null=True, blank=True, editable=False)
+    cancel_note = models.CharField(_("reason for cancelling"), max_length=500, blank=True,
+                                   editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False,
+                                   verbose_name=_("signed by"))
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "number"], name="contract_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PlanLine(OrgScoped):
+    """One line of a contract's payment plan: what is due when; ``paid`` grows with the
+    payments recorded against it (never above ``amount``)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="lines",
+                                 verbose_name=_("contract"))
+    seq = models.PositiveSmallIntegerField(_("line"))
+    kind = models.CharField(_("kind"), max_length=20, choices=LineKind.choices)
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    paid = models.DecimalField(_("paid"), default=0, editable=False, **MONEY)
+
+    class Meta:
+        verbose_name = _("payment plan line")
+        verbose_name_plural = _("payment plan lines")
+        ordering = ["contract", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "seq"], name="plan_line_unique_seq"),
+            models.CheckConstraint(condition=Q(paid__gte=0) & Q(paid__lte=F("amount")),
+                                   name="plan_line_paid_within_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} · {self.seq}"
+
+    @property
+    def receivable(self):
+        return self.amount - self.paid
+
+
+class Payment(OrgScoped, TimeStamped):
+    """Money received against one line of a contract's payment plan."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="payments",
+                                 verbose_name=_("contract"))
+    line = models.ForeignKey(PlanLine, on_delete=models.PROTECT, related_name="payments",
+                             verbose_name=_("plan line"))
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False,
+                                   verbose_name=_("recorded by"))
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-paid_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.contract} · {self.amount}"

@@ -7,7 +7,12 @@ from linli.accounts.presets import extend_role_preset
 from linli.core.modules import MenuItem, Module, register_module
 from linli.core.timeline import register_verb_labels
 
-MODELS = ("salesproject", "saleunit", "pricelist", "pricerule", "quote")
+MODELS = ("salesproject", "saleunit", "pricelist", "pricerule", "quote", "queuenumber",
+          "subscription", "subscriptionchange", "contract", "planline", "payment")
+# What a sales rep does with deals: queue numbers, subscriptions (and asking for their change
+# or cancelling them), signing the contract and recording payments.
+REP_DEALS = ["sales.add_queuenumber", "sales.change_queuenumber", "sales.add_subscription",
+             "sales.change_subscription", "sales.add_contract", "sales.add_payment"]
 
 
 def _perms(actions: tuple[str, ...], models=MODELS) -> list[str]:
@@ -18,13 +23,15 @@ def register() -> None:
     see = _perms(("view",))
     # A rep sees the chart and price lists and quotes; the manager keeps prices and approves
     # quotes below the floor price; the administrator may do everything.
-    extend_role_preset("sales-rep", [*see, "sales.add_quote"])
+    extend_role_preset("sales-rep", [*see, "sales.add_quote", *REP_DEALS])
+    # The manager also approves changes of subscriptions, files and settles contracts.
     extend_role_preset("sales-manager", [
-        *see, "sales.add_quote", "sales.approve_quote",
+        *see, "sales.add_quote", "sales.approve_quote", *REP_DEALS,
+        "sales.approve_subscription", "sales.change_contract",
         *_perms(("add", "change"), ("salesproject", "saleunit", "pricelist", "pricerule"))])
     extend_role_preset("project-manager", see)
     extend_role_preset("tenant-admin", [*_perms(("view", "add", "change", "delete")),
-                                        "sales.approve_quote"])
+                                        "sales.approve_quote", "sales.approve_subscription"])
     register_module(Module(
         key="sales", label=_("Sales"), icon="home-dollar", order=40, items=(
             MenuItem(_("Sales projects"), "sales:projects", "sales.view_salesproject",
@@ -34,6 +41,11 @@ def register() -> None:
             MenuItem(_("Price lists"), "sales:price_lists", "sales.view_pricelist",
                      "currency-yuan"),
             MenuItem(_("Quotes"), "sales:quotes", "sales.view_quote", "receipt"),
+            MenuItem(_("Queue numbers"), "sales:queue_numbers", "sales.view_queuenumber",
+                     "list-numbers"),
+            MenuItem(_("Subscriptions"), "sales:subscriptions", "sales.view_subscription",
+                     "file-check"),
+            MenuItem(_("Contracts"), "sales:contracts", "sales.view_contract", "file-text"),
         )))
     register_verb_labels({
         "sales_project.created": _("Sales project created"),
@@ -47,4 +59,15 @@ def register() -> None:
         "quote.approval_requested": _("Approval requested: below the floor price"),
         "quote.approved": _("Quote approved"),
         "quote.rejected": _("Quote rejected"),
+        "queue_number.taken": _("Queue number taken"),
+        "queue_number.status_changed": _("Queue number status changed"),
+        "subscription.created": _("Subscribed"),
+        "subscription.status_changed": _("Subscription status changed"),
+        "subscription.change_requested": _("Change of subscription requested"),
+        "subscription.change_approved": _("Change of subscription approved"),
+        "subscription.change_rejected": _("Change of subscription rejected"),
+        "contract.signed": _("Contract signed"),
+        "contract.status_changed": _("Contract status changed"),
+        "contract.payment_recorded": _("Payment recorded"),
+        "contract.area_settled": _("Area settled"),
     })

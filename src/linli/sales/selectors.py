@@ -10,15 +10,33 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from linli.directory.models import Building
 from linli.directory.selectors.property import natural_key
-from linli.sales.models import PriceList, PriceRule, Quote, SalesProject, SaleUnit
+from linli.sales.models import (
+    Contract,
+    Payment,
+    PlanLine,
+    PriceList,
+    PriceRule,
+    QueueNumber,
+    Quote,
+    SalesProject,
+    SaleUnit,
+    Subscription,
+    SubscriptionChange,
+)
 from linli.sales.services.prices import in_force, price_list_in_force
-from linli.sales.states import SALE_STATUS_BADGES, TRANSITIONS, RuleKind, SaleStatus
+from linli.sales.states import (
+    LIVE_SUBSCRIPTION,
+    SALE_STATUS_BADGES,
+    TRANSITIONS,
+    RuleKind,
+    SaleStatus,
+)
 
 STEP_LABELS = {
     "base": _("Base price per m²"),
@@ -262,3 +280,103 @@ def quote_steps(quote: Quote) -> list[StepLine]:
     """The quote's steps with their (translated) titles."""
     return [StepLine(s["code"], str(STEP_LABELS.get(s["code"], s["code"])), s.get("label", ""),
                      s.get("operand", ""), Decimal(s["result"])) for s in quote.steps]
+
+
+# --- deals: queue numbers, subscriptions, contracts, payments (SAL-3) -----------------------
+
+def _filtered(qs, filters: dict | None, lookups: dict[str, str]):
+    for key, lookup in lookups.items():
+        value = (filters or {}).get(key)
+        if value not in (None, ""):
+            qs = qs.filter(**{lookup: value})
+    return qs
+
+
+def queue_number_list(actor, filters: dict | None = None) -> QuerySet[QueueNumber]:
+    """Visible queue numbers in number order; ``filters``: project, status."""
+    qs = QueueNumber.objects.restrict(actor, "view").select_related("project", "person")
+    return _filtered(qs, filters, {"project": "project_id", "status": "status"}).order_by(
+        "project__name", "number", "pk")
+
+
+def queue_number_get(actor, pk) -> QueueNumber:
+    return get_object_or_404(queue_number_list(actor), pk=pk)
+
+
+def subscription_list(actor, filters: dict | None = None) -> QuerySet[Subscription]:
+    """Visible subscriptions, newest first; ``filters``: project, sale_unit, status, q (number
+    or buyer name)."""
+    qs = Subscription.objects.restrict(actor, "view").select_related(
+        "sale_unit__unit", "sale_unit__project", "person", "quote", "created_by")
+    qs = _filtered(qs, filters, {"project": "sale_unit__project_id",
+                                 "sale_unit": "sale_unit_id", "status": "status"})
+    if (filters or {}).get("q"):
+        qs = qs.filter(Q(number__startswith=filters["q"])
+                       | Q(buyer_name__icontains=filters["q"]))
+    return qs.order_by("-subscribed_on", "-pk")
+
+
+def subscription_get(actor, pk) -> Subscription:
+    return get_object_or_404(subscription_list(actor), pk=pk)
+
+
+def subscription_find(actor, pk) -> Subscription | None:
+    return subscription_list(actor).filter(pk=pk).first()
+
+
+def subscription_live(actor, sale_unit: SaleUnit) -> Subscription | None:
+    """The visible active or contracted subscription of ``sale_unit``, if any."""
+    return subscription_list(actor, {"sale_unit": sale_unit.pk}).filter(
+        status__in=LIVE_SUBSCRIPTION).select_related("contract").first()
+
+
+def subscription_changes(actor, subscription: Subscription) -> QuerySet[SubscriptionChange]:
+    return (SubscriptionChange.objects.restrict(actor, "view")
+            .filter(subscription=subscription)
+            .select_related("new_sale_unit__unit", "requested_by", "decided_by")
+            .order_by("-created_at", "-pk"))
+
+
+def subscription_change_get(actor, pk) -> SubscriptionChange:
+    return get_object_or_404(SubscriptionChange.objects.restrict(actor, "view").select_related(
+        "subscription"), pk=pk)
+
+
+def contract_list(actor, filters: dict | None = None) -> QuerySet[Contract]:
+    """Visible contracts, newest first, with what they received; ``filters``: project,
+    sale_unit, status, plan_kind, q (number or buyer name)."""
+    qs = (Contract.objects.restrict(actor, "view")
+          .select_related("sale_unit__unit", "sale_unit__project", "subscription", "person")
+          .annotate(received=Sum("lines__paid")))
+    qs = _filtered(qs, filters, {"project": "sale_unit__project_id",
+                                 "sale_unit": "sale_unit_id", "status": "status",
+                                 "plan_kind": "plan_kind"})
+    if (filters or {}).get("q"):
+        qs = qs.filter(Q(number__startswith=filters["q"])
+                       | Q(buyer_name__icontains=filters["q"]))
+    return qs.order_by("-signed_on", "-pk")
+
+
+def contract_get(actor, pk) -> Contract:
+    return get_object_or_404(contract_list(actor).prefetch_related(
+        Prefetch("lines", queryset=PlanLine.objects.order_by("seq"))), pk=pk)
+
+
+def contract_find(actor, pk) -> Contract | None:
+    return contract_list(actor).filter(pk=pk).first()
+
+
+def plan_line_find(actor, contract: Contract, pk) -> PlanLine | None:
+    return PlanLine.objects.restrict(actor, "view").filter(contract=contract, pk=pk).first()
+
+
+def payment_list(actor, filters: dict | None = None) -> QuerySet[Payment]:
+    """Visible payments, newest first; ``filters``: contract, method."""
+    qs = Payment.objects.restrict(actor, "view").select_related("contract", "line",
+                                                                 "created_by")
+    return _filtered(qs, filters, {"contract": "contract_id", "method": "method"}).order_by(
+        "-paid_on", "-pk")
+
+
+def payment_get(actor, pk) -> Payment:
+    return get_object_or_404(payment_list(actor), pk=pk)

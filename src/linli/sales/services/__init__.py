@@ -1,5 +1,15 @@
 """Writes of the sales app; each module's functions take keyword arguments and ``actor``."""
 
+from linli.sales.services.contracts import (  # noqa: F401
+    LineIn,
+    contract_cancel,
+    contract_create,
+    contract_file,
+    contract_settle,
+    contract_transition,
+    default_plan,
+    payment_record,
+)
 from linli.sales.services.prices import (  # noqa: F401
     price_list_create,
     price_list_update,
@@ -19,3 +29,14 @@ from linli.sales.services.projects import (  # noqa: F401
     units_enlist,
 )
 from linli.sales.services.seed import SEED_RULES, seed_rules_install  # noqa: F401
+from linli.sales.services.subscriptions import (  # noqa: F401
+    queue_number_convert,
+    queue_number_refund,
+    queue_number_take,
+    queue_number_transition,
+    subscription_cancel,
+    subscription_change_decide,
+    subscription_change_request,
+    subscription_create,
+    subscription_transition,
+)

@@ -25,7 +25,13 @@ from linli.directory.choices import Orientation
 from linli.directory.models import Building, Person
 from linli.sales import pricing
 from linli.sales.models import MAX_UNIT_PRICE, PriceList, PriceRule, Quote, SalesProject, SaleUnit
-from linli.sales.services.shared import add_error, raise_errors, reject_unknown, require
+from linli.sales.services.shared import (
+    add_error,
+    next_number,
+    raise_errors,
+    reject_unknown,
+    require,
+)
 from linli.sales.states import TAKEN, ApprovalStatus, RuleKind, SaleStatus
 
 PRICE_LIST_FIELDS = ("name", "batch", "valid_from", "valid_to", "base_price", "floor_price",
@@ -317,14 +323,6 @@ def price_list_in_force(price_lists, sale_unit: SaleUnit, on: dt.date) -> PriceL
             .order_by("-batch", "-valid_from").first())
 
 
-def _next_number(tenant_id: int, on: dt.date) -> str:
-    prefix = f"BJ{on:%Y%m%d}-"
-    last = (Quote.objects.filter(tenant_id=tenant_id, number__startswith=prefix)
-            .order_by("-number").values_list("number", flat=True).first())
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
-
-
 @transaction.atomic
 def quote_create(*, actor, sale_unit: SaleUnit, price_list: PriceList | None = None,
                  on: dt.date | None = None, agreed: list[PriceRule] = (),
@@ -364,7 +362,7 @@ def quote_create(*, actor, sale_unit: SaleUnit, price_list: PriceList | None = N
     calc = calculate(price_list, sale_unit, on, agreed)
     quote = Quote(
         tenant_id=sale_unit.tenant_id, org_unit_id=sale_unit.org_unit_id,
-        number=_next_number(sale_unit.tenant_id, on), sale_unit=sale_unit,
+        number=next_number(Quote, sale_unit.tenant_id, f"BJ{on:%Y%m%d}-"), sale_unit=sale_unit,
         price_list=price_list, person=person, priced_on=on, area=sale_unit.built_area,
         steps=[s.as_json() for s in calc.steps], unit_price=calc.unit_price,
         list_total=calc.list_total, total=calc.total, floor_total=calc.floor_total,

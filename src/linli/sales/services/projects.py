@@ -20,7 +20,13 @@ from linli.directory.models import Building, Community, Unit
 from linli.directory.services.property import unit_set_status
 from linli.sales.models import MAX_AREA, MIN_AREA, SalesProject, SaleUnit
 from linli.sales.services.shared import add_error, raise_errors, reject_unknown, require
-from linli.sales.states import TRANSITIONS, ProjectStatus, SaleStatus
+from linli.sales.states import (
+    DEAL_HELD,
+    LIVE_SUBSCRIPTION,
+    TRANSITIONS,
+    ProjectStatus,
+    SaleStatus,
+)
 
 PROJECT_FIELDS = ("name", "status", "launch_date", "presale_permit")
 SALE_UNIT_FIELDS = ("built_area", "orientation", "batch")
@@ -142,19 +148,36 @@ def sale_unit_update(*, actor, sale_unit: SaleUnit, **changes) -> SaleUnit:
 
 
 @transaction.atomic
-def sale_unit_transition(*, actor, sale_unit: SaleUnit, to: str, note: str = "") -> SaleUnit:
+def sale_unit_transition(*, actor, sale_unit: SaleUnit, to: str, note: str = "",
+                         by_deal: bool = False) -> SaleUnit:
     """Move a unit to sale status ``to`` along ``states.TRANSITIONS`` — the only writer of
     ``SaleUnit.status``. The row is locked first, so of two simultaneous moves from the same
     status only the first passes; the second sees the new status and is refused.
 
-    Contracting a unit marks the directory unit sold; a contract cancelled before filing puts
-    it back to unsold.
+    ``by_deal``: the move is made by a subscription or contract service (which checked its own
+    right). By hand, a unit held by a live subscription or contract does not move (cancel the
+    deal instead) and a filed unit never does.
+
+    Contracting a unit marks the directory unit sold; a contract cancelled puts it back to
+    unsold.
     """
-    require(actor, "sales.change_saleunit", sale_unit)
+    if not by_deal:
+        require(actor, "sales.change_saleunit", sale_unit)
     if to not in SaleStatus.values:
         raise ValidationError({"status": [_("Choose a valid sale status.")]})
     locked = SaleUnit.objects.select_for_update().select_related("unit").get(pk=sale_unit.pk)
     old = locked.status
+    if not by_deal and old in DEAL_HELD:
+        deal = locked.subscriptions.filter(status__in=LIVE_SUBSCRIPTION).first()
+        if deal is not None:
+            raise ValidationError({"status": [_(
+                "Unit %(unit)s is held by subscription %(number)s; cancel the subscription or "
+                "its contract instead.") % {"unit": locked.unit.room_code,
+                                             "number": deal.number}]})
+        if old == SaleStatus.FILED:
+            raise ValidationError({"status": [_(
+                "Unit %(unit)s is filed; only the cancellation of its contract frees it.")
+                % {"unit": locked.unit.room_code}]})
     if to not in TRANSITIONS[old]:
         raise ValidationError({"status": [
             _("Unit %(unit)s is %(old)s; it cannot become %(new)s.") % {

@@ -182,6 +182,9 @@ class SaleUnitDetailView(ScopedDetailView):
             "moves": selectors.sale_unit_moves(user, sale_unit),
             "quotes": selectors.quote_list(user, {"sale_unit": sale_unit.pk})[:20],
             "can_quote": user.has_perm("sales.add_quote", sale_unit),
+            "can_subscribe": sale_unit.status in (SaleStatus.AVAILABLE, SaleStatus.RESERVED)
+            and user.has_perm("sales.add_subscription", sale_unit),
+            "deal": selectors.subscription_live(user, sale_unit),
             "timeline": timeline_for(user, sale_unit, limit=20),
         })
         return context
