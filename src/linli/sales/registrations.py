@@ -5,9 +5,36 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.presets import extend_role_preset
 from linli.core.modules import MenuItem, Module, register_module
-from linli.core.timeline import register_verb_labels
+from linli.core.notifications.catalogue import register_event
+from linli.core.timeline import register_timeline_provider, register_verb_labels
 
 MODELS = ("salesproject", "saleunit", "pricelist", "pricerule", "quote")
+# Leads and opportunities (SAL-1, SAL-2, SAL-4).
+PIPELINE = ("lead", "opportunity", "visit", "appointment", "stagemove", "ownershipdispute")
+SETTINGS = ("lostreason", "assignmentrule", "leadpolicy")
+
+EVENTS = {
+    "sales.lead_assigned": (
+        _("A lead was given to me"),
+        {"en": "New lead: {{ customer }}", "zh-hans": "新线索：{{ customer }}"},
+        {"en": "{{ customer }} ({{ project }}) is now your lead.",
+         "zh-hans": "{{ customer }}（{{ project }}）已分配给您。"}),
+    "sales.lead_disputed": (
+        _("A rep disputes who owns a customer"),
+        {"en": "Ownership dispute: {{ customer }}", "zh-hans": "判客申诉：{{ customer }}"},
+        {"en": "{{ claimant }} says {{ customer }} is their customer; please decide.",
+         "zh-hans": "{{ claimant }} 认为 {{ customer }} 是其客户，请裁定。"}),
+    "sales.opportunity_reassigned": (
+        _("A lost opportunity was given to me"),
+        {"en": "Reassigned: {{ customer }}", "zh-hans": "商机重新分配：{{ customer }}"},
+        {"en": "The sales manager gave you the lost opportunity of {{ customer }} to follow up.",
+         "zh-hans": "业务经理将 {{ customer }} 的流失商机指派给您重新跟进。"}),
+    "sales.follow_up_due": (
+        _("A follow-up of my opportunity is due"),
+        {"en": "Follow up: {{ customer }}", "zh-hans": "跟进提醒：{{ customer }}"},
+        {"en": "Time to follow up {{ customer }}{% if next_step %}: {{ next_step }}{% endif %}.",
+         "zh-hans": "该跟进 {{ customer }} 了{% if next_step %}：{{ next_step }}{% endif %}。"}),
+}
 
 
 def _perms(actions: tuple[str, ...], models=MODELS) -> list[str]:
@@ -15,16 +42,27 @@ def _perms(actions: tuple[str, ...], models=MODELS) -> list[str]:
 
 
 def register() -> None:
+    for key, (label, subject, body) in EVENTS.items():
+        register_event(key, label=label, subject=subject, body=body)
     see = _perms(("view",))
-    # A rep sees the chart and price lists and quotes; the manager keeps prices and approves
-    # quotes below the floor price; the administrator may do everything.
-    extend_role_preset("sales-rep", [*see, "sales.add_quote"])
+    pipeline_see = _perms(("view",), (*PIPELINE, "lostreason"))
+    # A rep sees the chart and price lists and quotes, registers and works leads, and moves
+    # their own opportunities; the manager keeps prices, approves quotes below the floor price,
+    # decides ownership disputes, reviews lost deals and keeps the lost-reason catalogue and the
+    # assignment rules; the administrator may do everything.
+    work = [*pipeline_see, "sales.add_lead", "sales.change_lead", "sales.work_lead",
+            "sales.add_opportunity", "sales.change_opportunity"]
+    extend_role_preset("sales-rep", [*see, "sales.add_quote", *work])
     extend_role_preset("sales-manager", [
-        *see, "sales.add_quote", "sales.approve_quote",
-        *_perms(("add", "change"), ("salesproject", "saleunit", "pricelist", "pricerule"))])
-    extend_role_preset("project-manager", see)
+        *see, "sales.add_quote", "sales.approve_quote", *work, "sales.decide_lead",
+        *_perms(("add", "change"), ("salesproject", "saleunit", "pricelist", "pricerule")),
+        *_perms(("view", "add", "change"), SETTINGS)])
+    extend_role_preset("project-manager", [*see, *pipeline_see])
     extend_role_preset("tenant-admin", [*_perms(("view", "add", "change", "delete")),
-                                        "sales.approve_quote"])
+                                        *_perms(("view", "add", "change", "delete"),
+                                                PIPELINE + SETTINGS),
+                                        "sales.approve_quote", "sales.work_lead",
+                                        "sales.decide_lead"])
     register_module(Module(
         key="sales", label=_("Sales"), icon="home-dollar", order=40, items=(
             MenuItem(_("Sales projects"), "sales:projects", "sales.view_salesproject",
@@ -34,7 +72,17 @@ def register() -> None:
             MenuItem(_("Price lists"), "sales:price_lists", "sales.view_pricelist",
                      "currency-yuan"),
             MenuItem(_("Quotes"), "sales:quotes", "sales.view_quote", "receipt"),
+            MenuItem(_("Leads"), "sales:leads", "sales.view_lead", "user-plus"),
+            MenuItem(_("Pipeline"), "sales:board", "sales.view_opportunity", "layout-kanban"),
+            MenuItem(_("Lost deals"), "sales:lost", "sales.view_opportunity", "user-x"),
+            MenuItem(_("Ownership disputes"), "sales:disputes", "sales.view_ownershipdispute",
+                     "scale"),
+            MenuItem(_("Lost reasons"), "sales:lost_reasons", "sales.view_lostreason",
+                     "list-details"),
         )))
+    from linli.sales import timeline
+
+    register_timeline_provider("sales.pipeline", timeline.sales_entries)
     register_verb_labels({
         "sales_project.created": _("Sales project created"),
         "sales_project.units_enlisted": _("Units put on sale"),
@@ -47,4 +95,21 @@ def register() -> None:
         "quote.approval_requested": _("Approval requested: below the floor price"),
         "quote.approved": _("Quote approved"),
         "quote.rejected": _("Quote rejected"),
+        "lead.created": _("Lead registered"),
+        "lead.status_changed": _("Lead status changed"),
+        "lead.worked": _("Lead followed up"),
+        "lead.claimed": _("Lead claimed from the pool"),
+        "lead.assigned": _("Lead assigned"),
+        "lead.pooled": _("Lead moved to the public pool"),
+        "lead.converted": _("Lead turned into an opportunity"),
+        "lead.disputed": _("Ownership disputed"),
+        "lead.dispute_transferred": _("Dispute decided: customer given to the claimant"),
+        "lead.dispute_kept": _("Dispute decided: customer kept by the owner"),
+        "opportunity.created": _("Opportunity opened"),
+        "opportunity.stage_changed": _("Stage changed"),
+        "opportunity.intention_changed": _("Intention level changed"),
+        "opportunity.followed_up": _("Followed up"),
+        "opportunity.visited": _("Visit registered"),
+        "opportunity.appointment_booked": _("Viewing booked"),
+        "opportunity.loss_confirmed": _("Loss confirmed by the manager"),
     })

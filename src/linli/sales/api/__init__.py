@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from linli.sales.api import projects
+from linli.sales.api import leads, opportunities, projects
 
 router = Router()
-for part in (projects,):
+for part in (projects, leads, opportunities):
     router.add_router("", part.router)

@@ -1,5 +1,5 @@
 """The sales screens, one module per part; their URL patterns joined here."""
 
-from linli.sales.views import projects
+from linli.sales.views import leads, opportunities, projects
 
-urlpatterns = [*projects.urlpatterns]
+urlpatterns = [*projects.urlpatterns, *leads.urlpatterns, *opportunities.urlpatterns]
