@@ -115,3 +115,33 @@ def grow_budget_sales(world, hero: BudgetSales, k: int) -> None:
     services.quote_create(actor=None, sale_unit=hero.sale_unit, on=START, agreed=[agreed])
     services.reprice_apply(actor=None, price_list=sales.price_list, on=START)
     make_small_sales(world, name=f"预算楼盘{k}", unit_number="101")
+
+
+# --- leads and opportunities ----------------------------------------------------------------
+
+REP_PERMS = ["sales.view_lead", "sales.add_lead", "sales.change_lead", "sales.work_lead",
+             "sales.view_opportunity", "sales.add_opportunity", "sales.change_opportunity",
+             "sales.view_visit", "sales.view_appointment", "sales.view_stagemove",
+             "sales.view_ownershipdispute", "sales.view_lostreason", "sales.view_saleunit",
+             "sales.view_salesproject"]
+MANAGER_PERMS = [*REP_PERMS, "sales.decide_lead", "sales.add_lostreason",
+                 "sales.change_lostreason"]
+
+
+def make_rep(world, unit=None, name: str | None = None, manager: bool = False):
+    from tests.builders import make_user
+
+    return make_user(world.tenant, unit or world.branch_a,
+                     MANAGER_PERMS if manager else REP_PERMS, username=name,
+                     display_name=name or "")
+
+
+def make_lead(sales: Sales, rep, phone: str = "13800138000", name: str = "王先生", **fields):
+    fields.setdefault("channel", "walk_in")
+    return services.lead_create(actor=rep, project=sales.project, name=name, phone=phone,
+                                **fields)
+
+
+def make_opportunity(sales: Sales, rep, phone: str = "13800138000", **fields):
+    lead = make_lead(sales, rep, phone=phone, **fields)
+    return services.opportunity_create(actor=rep, lead=lead)

@@ -121,7 +121,7 @@ class DisputeStatus(models.TextChoices):
 
 
 class Intention(models.TextChoices):
-    CERTAIN = "certain", _("100% certain")
+    CERTAIN = "certain", _("100 per cent certain")
     EFFECTIVE = "effective", _("Effective intention")
     GENERAL = "general", _("General intention")
 
