@@ -51,6 +51,11 @@ NOT_PAGES = {
     "/outreach/campaigns/<int:pk>/complete/": "completes a campaign (POST)",
     "/outreach/calls/<int:pk>/": "logs one call (POST)",
     "/sales/quotes/<int:pk>/decision/": "approves or rejects a quote (POST)",
+    "/sales/leads/<int:lead_pk>/opportunity/": "the form turning a lead into an opportunity",
+    "/sales/disputes/<int:pk>/decide/": "decides an ownership dispute (POST)",
+    "/sales/opportunities/<int:pk>/action/": "a visit, viewing, follow-up or review (POST)",
+    "/sales/lost-reasons/install/": "installs the default lost reasons (POST)",
+    "/sales/lost-reasons/<int:pk>/toggle/": "retires or re-uses a lost reason (POST)",
 }
 
 

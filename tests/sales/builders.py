@@ -12,10 +12,12 @@ import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from linli.directory.models import Building, Community
 from linli.directory.services import property as property_services
 from linli.sales import services
-from linli.sales.models import PriceList, SalesProject, SaleUnit
+from linli.sales.models import LostReason, PriceList, SalesProject, SaleUnit
 from tests.directory.builders import make_building, make_community
 
 _seq = itertools.count(1)
@@ -84,13 +86,45 @@ class BudgetSales:
     sales: Sales
     sale_unit: SaleUnit
     quote: object
+    rep: object = None
+    other_rep: object = None
+    lead: object = None
+    opportunity: object = None
+    dispute: object = None
+    lost_reason: object = None
+    feed_token: str = ""
 
 
 def make_budget_sales(world) -> BudgetSales:
     sales = make_small_sales(world, name="预算楼盘", unit_number="101")
     sale_unit = SaleUnit.objects.get(project=sales.project)
     quote = services.quote_create(actor=None, sale_unit=sale_unit, on=START)
-    return BudgetSales(sales, sale_unit, quote)
+    services.lost_reasons_install(tenant=world.tenant)
+    rep = make_rep(world, name="budget.rep")
+    other_rep = make_rep(world, name="budget.rep2")
+    opportunity = _budget_opportunity(sales, rep, "13700000000", "预算客户")
+    lead = opportunity.lead
+    services.lead_create(actor=other_rep, project=sales.project, name="预算争议",
+                         phone="13700009999", channel="phone")
+    dispute = services.dispute_open(actor=rep, project=sales.project, phone="13700009999",
+                                    reason="预算申诉")
+    reason = LostReason.objects.filter(tenant=world.tenant, applies_to="opportunity",
+                                       stage="").order_by("pk").first()
+    return BudgetSales(sales, sale_unit, quote, rep, other_rep, lead, opportunity, dispute,
+                       reason, services.calendar_feed_token(actor=rep))
+
+
+def _budget_opportunity(sales: Sales, rep, phone: str, name: str):
+    """An opportunity at viewing with a visit, a shown unit and a booked viewing."""
+    unit = SaleUnit.objects.filter(project=sales.project).order_by("pk").first()
+    lead = services.lead_create(actor=rep, project=sales.project, name=name, phone=phone,
+                                channel="walk_in")
+    opportunity = services.opportunity_create(actor=rep, lead=lead)
+    services.visit_register(actor=rep, opportunity=opportunity, note="首访", sale_units=[unit])
+    services.opportunity_transition(actor=rep, opportunity=opportunity, to="viewing")
+    services.appointment_book(actor=rep, opportunity=opportunity, sale_units=[unit],
+                              starts_at=timezone.now() + dt.timedelta(days=1))
+    return opportunity
 
 
 def grow_budget_sales(world, hero: BudgetSales, k: int) -> None:
@@ -115,6 +149,27 @@ def grow_budget_sales(world, hero: BudgetSales, k: int) -> None:
     services.quote_create(actor=None, sale_unit=hero.sale_unit, on=START, agreed=[agreed])
     services.reprice_apply(actor=None, price_list=sales.price_list, on=START)
     make_small_sales(world, name=f"预算楼盘{k}", unit_number="101")
+    # Leads and opportunities: a lead more in the pool, an opportunity more (with its visit,
+    # viewing and moves) of the hero rep, a lost one waiting for review, a dispute and a lost
+    # reason more; and a visit and a viewing more on the hero opportunity.
+    pooled = services.lead_create(actor=hero.other_rep, project=sales.project,
+                                  name=f"预算公客{k}", phone=f"1370001{k:04d}", channel="web")
+    services.lead_transition(actor=None, lead=pooled, to="pooled", owner=None)
+    _budget_opportunity(sales, hero.rep, f"1370002{k:04d}", f"预算客户{k}")
+    lost = _budget_opportunity(sales, hero.rep, f"1370003{k:04d}", f"预算流失{k}")
+    services.opportunity_transition(actor=hero.rep, opportunity=lost, to="lost",
+                                    reason=hero.lost_reason, competitor=f"竞品{k}")
+    services.lead_create(actor=hero.other_rep, project=sales.project, name=f"预算争议{k}",
+                         phone=f"1370004{k:04d}", channel="phone")
+    services.dispute_open(actor=hero.rep, project=sales.project, phone=f"1370004{k:04d}",
+                          reason=f"申诉{k}")
+    services.lost_reason_create(actor=None, tenant=sales.project.tenant,
+                                applies_to="contract", name=f"预算原因{k}")
+    unit = SaleUnit.objects.filter(project=sales.project).order_by("-pk").first()
+    services.visit_register(actor=hero.rep, opportunity=hero.opportunity, note=f"复访{k}",
+                            sale_units=[unit])
+    services.appointment_book(actor=hero.rep, opportunity=hero.opportunity,
+                              sale_units=[unit], starts_at=timezone.now() + dt.timedelta(days=k))
 
 
 # --- leads and opportunities ----------------------------------------------------------------

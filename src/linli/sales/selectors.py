@@ -316,19 +316,25 @@ def lead_get(actor, pk, action: str = "view") -> Lead:
                              else Lead.objects.restrict(actor, action), pk=pk)
 
 
-def lead_managers(lead) -> list:
-    """Active users whose current membership at the lead's office or above lets them decide
-    ownership disputes."""
-    today = dt.date.today()
-    office = OrgUnit.objects.get(pk=lead.org_unit_id)
+def _holders(obj, codename: str) -> list:
+    """Active users whose current membership at ``obj``'s office or above grants the sales
+    permission ``codename`` (a grant covers the subtree of its unit)."""
+    today = timezone.localdate()
+    office = OrgUnit.objects.get(pk=obj.org_unit_id)
     paths = [office.path[:i] for i in range(7, len(office.path) + 1, 7)]
     memberships = Membership.objects.filter(
-        tenant_id=lead.tenant_id, org_unit__path__in=paths,
-        role__permissions__codename="decide_lead", role__permissions__content_type__app_label=
-        "sales").filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-                        Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        tenant_id=obj.tenant_id, org_unit__path__in=paths,
+        role__permissions__codename=codename,
+        role__permissions__content_type__app_label="sales",
+    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+             Q(valid_until__isnull=True) | Q(valid_until__gte=today))
     return list(User.objects.filter(pk__in=memberships.values("user_id"), is_active=True)
                 .order_by("pk"))
+
+
+def lead_managers(lead) -> list:
+    """The users who decide ownership disputes of the lead's office."""
+    return _holders(lead, "decide_lead")
 
 
 def dispute_list(actor, filters: dict | None = None) -> QuerySet[OwnershipDispute]:
@@ -462,11 +468,8 @@ def lost_reason_get(actor, pk) -> LostReason:
 
 
 def reps_of(actor, obj) -> list:
-    """Active users of the actor's tenant who are reps of ``obj``'s office (for choices)."""
-    users = User.objects.filter(tenant_id=actor.tenant_id, is_active=True).order_by("pk")
-    candidates = users.filter(
-        memberships__role__permissions__codename="work_lead").distinct()[:200]
-    return [u for u in candidates if u.has_perm("sales.work_lead", obj)]
+    """The reps of ``obj``'s office (for choices); ``actor`` is the one choosing."""
+    return _holders(obj, "work_lead") if actor.tenant_id == obj.tenant_id else []
 
 
 def leads_about(actor, person_id: int, limit: int) -> QuerySet[Lead]:
