@@ -71,7 +71,7 @@ def lead_create(request):
                     agencies=agencies, initial={"channel": LeadChannel.WALK_IN})
     dispute_url = ""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)  # the form drops a field's value when it gets an error
         try:
             lead = services.lead_create(
                 actor=user, project=data["project"], name=data["name"], phone=data["phone"],
