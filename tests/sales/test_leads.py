@@ -242,3 +242,39 @@ def test_work_and_close_belong_to_the_owner(world, sales):
         services.lead_transition(actor=None, lead=lead, to=LeadStatus.CONVERTED)
     assert exc.value.message_dict == {"status": [
         "The lead is Closed; it cannot become Turned into an opportunity."]}
+
+
+def test_the_lead_rules_are_data_the_manager_keeps(world, sales):
+    manager = make_rep(world, manager=True)
+    from tests.builders import make_user
+
+    keeper = make_user(world.tenant, world.branch_a, [
+        "sales.change_leadpolicy", "sales.add_assignmentrule", "sales.view_assignmentrule"])
+    with pytest.raises(ValidationError) as exc:
+        services.lead_policy_save(actor=keeper, tenant=world.tenant, protection_days=0,
+                                  pool_after_days=7)
+    assert exc.value.message_dict == {
+        "protection_days": ["Enter a number of days between 1 and 365."]}
+    services.lead_policy_save(actor=keeper, tenant=world.tenant, protection_days=15,
+                              pool_after_days=3)
+    assert services.lead_policy(world.tenant.pk).protection_days == 15
+    with pytest.raises(PermissionDenied):
+        services.lead_policy_save(actor=manager, tenant=world.tenant, protection_days=15,
+                                  pool_after_days=3)
+    stranger = make_rep(world, unit=world.branch_b, name="外部")
+    with pytest.raises(ValidationError) as exc:
+        services.assignment_rule_create(actor=keeper, project=sales.project, name="轮询",
+                                        method="round_robin", valid_from=START,
+                                        reps=[stranger])
+    assert exc.value.message_dict == {
+        "reps": ["Not sales reps of this project's office: 外部"]}
+    with pytest.raises(ValidationError) as exc:
+        services.assignment_rule_create(actor=keeper, project=sales.project, name="VIP",
+                                        method="manager", valid_from=START)
+    assert exc.value.message_dict == {"manager": ["Choose the business manager."]}
+    assert AssignmentRule.objects.count() == 0
+    rule = services.assignment_rule_create(actor=keeper, project=sales.project, name="VIP",
+                                           method="manager", valid_from=START, for_vip=True,
+                                           manager=manager)
+    assert (rule.manager, rule.for_vip, rule.org_unit_id) == (
+        manager, True, sales.project.org_unit_id)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.directory.choices import Orientation
 from linli.sales.models import MAX_AREA, MAX_UNIT_PRICE, MIN_AREA
 from linli.sales.states import (
+    AssignmentMethod,
     Intention,
     LeadChannel,
     LostAppliesTo,
@@ -255,3 +256,34 @@ class LostReasonForm(forms.Form):
         [(s.value, s.label) for s in Stage if s not in (Stage.WON, Stage.LOST)]))
     name = forms.CharField(label=_("Name"), max_length=100)
     position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1000, initial=0)
+
+
+class LeadPolicyForm(forms.Form):
+    protection_days = forms.IntegerField(label=_("Customer protection period (days)"),
+                                         min_value=1, max_value=365)
+    pool_after_days = forms.IntegerField(
+        label=_("Move unworked leads to the public pool after (days)"), min_value=1,
+        max_value=365)
+
+
+class AssignmentRuleForm(forms.Form):
+    project = forms.ModelChoiceField(None, label=_("Project"))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    method = forms.ChoiceField(label=_("Method"), choices=AssignmentMethod.choices)
+    channel = forms.ChoiceField(label=_("Channel"), required=False,
+                                choices=_blank(LeadChannel.choices))
+    for_vip = forms.BooleanField(label=_("VIP leads only"), required=False)
+    reps = forms.MultipleChoiceField(label=_("Reps"), required=False)
+    manager = forms.ChoiceField(label=_("Business manager"), required=False)
+    capacity = forms.IntegerField(label=_("Open leads per rep"), min_value=1, max_value=1000,
+                                  initial=50)
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1000, initial=0)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+    valid_to = forms.DateField(label=_("Valid until"), required=False, widget=DATE)
+
+    def __init__(self, *args, projects=None, users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        choices = [(u.pk, str(u)) for u in users]
+        self.fields["reps"].choices = choices
+        self.fields["manager"].choices = _blank(choices)

@@ -79,6 +79,8 @@ def register() -> None:
                      "scale"),
             MenuItem(_("Lost reasons"), "sales:lost_reasons", "sales.view_lostreason",
                      "list-details"),
+            MenuItem(_("Lead rules"), "sales:lead_rules", "sales.view_assignmentrule",
+                     "adjustments"),
         )))
     from linli.sales import timeline
 

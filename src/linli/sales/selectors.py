@@ -497,3 +497,20 @@ def colleague_find(actor, pk) -> User | None:
     if not str(pk).isdigit():
         return None
     return User.objects.filter(tenant_id=actor.tenant_id, is_active=True, pk=pk).first()
+
+
+def sales_staff(actor) -> list:
+    """Active users of the actor's tenant whose role lets them work leads somewhere."""
+    return list(User.objects.filter(
+        tenant_id=actor.tenant_id, is_active=True,
+        memberships__role__permissions__codename="work_lead",
+        memberships__role__permissions__content_type__app_label="sales",
+    ).distinct().order_by("pk")[:300])
+
+
+def assignment_rule_list(actor) -> QuerySet:
+    from linli.sales.models import AssignmentRule
+
+    return (AssignmentRule.objects.restrict(actor, "view")
+            .select_related("project", "manager").prefetch_related("reps")
+            .order_by("project__name", "position", "pk"))

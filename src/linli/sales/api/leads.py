@@ -11,26 +11,17 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from linli.core.restapi.errors import ApiError
 from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
 from linli.directory.selectors import organizations as organization_selectors
 from linli.sales import selectors, services
+from linli.sales.api.shared import filters_dict, found
 from linli.sales.models import Lead, OwnershipDispute
 from linli.sales.states import DisputeStatus, LeadChannel, LeadStatus
 
 router = Router(tags=["sales"])
 
-
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_error", _("Some fields are not valid."), {field: [message]})
-
-
-def _found(obj, field: str, message: str):
-    if obj is None:
-        raise _invalid(field, message)
-    return obj
 
 
 class LeadOut(Schema):
@@ -108,12 +99,9 @@ class LeadDisputeFilters(Schema):
     status: DisputeStatus | None = None
 
 
-def _filters(filters: Schema) -> dict:
-    return {k: getattr(v, "value", v) for k, v in filters.dict().items()}
-
 
 def _user(actor, pk, field: str):
-    return _found(selectors.colleague_find(actor, pk), field,
+    return found(selectors.colleague_find(actor, pk), field,
                   _("Choose a user of your organisation."))
 
 
@@ -121,7 +109,7 @@ def _user(actor, pk, field: str):
 @scoped(Lead, "list")
 @paginate(PagePagination)
 def lead_list(request, filters: Query[LeadFilters]):
-    return selectors.lead_list(request.auth, _filters(filters))
+    return selectors.lead_list(request.auth, filters_dict(filters))
 
 
 @router.get("/leads/{lead_id}", response=LeadOut, summary="One lead")
@@ -133,11 +121,11 @@ def lead_detail(request, lead_id: PathId):
 @router.post("/leads", response={201: LeadOut}, summary="Register a lead")
 def lead_create(request, payload: LeadIn):
     actor = request.auth
-    project = _found(selectors.project_find(actor, payload.project_id), "project_id",
+    project = found(selectors.project_find(actor, payload.project_id), "project_id",
                      _("Choose a sales project you can see."))
     agency = None
     if payload.agency_id is not None:
-        agency = _found(organization_selectors.organization_find(actor, payload.agency_id),
+        agency = found(organization_selectors.organization_find(actor, payload.agency_id),
                         "agency_id", _("Choose an agency you can see."))
     owner = _user(actor, payload.owner_id, "owner_id") if payload.owner_id else None
     lead = services.lead_create(
@@ -181,7 +169,7 @@ def lead_close(request, lead_id: PathId, payload: LeadNoteIn):
 @scoped(OwnershipDispute, "list")
 @paginate(PagePagination)
 def dispute_list(request, filters: Query[LeadDisputeFilters]):
-    return selectors.dispute_list(request.auth, _filters(filters))
+    return selectors.dispute_list(request.auth, filters_dict(filters))
 
 
 @router.get("/lead-disputes/{dispute_id}", response=LeadDisputeOut,
@@ -195,7 +183,7 @@ def dispute_detail(request, dispute_id: PathId):
              summary="Take a refused claim to the sales manager")
 def dispute_open(request, payload: LeadDisputeIn):
     actor = request.auth
-    project = _found(selectors.project_find(actor, payload.project_id), "project_id",
+    project = found(selectors.project_find(actor, payload.project_id), "project_id",
                      _("Choose a sales project you can see."))
     dispute = services.dispute_open(actor=actor, project=project, phone=payload.phone,
                                     reason=payload.reason)

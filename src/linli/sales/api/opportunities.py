@@ -10,31 +10,22 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from linli.core.restapi.errors import ApiError
 from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
 from linli.sales import selectors, services
+from linli.sales.api.shared import filters_dict, found, invalid
 from linli.sales.models import LostReason, Opportunity
 from linli.sales.states import Intention, LostAppliesTo, LostReview, Stage
 
 router = Router(tags=["sales"])
 
 
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_error", _("Some fields are not valid."), {field: [message]})
-
-
-def _found(obj, field: str, message: str):
-    if obj is None:
-        raise _invalid(field, message)
-    return obj
-
 
 def _units(actor, ids: list[int], field: str = "sale_unit_ids") -> list:
     units = [selectors.sale_unit_find(actor, pk) for pk in ids[:21]]
     if any(u is None for u in units):
-        raise _invalid(field, _("Choose units you can see."))
+        raise invalid(field, _("Choose units you can see."))
     return units
 
 
@@ -190,9 +181,6 @@ class LostReasonFilters(Schema):
     active: bool = False
 
 
-def _filters(filters: Schema) -> dict:
-    return {k: getattr(v, "value", v) for k, v in filters.dict().items()}
-
 
 def _detail(actor, pk):
     return selectors.opportunity_get(actor, pk)
@@ -202,7 +190,7 @@ def _detail(actor, pk):
 @scoped(Opportunity, "list")
 @paginate(PagePagination)
 def opportunity_list(request, filters: Query[OpportunityFilters]):
-    return selectors.opportunity_list(request.auth, _filters(filters))
+    return selectors.opportunity_list(request.auth, filters_dict(filters))
 
 
 @router.get("/opportunities/{opportunity_id}", response=OpportunityDetailOut,
@@ -216,7 +204,7 @@ def opportunity_detail(request, opportunity_id: PathId):
              summary="Turn a lead into an opportunity")
 def opportunity_create(request, payload: OpportunityIn):
     actor = request.auth
-    lead = _found(selectors.lead_list(actor).filter(pk=payload.lead_id).first(), "lead_id",
+    lead = found(selectors.lead_list(actor).filter(pk=payload.lead_id).first(), "lead_id",
                   _("Choose a lead you can see."))
     opportunity = services.opportunity_create(
         actor=actor, lead=lead, intention=payload.intention.value, needs=payload.needs,
@@ -246,7 +234,7 @@ def opportunity_transition(request, opportunity_id: PathId,
     actor = request.auth
     reason = None
     if payload.reason_id is not None:
-        reason = _found(selectors.lost_reason_find(actor, payload.reason_id), "reason_id",
+        reason = found(selectors.lost_reason_find(actor, payload.reason_id), "reason_id",
                         _("Choose a lost reason of the catalogue."))
     services.opportunity_transition(
         actor=actor, opportunity=_detail(actor, opportunity_id), to=payload.to.value,
@@ -270,7 +258,7 @@ def opportunity_review(request, opportunity_id: PathId, payload: OpportunityRevi
     actor = request.auth
     rep = None
     if payload.rep_id is not None:
-        rep = _found(selectors.colleague_find(actor, payload.rep_id), "rep_id",
+        rep = found(selectors.colleague_find(actor, payload.rep_id), "rep_id",
                      _("Choose a user of your organisation."))
     services.lost_review(actor=actor, opportunity=_detail(actor, opportunity_id),
                          reassign=payload.reassign, rep=rep, note=payload.note)
@@ -324,7 +312,7 @@ def appointment_book(request, opportunity_id: PathId, payload: OpportunityAppoin
 @scoped(LostReason, "list")
 @paginate(PagePagination)
 def lost_reason_list(request, filters: Query[LostReasonFilters]):
-    return selectors.lost_reason_list(request.auth, _filters(filters))
+    return selectors.lost_reason_list(request.auth, filters_dict(filters))
 
 
 @router.get("/lost-reasons/{reason_id}", response=LostReasonOut, summary="One lost reason")

@@ -1,6 +1,7 @@
 """Writes of the sales app; each module's functions take keyword arguments and ``actor``."""
 
 from linli.sales.services.leads import (  # noqa: F401
+    assignment_rule_create,
     dispute_decide,
     dispute_open,
     lead_assign,
@@ -8,6 +9,7 @@ from linli.sales.services.leads import (  # noqa: F401
     lead_close,
     lead_create,
     lead_policy,
+    lead_policy_save,
     lead_transition,
     lead_work,
     pool_unworked,

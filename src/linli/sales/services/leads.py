@@ -376,3 +376,64 @@ def pool_unworked(*, now=None) -> int:
             continue  # moved on by somebody in the meantime
         moved += 1
     return moved
+
+
+# --- the tenant's lead rules ----------------------------------------------------------------
+
+@transaction.atomic
+def lead_policy_save(*, actor, tenant, protection_days: int, pool_after_days: int) -> LeadPolicy:
+    """Set the tenant's protection period and pool period (days)."""
+    if actor is not None and (actor.tenant_id != tenant.pk
+                              or not actor.has_perm("sales.change_leadpolicy")):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    errors: dict[str, list[str]] = {}
+    for field, value in (("protection_days", protection_days),
+                         ("pool_after_days", pool_after_days)):
+        if value is None or not 1 <= value <= 365:
+            add_error(errors, field, _("Enter a number of days between 1 and 365."))
+    raise_errors(errors)
+    policy, _created = LeadPolicy.objects.select_for_update().get_or_create(tenant=tenant)
+    policy.protection_days, policy.pool_after_days = protection_days, pool_after_days
+    policy.save()
+    return policy
+
+
+@transaction.atomic
+def assignment_rule_create(*, actor, project: SalesProject, name: str, method: str,
+                           valid_from, valid_to=None, channel: str = "", for_vip: bool = False,
+                           reps=(), manager=None, capacity: int = 50,
+                           position: int = 0) -> AssignmentRule:
+    """A new assignment rule of ``project``; its reps and manager work in the project's
+    office."""
+    require(actor, "sales.add_assignmentrule", project)
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()[:100]
+    reps = list(reps or [])
+    if not name:
+        add_error(errors, "name", _("Enter a name."))
+    if method not in AssignmentMethod.values:
+        add_error(errors, "method", _("Choose a valid method."))
+    if channel and channel not in LeadChannel.values:
+        add_error(errors, "channel", _("Choose a valid channel."))
+    if valid_from is None:
+        add_error(errors, "valid_from", _("Enter the first day of the rule."))
+    elif valid_to is not None and valid_to < valid_from:
+        add_error(errors, "valid_to", _("The last day cannot be before the first."))
+    if not 1 <= (capacity or 0) <= 1000:
+        add_error(errors, "capacity", _("Enter between 1 and 1000 leads."))
+    if method == AssignmentMethod.MANAGER and manager is None:
+        add_error(errors, "manager", _("Choose the business manager."))
+    if method in (AssignmentMethod.ROUND_ROBIN, AssignmentMethod.CAPACITY) and not reps:
+        add_error(errors, "reps", _("Choose the reps who share the leads."))
+    strangers = [str(u) for u in [*reps, *([manager] if manager else [])]
+                 if not may_work_here(u, project)]
+    if strangers:
+        add_error(errors, "reps", _("Not sales reps of this project's office: %(users)s")
+                  % {"users": ", ".join(strangers)})
+    raise_errors(errors)
+    rule = AssignmentRule.objects.create(
+        tenant_id=project.tenant_id, org_unit_id=project.org_unit_id, project=project,
+        name=name, method=method, channel=channel or "", for_vip=for_vip, manager=manager,
+        capacity=capacity, position=position, valid_from=valid_from, valid_to=valid_to)
+    rule.reps.set(reps)
+    return rule

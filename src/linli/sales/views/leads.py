@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -21,15 +21,18 @@ from linli.core.timeline import timeline_for
 from linli.directory.choices import OrganizationKind
 from linli.directory.selectors import organizations as organization_selectors
 from linli.sales import selectors, services
-from linli.sales.forms import AssignForm, DisputeForm, LeadForm, NoteForm
+from linli.sales.forms import (
+    AssignForm,
+    AssignmentRuleForm,
+    DisputeForm,
+    LeadForm,
+    LeadPolicyForm,
+    NoteForm,
+)
 from linli.sales.models import Lead, OwnershipDispute
 from linli.sales.services.leads import may_work_here, protecting_lead
 from linli.sales.states import DisputeStatus, LeadChannel, LeadStatus
-
-
-def _form_page(request, form, title: str, cancel_url: str):
-    return render(request, "directory/property/form_page.html",
-                  {"form": form, "title": title, "cancel_url": cancel_url})
+from linli.sales.views.shared import form_page
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -200,7 +203,7 @@ def dispute_create(request):
         else:
             messages.success(request, _("Your dispute is with the sales manager."))
             return redirect("sales:leads")
-    return _form_page(request, form, _("Ask the sales manager to decide"),
+    return form_page(request, form, _("Ask the sales manager to decide"),
                       reverse("sales:leads"))
 
 
@@ -228,4 +231,60 @@ urlpatterns = [
     path("disputes/", DisputeListView.as_view(), name="disputes"),
     path("disputes/new/", dispute_create, name="dispute_create"),
     path("disputes/<int:pk>/decide/", dispute_decide, name="dispute_decide"),
+]
+
+
+# --- the lead rules: protection and pool periods, assignment rules ---------------------------
+
+@login_required
+@permission_required("sales.view_assignmentrule", raise_exception=True)
+def lead_rules(request):
+    user = request.user
+    policy = services.lead_policy(user.tenant_id)
+    can_change = user.has_perm("sales.change_leadpolicy")
+    form = LeadPolicyForm(request.POST or None, initial={
+        "protection_days": policy.protection_days, "pool_after_days": policy.pool_after_days})
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.lead_policy_save(actor=user, tenant=user.tenant, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Lead rules saved."))
+                return redirect("sales:lead_rules")
+    return render(request, "sales/lead_rules.html", {
+        "form": form if can_change else None, "policy": policy,
+        "rules": selectors.assignment_rule_list(user),
+        "can_add": user.has_perm("sales.add_assignmentrule")})
+
+
+@login_required
+@permission_required("sales.add_assignmentrule", raise_exception=True)
+def assignment_rule_create(request):
+    user = request.user
+    staff = selectors.sales_staff(user)
+    form = AssignmentRuleForm(request.POST or None, projects=selectors.project_list(user),
+                              users=staff)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        by_pk = {str(u.pk): u for u in staff}
+        try:
+            services.assignment_rule_create(
+                actor=user, project=data.pop("project"), channel=data.pop("channel"),
+                reps=[by_pk[pk] for pk in data.pop("reps")],
+                manager=by_pk.get(data.pop("manager")), **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Assignment rule added."))
+            return redirect("sales:lead_rules")
+    return form_page(request, form, _("New assignment rule"), reverse("sales:lead_rules"))
+
+
+urlpatterns += [
+    path("lead-rules/", lead_rules, name="lead_rules"),
+    path("lead-rules/new/", assignment_rule_create, name="assignment_rule_create"),
 ]

@@ -42,6 +42,7 @@ from linli.sales.states import (
     LostReview,
     Stage,
 )
+from linli.sales.views.shared import form_page
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -62,10 +63,8 @@ def opportunity_create(request, lead_pk):
         else:
             messages.success(request, _("Opportunity opened."))
             return redirect("sales:opportunity_detail", pk=opportunity.pk)
-    return render(request, "directory/property/form_page.html", {
-        "form": form, "title": _("Turn the lead of %(name)s into an opportunity") % {
-            "name": lead.person.name},
-        "cancel_url": reverse("sales:lead_detail", args=[lead.pk])})
+    return form_page(request, form, _("Turn the lead of %(name)s into an opportunity") % {
+        "name": lead.person.name}, reverse("sales:lead_detail", args=[lead.pk]))
 
 
 def _reasons(user, stage: str):
@@ -274,8 +273,7 @@ def lost_reason_create(request):
         else:
             messages.success(request, _("Lost reason added."))
             return redirect("sales:lost_reasons")
-    return render(request, "directory/property/form_page.html", {
-        "form": form, "title": _("New lost reason"), "cancel_url": reverse("sales:lost_reasons")})
+    return form_page(request, form, _("New lost reason"), reverse("sales:lost_reasons"))
 
 
 @login_required
