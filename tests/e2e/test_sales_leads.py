@@ -110,7 +110,7 @@ def test_lead_protection_opportunity_and_pipeline(browser, live_server, sales, s
     # Out of order: viewing → won is refused; the message shows and the card stays.
     first.get_by_test_id(f"card-{opportunity.pk}").drag_to(
         first.get_by_test_id("column-won").locator("[data-drop]"))
-    expect(first.locator("#linli-toasts")).to_contain_text(
+    expect(first.locator("#linli-toasts").first).to_contain_text(
         "The opportunity is at Viewing units; it cannot move to Won.")
     expect(first.get_by_test_id("column-viewing")).to_contain_text("王先生")
     first.screenshot(path=str(screenshot_dir / "sales-pipeline.png"), full_page=True)
