@@ -282,7 +282,7 @@ PAGES = [
     Page("lost deals", "/sales/lost/", 10),
     Page("lost reasons", "/sales/lost-reasons/", 10),
     Page("my calendar", "/sales/calendar/", 12, user="sales_rep"),
-    Page("lead rules", "/sales/lead-rules/", 30, user="admin"),
+    Page("lead rules", "/sales/lead-rules/", 7, user="admin"),
     Page("calendar feed", "/sales/calendar/<str:token>.ics", 4, user=None,
          url=lambda e: f"/sales/calendar/{e.sales.feed_token}.ics"),
 ]

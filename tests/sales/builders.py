@@ -165,6 +165,9 @@ def grow_budget_sales(world, hero: BudgetSales, k: int) -> None:
                           reason=f"申诉{k}")
     services.lost_reason_create(actor=None, tenant=sales.project.tenant,
                                 applies_to="contract", name=f"预算原因{k}")
+    services.assignment_rule_create(actor=None, project=sales.project, name=f"预算规则{k}",
+                                    method="round_robin", valid_from=START,
+                                    channel="event", reps=[hero.rep, hero.other_rep])
     unit = SaleUnit.objects.filter(project=sales.project).order_by("-pk").first()
     services.visit_register(actor=hero.rep, opportunity=hero.opportunity, note=f"复访{k}",
                             sale_units=[unit])
