@@ -419,3 +419,55 @@ def sales_payment(world):
                                            amount=Decimal(1000), paid_on=SALES_START,
                                            reference="机密凭证-x")
     return secret, "机密凭证-x"
+# --- sales: leads and opportunities ---------------------------------------------------------
+
+from linli.sales.models import Lead, LostReason, Opportunity, OwnershipDispute  # noqa: E402
+from tests.sales.builders import make_rep  # noqa: E402
+
+
+def _secret_lead(world, name: str):
+    sales = make_small_sales(world)
+    rep = make_rep(world)
+    return sales, rep, sales_services.lead_create(actor=rep, project=sales.project, name=name,
+                                                  phone="13800138000", channel="walk_in")
+
+
+@scope_factory(Lead)
+def lead(world):
+    return _secret_lead(world, "机密线索-x")[2], "机密线索-x"
+
+
+@scope_factory(OwnershipDispute)
+def ownership_dispute(world):
+    sales, _rep, _lead = _secret_lead(world, "机密线索-x")
+    claimant = make_rep(world)
+    dispute = sales_services.dispute_open(actor=claimant, project=sales.project,
+                                          phone="13800138000", reason="机密申诉-x")
+    return dispute, "机密申诉-x"
+
+
+@scope_factory(Opportunity)
+def opportunity(world):
+    """A lost opportunity waiting for review (the lost-deals list shows those), with a visit
+    and a viewing whose notes carry the marker too."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _sales, rep, secret_lead = _secret_lead(world, "机密商机-x")
+    sales_services.lost_reasons_install(tenant=world.tenant)
+    secret = sales_services.opportunity_create(actor=rep, lead=secret_lead)
+    sales_services.visit_register(actor=rep, opportunity=secret, note="机密商机-x")
+    sales_services.appointment_book(actor=rep, opportunity=secret, note="机密商机-x",
+                                    starts_at=timezone.now() + dt.timedelta(days=1))
+    sales_services.opportunity_transition(
+        actor=rep, opportunity=secret, to="lost",
+        reason=LostReason.objects.filter(tenant=world.tenant, stage="",
+                                          applies_to="opportunity").first())
+    return secret, "机密商机-x"
+
+
+@scope_factory(LostReason)
+def lost_reason(world):
+    return LostReason.objects.create(tenant=world.tenant, applies_to="opportunity",
+                                     name="机密原因-x"), "机密原因-x"

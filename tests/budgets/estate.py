@@ -84,6 +84,11 @@ class Estate:
     def frontdesk(self) -> User:
         return self.desk.frontdesk
 
+    @property
+    def sales_rep(self) -> User:
+        """The rep who owns the hero opportunity of sales."""
+        return self.sales.rep
+
     def token_for(self, user: User) -> str:
         """A bearer key of ``user`` (one per user, made on first use)."""
         if user.pk not in self.tokens:

@@ -62,6 +62,11 @@ NOT_PAGES = {
     "/sales/contracts/<int:pk>/filing/": "records the online filing (POST)",
     "/sales/contracts/<int:pk>/settlement/": "settles the measured area (POST)",
     "/sales/contracts/<int:pk>/cancel/": "cancels a contract (POST)",
+    "/sales/leads/<int:lead_pk>/opportunity/": "the form turning a lead into an opportunity",
+    "/sales/disputes/<int:pk>/decide/": "decides an ownership dispute (POST)",
+    "/sales/opportunities/<int:pk>/action/": "a visit, viewing, follow-up or review (POST)",
+    "/sales/lost-reasons/install/": "installs the default lost reasons (POST)",
+    "/sales/lost-reasons/<int:pk>/toggle/": "retires or re-uses a lost reason (POST)",
 }
 
 

@@ -228,6 +228,22 @@ PAGES = [
     Page("payments", f"{V1}/payments", 8, url=f"{V1}/payments?size=200"),
     Page("payment", f"{V1}/payments/{{payment_id}}", 7, grows=False,
          url=lambda e: f"{V1}/payments/{e.sales.payment.pk}"),
+    Page("leads", f"{V1}/leads", 8, url=f"{V1}/leads?size=200"),
+    Page("lead", f"{V1}/leads/{{lead_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/leads/{e.sales.lead.pk}"),
+    Page("lead disputes", f"{V1}/lead-disputes", 8),
+    Page("lead dispute", f"{V1}/lead-disputes/{{dispute_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/lead-disputes/{e.sales.dispute.pk}"),
+    Page("opportunities", f"{V1}/opportunities", 8, url=f"{V1}/opportunities?size=200"),
+    Page("opportunity", f"{V1}/opportunities/{{opportunity_id}}", 9,
+         url=lambda e: f"{V1}/opportunities/{e.sales.opportunity.pk}"),
+    Page("opportunity visits", f"{V1}/opportunities/{{opportunity_id}}/visits", 9,
+         url=lambda e: f"{V1}/opportunities/{e.sales.opportunity.pk}/visits"),
+    Page("opportunity appointments", f"{V1}/opportunities/{{opportunity_id}}/appointments", 11,
+         url=lambda e: f"{V1}/opportunities/{e.sales.opportunity.pk}/appointments"),
+    Page("lost reasons", f"{V1}/lost-reasons", 8, url=f"{V1}/lost-reasons?size=200"),
+    Page("lost reason", f"{V1}/lost-reasons/{{reason_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/lost-reasons/{e.sales.lost_reason.pk}"),
 ]
 
 

@@ -277,6 +277,22 @@ PAGES = [
     Page("contracts", "/sales/contracts/", 10),
     Page("contract", "/sales/contracts/<int:pk>/", 12,
          url=lambda e: f"/sales/contracts/{e.sales.contract.pk}/"),
+    Page("leads", "/sales/leads/", 10),
+    Page("public pool", "/sales/leads/", 10, url="/sales/leads/?pool=1"),
+    Page("lead", "/sales/leads/<int:pk>/", 11, grows=False,
+         url=lambda e: f"/sales/leads/{e.sales.lead.pk}/"),
+    Page("ownership disputes", "/sales/disputes/", 10),
+    Page("opportunity", "/sales/opportunities/<int:pk>/", 16,
+         url=lambda e: f"/sales/opportunities/{e.sales.opportunity.pk}/"),
+    Page("opportunity, as its owner", "/sales/opportunities/<int:pk>/", 19, user="sales_rep",
+         url=lambda e: f"/sales/opportunities/{e.sales.opportunity.pk}/"),
+    Page("pipeline board", "/sales/pipeline/", 10),
+    Page("lost deals", "/sales/lost/", 10),
+    Page("lost reasons", "/sales/lost-reasons/", 10),
+    Page("my calendar", "/sales/calendar/", 12, user="sales_rep"),
+    Page("lead rules", "/sales/lead-rules/", 7, user="admin"),
+    Page("calendar feed", "/sales/calendar/<str:token>.ics", 4, user=None,
+         url=lambda e: f"/sales/calendar/{e.sales.feed_token}.ics"),
 ]
 
 

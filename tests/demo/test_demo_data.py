@@ -12,6 +12,7 @@ def test_demo_data_is_complete_and_idempotent():
     assert first.reused is False
     _a_project_on_sale_priced_by_the_seed_rules()
     _deals_in_every_stage()
+    _leads_from_every_channel_and_opportunities_in_every_stage()
     assert [code for code in Tenant.objects.order_by("code").values_list("code", flat=True)] == [
         "demo-huating", "demo-jinhua", "demo-linli",
     ]
@@ -77,3 +78,20 @@ def _deals_in_every_stage():
     # Every contract has its deposit carried over; more where lines were paid.
     assert Payment.objects.filter(contract__in=contracts).count() > 140
     assert QueueNumber.objects.filter(project__name="华庭·翠湖苑二期").count() == 40
+def _leads_from_every_channel_and_opportunities_in_every_stage():
+    from linli.sales.models import Lead, Opportunity, OwnershipDispute
+
+    leads = Lead.objects.filter(project__name="华庭·翠湖苑一期")
+    assert leads.count() == 2000
+    assert set(leads.values_list("channel", flat=True)) == {
+        "web", "phone", "walk_in", "event", "referral", "advertising", "agency"}
+    assert set(leads.values_list("status", flat=True)) == {
+        "new", "working", "pooled", "converted", "closed"}
+    opportunities = Opportunity.objects.filter(project__name="华庭·翠湖苑一期")
+    assert opportunities.count() == 60
+    assert set(opportunities.values_list("stage", flat=True)) == {
+        "new", "visited", "viewing", "negotiating", "won", "lost"}
+    lost = opportunities.filter(stage="lost")
+    assert not lost.filter(lost_reason__isnull=True).exists()
+    assert lost.filter(review="pending").count() == 10
+    assert OwnershipDispute.objects.filter(status="pending").count() == 2

@@ -12,10 +12,12 @@ import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from linli.directory.models import Building, Community
 from linli.directory.services import property as property_services
 from linli.sales import services
-from linli.sales.models import PriceList, SalesProject, SaleUnit
+from linli.sales.models import LostReason, PriceList, SalesProject, SaleUnit
 from tests.directory.builders import make_building, make_community, make_person
 
 _seq = itertools.count(1)
@@ -89,6 +91,14 @@ class BudgetSales:
     payment: object = None
     queue_number: object = None  # of the project's second phase, not launched
 
+    rep: object = None
+    other_rep: object = None
+    lead: object = None
+    opportunity: object = None
+    dispute: object = None
+    lost_reason: object = None
+    feed_token: str = ""
+
 
 def _budget_deal(world, sales: Sales, number: str):
     """Unit ``number`` of the hero building subscribed and signed on a mortgage, one payment
@@ -120,7 +130,35 @@ def make_budget_sales(world) -> BudgetSales:
     queue_number = services.queue_number_take(actor=None, project=phase2,
                                               person=make_person(world, "排号人"),
                                               deposit=Decimal(20000))
-    return BudgetSales(sales, sale_unit, quote, subscription, contract, payment, queue_number)
+    services.lost_reasons_install(tenant=world.tenant)
+    rep = make_rep(world, name="budget.rep")
+    other_rep = make_rep(world, name="budget.rep2")
+    opportunity = _budget_opportunity(sales, rep, "13700000000", "预算客户")
+    lead = opportunity.lead
+    services.lead_create(actor=other_rep, project=sales.project, name="预算争议",
+                         phone="13700009999", channel="phone")
+    dispute = services.dispute_open(actor=rep, project=sales.project, phone="13700009999",
+                                    reason="预算申诉")
+    reason = LostReason.objects.filter(tenant=world.tenant, applies_to="opportunity",
+                                       stage="").order_by("pk").first()
+    return BudgetSales(sales, sale_unit, quote, subscription=subscription, contract=contract,
+                       payment=payment, queue_number=queue_number, rep=rep, other_rep=other_rep,
+                       lead=lead, opportunity=opportunity, dispute=dispute, lost_reason=reason,
+                       feed_token=services.calendar_feed_token(actor=rep))
+
+
+
+def _budget_opportunity(sales: Sales, rep, phone: str, name: str):
+    """An opportunity at viewing with a visit, a shown unit and a booked viewing."""
+    unit = SaleUnit.objects.filter(project=sales.project).order_by("pk").first()
+    lead = services.lead_create(actor=rep, project=sales.project, name=name, phone=phone,
+                                channel="walk_in")
+    opportunity = services.opportunity_create(actor=rep, lead=lead)
+    services.visit_register(actor=rep, opportunity=opportunity, note="首访", sale_units=[unit])
+    services.opportunity_transition(actor=rep, opportunity=opportunity, to="viewing")
+    services.appointment_book(actor=rep, opportunity=opportunity, sale_units=[unit],
+                              starts_at=timezone.now() + dt.timedelta(days=1))
+    return opportunity
 
 
 def grow_budget_sales(world, hero: BudgetSales, k: int) -> None:
@@ -154,6 +192,61 @@ def grow_budget_sales(world, hero: BudgetSales, k: int) -> None:
                             amount=Decimal(1000), paid_on=START)
     services.queue_number_take(actor=None, project=hero.queue_number.project,
                                person=hero.queue_number.person, deposit=Decimal(20000))
+
+    # Leads and opportunities: a lead more in the pool, an opportunity more (with its visit,
+    # viewing and moves) of the hero rep, a lost one waiting for review, a dispute and a lost
+    # reason more; and a visit and a viewing more on the hero opportunity.
+    pooled = services.lead_create(actor=hero.other_rep, project=sales.project,
+                                  name=f"预算公客{k}", phone=f"1370001{k:04d}", channel="web")
+    services.lead_transition(actor=None, lead=pooled, to="pooled", owner=None)
+    _budget_opportunity(sales, hero.rep, f"1370002{k:04d}", f"预算客户{k}")
+    lost = _budget_opportunity(sales, hero.rep, f"1370003{k:04d}", f"预算流失{k}")
+    services.opportunity_transition(actor=hero.rep, opportunity=lost, to="lost",
+                                    reason=hero.lost_reason, competitor=f"竞品{k}")
+    services.lead_create(actor=hero.other_rep, project=sales.project, name=f"预算争议{k}",
+                         phone=f"1370004{k:04d}", channel="phone")
+    services.dispute_open(actor=hero.rep, project=sales.project, phone=f"1370004{k:04d}",
+                          reason=f"申诉{k}")
+    services.lost_reason_create(actor=None, tenant=sales.project.tenant,
+                                applies_to="contract", name=f"预算原因{k}")
+    services.assignment_rule_create(actor=None, project=sales.project, name=f"预算规则{k}",
+                                    method="round_robin", valid_from=START,
+                                    channel="event", reps=[hero.rep, hero.other_rep])
+    unit = SaleUnit.objects.filter(project=sales.project).order_by("-pk").first()
+    services.visit_register(actor=hero.rep, opportunity=hero.opportunity, note=f"复访{k}",
+                            sale_units=[unit])
+    services.appointment_book(actor=hero.rep, opportunity=hero.opportunity,
+                              sale_units=[unit], starts_at=timezone.now() + dt.timedelta(days=k))
+
+
+# --- leads and opportunities ----------------------------------------------------------------
+
+REP_PERMS = ["sales.view_lead", "sales.add_lead", "sales.change_lead", "sales.work_lead",
+             "sales.view_opportunity", "sales.add_opportunity", "sales.change_opportunity",
+             "sales.view_visit", "sales.view_appointment", "sales.view_stagemove",
+             "sales.view_ownershipdispute", "sales.view_lostreason", "sales.view_saleunit",
+             "sales.view_salesproject"]
+MANAGER_PERMS = [*REP_PERMS, "sales.decide_lead", "sales.add_lostreason",
+                 "sales.change_lostreason"]
+
+
+def make_rep(world, unit=None, name: str | None = None, manager: bool = False):
+    from tests.builders import make_user
+
+    return make_user(world.tenant, unit or world.branch_a,
+                     MANAGER_PERMS if manager else REP_PERMS, username=name,
+                     display_name=name or "")
+
+
+def make_lead(sales: Sales, rep, phone: str = "13800138000", name: str = "王先生", **fields):
+    fields.setdefault("channel", "walk_in")
+    return services.lead_create(actor=rep, project=sales.project, name=name, phone=phone,
+                                **fields)
+
+
+def make_opportunity(sales: Sales, rep, phone: str = "13800138000", **fields):
+    lead = make_lead(sales, rep, phone=phone, **fields)
+    return services.opportunity_create(actor=rep, lead=lead)
 
 
 # --- deals (subscriptions, contracts) -------------------------------------------------------

@@ -83,3 +83,6 @@ def sales_stage(ctx: DemoContext) -> None:
 
 
 register_stage("sales", sales_stage)
+
+# The leads and opportunities of the project run after it (the stages run in import order).
+from linli.demo import sales_leads  # noqa: E402, F401

@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from linli.directory.choices import Orientation
 from linli.sales.choices import ChangeKind, PaymentMethod, PlanKind
 from linli.sales.models import MAX_AREA, MAX_UNIT_PRICE, MIN_AREA
-from linli.sales.states import ProjectStatus, RuleKind, SaleStatus
+from linli.sales.states import (
+    AssignmentMethod,
+    Intention,
+    LeadChannel,
+    LostAppliesTo,
+    ProjectStatus,
+    RuleKind,
+    SaleStatus,
+    Stage,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -265,3 +274,152 @@ class SettlementForm(forms.Form):
     measured_area = forms.DecimalField(label=_("Measured area (m²)"), max_digits=9,
                                        decimal_places=2)
     settled_on = forms.DateField(label=_("Settled on"), widget=DATE)
+
+
+# --- leads and opportunities (SAL-1, SAL-2, SAL-4) ------------------------------------------
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class LeadForm(forms.Form):
+    project = forms.ModelChoiceField(None, label=_("Project"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    name = forms.CharField(label=_("Customer's name"), max_length=100, required=False,
+                           help_text=_("Needed when nobody has this phone yet."))
+    channel = forms.ChoiceField(label=_("Channel"), choices=LeadChannel.choices)
+    source = forms.CharField(label=_("Source"), max_length=200, required=False,
+                             help_text=_("The campaign, event, advertisement or referrer."))
+    agency = forms.ModelChoiceField(None, label=_("Agency"), required=False)
+    is_vip = forms.BooleanField(label=_("VIP"), required=False)
+    needs = forms.CharField(label=_("Needs"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}))
+
+    def __init__(self, *args, projects=None, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["agency"].queryset = agencies
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=300)
+
+
+class AssignForm(forms.Form):
+    rep = forms.ChoiceField(label=_("Rep"), widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args, reps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rep"].choices = _blank([(u.pk, str(u)) for u in reps])
+
+
+class DisputeForm(forms.Form):
+    project = forms.ModelChoiceField(None, label=_("Project"))
+    phone = forms.CharField(label=_("Phone"), max_length=40)
+    reason = forms.CharField(label=_("Why the customer is yours"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, projects=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+
+
+class OpportunityForm(forms.Form):
+    intention = forms.ChoiceField(label=_("Intention level"), choices=Intention.choices,
+                                  initial=Intention.GENERAL)
+    needs = forms.CharField(label=_("Needs"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    budget = forms.DecimalField(label=_("Budget"), required=False, min_value=0,
+                                max_digits=14, decimal_places=2)
+    next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
+    follow_up_at = forms.DateTimeField(label=_("Follow up at"), required=False,
+                                       widget=DATETIME)
+
+
+class FollowUpForm(forms.Form):
+    note = forms.CharField(label=_("What was done"), max_length=300)
+    next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
+    follow_up_at = forms.DateTimeField(label=_("Follow up at"), required=False,
+                                       widget=DATETIME)
+
+
+class LoseForm(forms.Form):
+    reason = forms.ModelChoiceField(None, label=_("Lost reason"), required=False)
+    competitor = forms.CharField(label=_("Competitor"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, reasons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = reasons
+
+
+class VisitForm(forms.Form):
+    companions = forms.IntegerField(label=_("People with them"), min_value=0, max_value=50,
+                                    initial=0)
+    sale_units = forms.ModelMultipleChoiceField(None, label=_("Units shown"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, sale_units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sale_units"].queryset = sale_units
+
+
+class AppointmentForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts at"), required=False, widget=DATETIME)
+    minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=10, max_value=480,
+                                 initial=60)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    sale_units = forms.ModelMultipleChoiceField(None, label=_("Units to view"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, sale_units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sale_units"].queryset = sale_units
+
+
+class ReviewForm(forms.Form):
+    rep = forms.ChoiceField(label=_("Reassign to"), required=False,
+                            help_text=_("A VIP customer goes to you personally."))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, reps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rep"].choices = _blank([(u.pk, str(u)) for u in reps])
+
+
+class LostReasonForm(forms.Form):
+    applies_to = forms.ChoiceField(label=_("Applies to"), choices=LostAppliesTo.choices)
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=_blank(
+        [(s.value, s.label) for s in Stage if s not in (Stage.WON, Stage.LOST)]))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1000, initial=0)
+
+
+class LeadPolicyForm(forms.Form):
+    protection_days = forms.IntegerField(label=_("Customer protection period (days)"),
+                                         min_value=1, max_value=365)
+    pool_after_days = forms.IntegerField(
+        label=_("Move unworked leads to the public pool after (days)"), min_value=1,
+        max_value=365)
+
+
+class AssignmentRuleForm(forms.Form):
+    project = forms.ModelChoiceField(None, label=_("Project"))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    method = forms.ChoiceField(label=_("Method"), choices=AssignmentMethod.choices)
+    channel = forms.ChoiceField(label=_("Channel"), required=False,
+                                choices=_blank(LeadChannel.choices))
+    for_vip = forms.BooleanField(label=_("VIP leads only"), required=False)
+    reps = forms.MultipleChoiceField(label=_("Reps"), required=False)
+    manager = forms.ChoiceField(label=_("Business manager"), required=False)
+    capacity = forms.IntegerField(label=_("Open leads per rep"), min_value=1, max_value=1000,
+                                  initial=50)
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1000, initial=0)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+    valid_to = forms.DateField(label=_("Valid until"), required=False, widget=DATE)
+
+    def __init__(self, *args, projects=None, users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        choices = [(u.pk, str(u)) for u in users]
+        self.fields["reps"].choices = choices
+        self.fields["manager"].choices = _blank(choices)

@@ -1,11 +1,11 @@
 """Real-estate sales (SAL-3, SAL-5): projects on sale, their saleable units, price lists with
-their rules, and quotes.
+their rules, and quotes; queue numbers, subscriptions, contracts, payment plans and payments
+(SAL-3); leads, opportunities and lost deals (SAL-1, SAL-2, SAL-4).
 
 A sales project puts a directory community (its buildings and units) on sale; it does not copy
 them. A ``SaleUnit`` points at one directory unit and carries what only selling needs: the sale
 area, the orientation the price uses, the sale status and the current list price. Every row
-copies the project's org unit so that scope checks never need a join. Leads, opportunities,
-subscriptions, contracts and payments (built later) refer to ``SaleUnit`` and ``Quote``.
+copies the project's org unit so that scope checks never need a join.
 """
 
 from __future__ import annotations
@@ -17,16 +17,25 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.audit import history
-from linli.core.tenancy import OrgScoped, TimeStamped
+from linli.core.tenancy import OrgScoped, TenantOwned, TimeStamped
 from linli.directory.choices import Orientation
 from linli.sales.choices import ChangeKind, LineKind, PaymentMethod, PlanKind
 from linli.sales.states import (
+    AppointmentStatus,
     ApprovalStatus,
+    AssignmentMethod,
     ContractStatus,
+    DisputeStatus,
+    Intention,
+    LeadChannel,
+    LeadStatus,
+    LostAppliesTo,
+    LostReview,
     ProjectStatus,
     QueueStatus,
     RuleKind,
     SaleStatus,
+    Stage,
     SubscriptionStatus,
 )
 
@@ -466,3 +475,291 @@ class Payment(OrgScoped, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.contract} · {self.amount}"
+
+
+# --- Leads and opportunities (SAL-1, SAL-2, SAL-4) ------------------------------------------
+#
+# A lead is a person who showed interest in a project through a channel; the person is the
+# directory's (found by phone, or created through the directory's services). Who owns the
+# customer is protected for the tenant's protection period (判客). A worked lead becomes an
+# opportunity that moves through the pipeline stages; a lost one carries a reason of the
+# catalogue and is reviewed by the manager.
+
+class LeadPolicy(TenantOwned):
+    """The tenant's tunable lead rules, one row per tenant (defaults when there is none)."""
+
+    protection_days = models.PositiveSmallIntegerField(
+        _("customer protection period (days)"), default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("A customer owned by a rep or channel is not taken by another within "
+                    "this many days of the last work on the lead."))
+    pool_after_days = models.PositiveSmallIntegerField(
+        _("move unworked leads to the public pool after (days)"), default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)])
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("lead policy")
+        verbose_name_plural = _("lead policies")
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="lead_policy_one")]
+
+
+class AssignmentRule(OrgScoped, TimeStamped):
+    """How new leads of a project are given to reps (SAL-1), as data with validity dates.
+
+    The most specific valid rule wins: VIP rules apply to VIP leads only, a rule with a channel
+    to that channel only; then the lower position.
+    """
+
+    project = models.ForeignKey(SalesProject, on_delete=models.CASCADE,
+                                related_name="assignment_rules", verbose_name=_("sales project"))
+    name = models.CharField(_("name"), max_length=100)
+    method = models.CharField(_("method"), max_length=20, choices=AssignmentMethod.choices)
+    channel = models.CharField(_("channel"), max_length=20, blank=True,
+                               choices=LeadChannel.choices,
+                               help_text=_("Leave empty for every channel."))
+    for_vip = models.BooleanField(_("VIP leads only"), default=False)
+    reps = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                  verbose_name=_("reps"))
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("business manager"))
+    capacity = models.PositiveSmallIntegerField(
+        _("open leads per rep"), default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)])
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    # The rep who got the last lead of a round-robin rule.
+    last_rep = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    history = history(m2m_fields=[reps])
+
+    class Meta:
+        verbose_name = _("assignment rule")
+        verbose_name_plural = _("assignment rules")
+        ordering = ["project", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__isnull=True)
+                                   | Q(valid_to__gte=F("valid_from")),
+                                   name="assignment_rule_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lead(OrgScoped, TimeStamped):
+    """Interest of one person in one project, from one channel (SAL-1)."""
+
+    project = models.ForeignKey(SalesProject, on_delete=models.PROTECT, related_name="leads",
+                                verbose_name=_("sales project"))
+    person = models.ForeignKey("directory.Person", on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("customer"))
+    phone = models.CharField(_("phone"), max_length=20, editable=False)
+    channel = models.CharField(_("channel"), max_length=20, choices=LeadChannel.choices)
+    source = models.CharField(_("source"), max_length=200, blank=True,
+                              help_text=_("The campaign, event, advertisement or referrer."))
+    agency = models.ForeignKey("directory.Organization", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("agency"))
+    is_vip = models.BooleanField(_("VIP"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=LeadStatus.choices,
+                              default=LeadStatus.NEW, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+", editable=False,
+                              verbose_name=_("owner"))
+    last_worked_at = models.DateTimeField(_("last worked"), editable=False)
+    needs = models.TextField(_("needs"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   editable=False, verbose_name=_("registered by"))
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["-created_at", "-id"]
+        permissions = [("work_lead", "Can work and claim leads"),
+                       ("decide_lead", "Can decide ownership disputes and reassign")]
+        indexes = [models.Index(fields=["tenant", "phone"]),
+                   models.Index(fields=["tenant", "status", "last_worked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.project}"
+
+
+class OwnershipDispute(OrgScoped, TimeStamped):
+    """A refused claim of a protected customer that the claimant took to the manager (判客)."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="disputes",
+                             verbose_name=_("lead"))
+    claimant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("claimant"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("owner at the claim"))
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(_("status"), max_length=20, choices=DisputeStatus.choices,
+                              default=DisputeStatus.PENDING, editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   editable=False, verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("ownership dispute")
+        verbose_name_plural = _("ownership disputes")
+        ordering = ["-created_at", "-id"]
+
+
+class LostReason(TenantOwned, TimeStamped):
+    """A reason a deal is lost, per kind of record and optionally per stage (SAL-4)."""
+
+    applies_to = models.CharField(_("applies to"), max_length=20,
+                                  choices=LostAppliesTo.choices)
+    stage = models.CharField(_("stage"), max_length=20, blank=True,
+                             help_text=_("Leave empty for every stage."))
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+        ordering = ["applies_to", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "applies_to", "stage", "name"],
+                                               name="lost_reason_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Opportunity(OrgScoped, TimeStamped):
+    """A worked lead moving through the pipeline (SAL-2)."""
+
+    lead = models.OneToOneField(Lead, on_delete=models.PROTECT, related_name="opportunity",
+                                verbose_name=_("lead"))
+    project = models.ForeignKey(SalesProject, on_delete=models.PROTECT,
+                                related_name="opportunities", verbose_name=_("sales project"))
+    person = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("customer"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+", editable=False, verbose_name=_("owner"))
+    is_vip = models.BooleanField(_("VIP"), default=False)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices,
+                             default=Stage.NEW, editable=False)
+    stage_entered_at = models.DateTimeField(_("in this stage since"), editable=False)
+    intention = models.CharField(_("intention"), max_length=20, choices=Intention.choices,
+                                 default=Intention.GENERAL)
+    needs = models.TextField(_("needs"), blank=True)
+    budget = models.DecimalField(_("budget"), null=True, blank=True, **MONEY,
+                                 validators=[MinValueValidator(0)])
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    follow_up_at = models.DateTimeField(_("follow up at"), null=True, blank=True)
+    follow_up_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    units_shown = models.ManyToManyField(SaleUnit, blank=True, related_name="+",
+                                         verbose_name=_("units shown"))
+    lost_reason = models.ForeignKey(LostReason, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", editable=False,
+                                    verbose_name=_("lost reason"))
+    lost_stage = models.CharField(_("lost at stage"), max_length=20, blank=True,
+                                  choices=Stage.choices, editable=False)
+    competitor = models.CharField(_("competitor"), max_length=200, blank=True, editable=False)
+    lost_note = models.CharField(_("note on the loss"), max_length=500, blank=True,
+                                 editable=False)
+    lost_at = models.DateTimeField(_("lost at"), null=True, blank=True, editable=False)
+    review = models.CharField(_("review"), max_length=20, choices=LostReview.choices,
+                              blank=True, default=LostReview.NONE, editable=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    editable=False, verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+
+    history = history(m2m_fields=[units_shown])
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "stage", "owner"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.project}"
+
+
+class StageMove(OrgScoped):
+    """One move of an opportunity between stages, with the time spent in the stage it left."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE,
+                                    related_name="stage_moves", verbose_name=_("opportunity"))
+    from_stage = models.CharField(_("from"), max_length=20, blank=True, choices=Stage.choices)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    moved_at = models.DateTimeField(_("moved at"))
+    seconds_in_stage = models.PositiveIntegerField(_("time in the stage left (s)"), default=0)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("moved by"))
+
+    class Meta:
+        verbose_name = _("stage move")
+        verbose_name_plural = _("stage moves")
+        ordering = ["opportunity", "moved_at", "id"]
+
+
+class Visit(OrgScoped, TimeStamped):
+    """A visit of the customer to the sales office (来访登记)."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE,
+                                    related_name="visits", verbose_name=_("opportunity"))
+    visited_at = models.DateTimeField(_("visited at"))
+    companions = models.PositiveSmallIntegerField(_("people with them"), default=0,
+                                                  validators=[MaxValueValidator(50)])
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("received by"))
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_at", "-id"]
+
+
+class Appointment(OrgScoped, TimeStamped):
+    """An appointment to view units, on the rep's calendar feed."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE,
+                                    related_name="appointments", verbose_name=_("opportunity"))
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                            related_name="+", verbose_name=_("rep"))
+    starts_at = models.DateTimeField(_("starts at"))
+    minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=60,
+        validators=[MinValueValidator(10), MaxValueValidator(480)])
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    sale_units = models.ManyToManyField(SaleUnit, blank=True, related_name="+",
+                                        verbose_name=_("units to view"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=AppointmentStatus.choices,
+                              default=AppointmentStatus.BOOKED, editable=False)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["starts_at", "id"]
+
+
+class CalendarFeed(TenantOwned):
+    """The secret address of a rep's appointments as an iCalendar feed."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -12,12 +12,20 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.models import Membership, OrgUnit, User
 from linli.directory.models import Building
 from linli.directory.selectors.property import natural_key
 from linli.sales.models import (
+    Appointment,
+    CalendarFeed,
     Contract,
+    Lead,
+    LostReason,
+    Opportunity,
+    OwnershipDispute,
     Payment,
     PlanLine,
     PriceList,
@@ -26,16 +34,21 @@ from linli.sales.models import (
     Quote,
     SalesProject,
     SaleUnit,
+    StageMove,
     Subscription,
     SubscriptionChange,
+    Visit,
 )
 from linli.sales.services.prices import in_force, price_list_in_force
 from linli.sales.states import (
     LIVE_SUBSCRIPTION,
+    OPEN_STAGES,
     SALE_STATUS_BADGES,
     TRANSITIONS,
+    LeadStatus,
     RuleKind,
     SaleStatus,
+    Stage,
 )
 
 STEP_LABELS = {
@@ -380,3 +393,231 @@ def payment_list(actor, filters: dict | None = None) -> QuerySet[Payment]:
 
 def payment_get(actor, pk) -> Payment:
     return get_object_or_404(payment_list(actor), pk=pk)
+
+
+# --- leads and opportunities (SAL-1, SAL-2, SAL-4) ------------------------------------------
+
+def lead_list(actor, filters: dict | None = None) -> QuerySet[Lead]:
+    """Visible leads; ``filters``: q (name or phone digits), status, channel, project, mine,
+    pool (the public pool)."""
+    filters = filters or {}
+    qs = Lead.objects.restrict(actor, "view").select_related("person", "project", "owner")
+    if filters.get("q"):
+        q = str(filters["q"]).strip()
+        qs = qs.filter(Q(person__name__icontains=q) | Q(phone__contains=q))
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("channel"):
+        qs = qs.filter(channel=filters["channel"])
+    if filters.get("project"):
+        qs = qs.filter(project_id=filters["project"])
+    if filters.get("mine"):
+        qs = qs.filter(owner_id=actor.pk)
+    if filters.get("pool"):
+        qs = qs.filter(status=LeadStatus.POOLED)
+    return qs.order_by("-created_at", "-pk")
+
+
+def lead_get(actor, pk, action: str = "view") -> Lead:
+    return get_object_or_404(lead_list(actor) if action == "view"
+                             else Lead.objects.restrict(actor, action), pk=pk)
+
+
+def _holders(obj, codename: str) -> list:
+    """Active users whose current membership at ``obj``'s office or above grants the sales
+    permission ``codename`` (a grant covers the subtree of its unit)."""
+    today = timezone.localdate()
+    office = OrgUnit.objects.get(pk=obj.org_unit_id)
+    paths = [office.path[:i] for i in range(7, len(office.path) + 1, 7)]
+    memberships = Membership.objects.filter(
+        tenant_id=obj.tenant_id, org_unit__path__in=paths,
+        role__permissions__codename=codename,
+        role__permissions__content_type__app_label="sales",
+    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+             Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    return list(User.objects.filter(pk__in=memberships.values("user_id"), is_active=True)
+                .order_by("pk"))
+
+
+def lead_managers(lead) -> list:
+    """The users who decide ownership disputes of the lead's office."""
+    return _holders(lead, "decide_lead")
+
+
+def dispute_list(actor, filters: dict | None = None) -> QuerySet[OwnershipDispute]:
+    filters = filters or {}
+    qs = (OwnershipDispute.objects.restrict(actor, "view")
+          .select_related("lead__person", "lead__project", "claimant", "owner", "decided_by"))
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    return qs.order_by("-created_at", "-pk")
+
+
+def dispute_get(actor, pk) -> OwnershipDispute:
+    return get_object_or_404(dispute_list(actor), pk=pk)
+
+
+def opportunity_list(actor, filters: dict | None = None) -> QuerySet[Opportunity]:
+    """Visible opportunities; ``filters``: q, stage, intention, project, mine, review."""
+    filters = filters or {}
+    qs = (Opportunity.objects.restrict(actor, "view")
+          .select_related("person", "project", "owner", "lost_reason"))
+    if filters.get("q"):
+        q = str(filters["q"]).strip()
+        qs = qs.filter(Q(person__name__icontains=q) | Q(lead__phone__contains=q))
+    for key in ("stage", "intention", "review"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("project"):
+        qs = qs.filter(project_id=filters["project"])
+    if filters.get("mine"):
+        qs = qs.filter(owner_id=actor.pk)
+    return qs.order_by("-updated_at", "-pk")
+
+
+def opportunity_get(actor, pk) -> Opportunity:
+    return get_object_or_404(opportunity_list(actor), pk=pk)
+
+
+@dataclass
+class BoardColumn:
+    stage: Stage
+    cards: list = field(default_factory=list)
+    total: int = 0
+
+
+BOARD_CARDS = 50
+
+
+def pipeline_board(actor, filters: dict | None = None) -> list[BoardColumn]:
+    """The open stages and won as columns with their newest cards (at most ``BOARD_CARDS`` each) and
+    counts, in a constant number of queries."""
+    qs = opportunity_list(actor, filters)
+    stages = (*OPEN_STAGES, Stage.WON)
+    totals = dict(qs.filter(stage__in=stages).order_by().values_list("stage")
+                  .annotate(n=Count("pk")).values_list("stage", "n"))
+    columns = []
+    for stage in stages:
+        cards = list(qs.filter(stage=stage)[:BOARD_CARDS]) if totals.get(stage) else []
+        columns.append(BoardColumn(Stage(stage), cards, totals.get(stage, 0)))
+    return columns
+
+
+@dataclass
+class StageTime:
+    move: StageMove
+    seconds: int  # in the stage entered by the move: until the next move, or until now
+
+
+def stage_history(opportunity: Opportunity) -> list[StageTime]:
+    moves = list(opportunity.stage_moves.select_related("actor").order_by("moved_at", "pk"))
+    now = timezone.now()
+    return [StageTime(m, moves[i + 1].seconds_in_stage if i + 1 < len(moves)
+                      else int((now - m.moved_at).total_seconds()))
+            for i, m in enumerate(moves)]
+
+
+def visit_list(actor, opportunity: Opportunity) -> QuerySet[Visit]:
+    return (Visit.objects.restrict(actor, "view").filter(opportunity=opportunity)
+            .select_related("received_by"))
+
+
+def appointment_list(actor, filters: dict | None = None) -> QuerySet[Appointment]:
+    filters = filters or {}
+    qs = (Appointment.objects.restrict(actor, "view")
+          .select_related("opportunity__person", "rep").prefetch_related("sale_units__unit"))
+    if filters.get("opportunity"):
+        qs = qs.filter(opportunity_id=filters["opportunity"])
+    if filters.get("mine"):
+        qs = qs.filter(rep_id=actor.pk)
+    return qs.order_by("starts_at", "pk")
+
+
+def appointment_get(actor, pk) -> Appointment:
+    return get_object_or_404(appointment_list(actor), pk=pk)
+
+
+def feed_appointments(token: str) -> tuple[object, list[Appointment]] | None:
+    """The rep of a calendar-feed token and their appointments from 30 days ago on; None for
+    an unknown token."""
+    feed = (CalendarFeed.objects.filter(token=token)  # scoped-query-ok: the secret is the key
+            .select_related("user").first())
+    if feed is None or not feed.user.is_active:
+        return None
+    since = timezone.now() - dt.timedelta(days=30)
+    rows = list(Appointment.objects  # scoped-query-ok: the feed owner's own appointments
+                .filter(tenant_id=feed.tenant_id, rep=feed.user, starts_at__gte=since)
+                .select_related("opportunity__person", "opportunity__project")
+                .prefetch_related("sale_units__unit").order_by("starts_at", "pk")[:500])
+    return feed.user, rows
+
+
+def lost_reason_list(actor, filters: dict | None = None) -> QuerySet[LostReason]:
+    """The tenant's catalogue; ``filters``: applies_to, stage (its reasons plus the ones for
+    every stage), active."""
+    filters = filters or {}
+    qs = LostReason.objects.restrict(actor, "view")
+    if filters.get("applies_to"):
+        qs = qs.filter(applies_to=filters["applies_to"])
+    if filters.get("stage"):
+        qs = qs.filter(Q(stage="") | Q(stage=filters["stage"]))
+    if filters.get("active"):
+        qs = qs.filter(is_active=True)
+    return qs.order_by("applies_to", "position", "pk")
+
+
+def lost_reason_find(actor, pk) -> LostReason | None:
+    return lost_reason_list(actor).filter(pk=pk).first() if str(pk).isdigit() else None
+
+
+def lost_reason_get(actor, pk) -> LostReason:
+    return get_object_or_404(lost_reason_list(actor), pk=pk)
+
+
+def reps_of(actor, obj) -> list:
+    """The reps of ``obj``'s office (for choices); ``actor`` is the one choosing."""
+    return _holders(obj, "work_lead") if actor.tenant_id == obj.tenant_id else []
+
+
+def leads_about(actor, person_id: int, limit: int) -> QuerySet[Lead]:
+    return lead_list(actor).filter(person_id=person_id)[:limit]
+
+
+def opportunities_about(actor, person_id: int, limit: int) -> QuerySet[Opportunity]:
+    return opportunity_list(actor).filter(person_id=person_id)[:limit]
+
+
+def visits_about(actor, person_id: int, limit: int) -> QuerySet[Visit]:
+    return (Visit.objects.restrict(actor, "view").filter(opportunity__person_id=person_id)
+            .select_related("opportunity__project").order_by("-visited_at")[:limit])
+
+
+def stage_moves_about(actor, person_id: int, limit: int) -> QuerySet[StageMove]:
+    return (StageMove.objects.restrict(actor, "view")
+            .filter(opportunity__person_id=person_id).exclude(from_stage="")
+            .select_related("opportunity__project").order_by("-moved_at")[:limit])
+
+
+def colleague_find(actor, pk) -> User | None:
+    """An active user of the actor's tenant (a rep to give work to; the services check that
+    they are a rep of the right office)."""
+    if not str(pk).isdigit():
+        return None
+    return User.objects.filter(tenant_id=actor.tenant_id, is_active=True, pk=pk).first()
+
+
+def sales_staff(actor) -> list:
+    """Active users of the actor's tenant whose role lets them work leads somewhere."""
+    return list(User.objects.filter(
+        tenant_id=actor.tenant_id, is_active=True,
+        memberships__role__permissions__codename="work_lead",
+        memberships__role__permissions__content_type__app_label="sales",
+    ).distinct().order_by("pk")[:300])
+
+
+def assignment_rule_list(actor) -> QuerySet:
+    from linli.sales.models import AssignmentRule
+
+    return (AssignmentRule.objects.restrict(actor, "view")
+            .select_related("project", "manager").prefetch_related("reps")
+            .order_by("project__name", "position", "pk"))

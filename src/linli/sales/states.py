@@ -116,3 +116,110 @@ CONTRACT_TRANSITIONS: dict[str, frozenset[str]] = {
 LIVE_SUBSCRIPTION = (SubscriptionStatus.ACTIVE, SubscriptionStatus.CONTRACTED)
 # Unit statuses that a deal may be holding: moved only by the deal's services.
 DEAL_HELD = frozenset({S.SUBSCRIBED, S.CONTRACTED, S.FILED})
+# --- leads and opportunities (SAL-1, SAL-2, SAL-4) ------------------------------------------
+
+class LeadChannel(models.TextChoices):
+    WEB = "web", _("Web")
+    PHONE = "phone", _("Phone")
+    WALK_IN = "walk_in", _("Walk-in")
+    EVENT = "event", _("Event")
+    REFERRAL = "referral", _("Referral")
+    ADVERTISING = "advertising", _("Advertising")
+    AGENCY = "agency", _("Agency")
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("New")
+    WORKING = "working", _("Being worked")
+    POOLED = "pooled", _("In the public pool")
+    CONVERTED = "converted", _("Turned into an opportunity")
+    CLOSED = "closed", _("Closed")
+
+    @property
+    def badge(self) -> str:
+        return LEAD_STATUS_BADGES[self.value]
+
+
+LEAD_STATUS_BADGES = {"new": "blue", "working": "green", "pooled": "yellow",
+                      "converted": "purple", "closed": "secondary"}
+
+L = LeadStatus
+# Only ``services.leads.lead_transition`` sets ``Lead.status``, along this table. A pooled lead
+# is claimed back into work; a closed one can be reopened into the pool.
+LEAD_TRANSITIONS: dict[str, frozenset[str]] = {
+    L.NEW: frozenset({L.WORKING, L.POOLED, L.CONVERTED, L.CLOSED}),
+    L.WORKING: frozenset({L.POOLED, L.CONVERTED, L.CLOSED}),
+    L.POOLED: frozenset({L.WORKING, L.CLOSED}),
+    L.CONVERTED: frozenset(),
+    L.CLOSED: frozenset({L.POOLED}),
+}
+# Leads in these statuses are someone's customer: the protection period applies to them.
+LEAD_OWNED = frozenset({L.NEW, L.WORKING, L.CONVERTED})
+
+
+class AssignmentMethod(models.TextChoices):
+    ROUND_ROBIN = "round_robin", _("Round-robin")
+    CAPACITY = "capacity", _("Weighted by free capacity")
+    MANAGER = "manager", _("To the business manager")
+
+
+class DisputeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the manager")
+    KEPT = "kept", _("Kept by the owner")
+    TRANSFERRED = "transferred", _("Given to the claimant")
+
+
+class Intention(models.TextChoices):
+    CERTAIN = "certain", _("100 per cent certain")
+    EFFECTIVE = "effective", _("Effective intention")
+    GENERAL = "general", _("General intention")
+
+
+class Stage(models.TextChoices):
+    NEW = "new", _("New")
+    VISITED = "visited", _("Visited")
+    VIEWING = "viewing", _("Viewing units")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+    @property
+    def badge(self) -> str:
+        return STAGE_BADGES[self.value]
+
+
+STAGE_BADGES = {"new": "blue", "visited": "cyan", "viewing": "yellow", "negotiating": "orange",
+                "won": "green", "lost": "secondary"}
+G = Stage
+# The open stages of the pipeline board, in order.
+OPEN_STAGES = (G.NEW, G.VISITED, G.VIEWING, G.NEGOTIATING)
+# Only ``services.opportunities.opportunity_transition`` sets ``Opportunity.stage``. A step
+# forward is one stage at a time; one step back is allowed; any open stage may be lost; a lost
+# opportunity comes back (to visited) only through the manager's review.
+STAGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    G.NEW: frozenset({G.VISITED, G.LOST}),
+    G.VISITED: frozenset({G.VIEWING, G.LOST}),
+    G.VIEWING: frozenset({G.NEGOTIATING, G.VISITED, G.LOST}),
+    G.NEGOTIATING: frozenset({G.WON, G.VIEWING, G.LOST}),
+    G.WON: frozenset(),
+    G.LOST: frozenset({G.VISITED}),
+}
+
+
+class LostReview(models.TextChoices):
+    NONE = "", _("Not reviewed")
+    PENDING = "pending", _("Waiting for review")
+    REASSIGNED = "reassigned", _("Reassigned")
+    CONFIRMED = "confirmed", _("Loss confirmed")
+
+
+class LostAppliesTo(models.TextChoices):
+    OPPORTUNITY = "opportunity", _("Opportunity")
+    SUBSCRIPTION = "subscription", _("Subscription")
+    CONTRACT = "contract", _("Contract")
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")

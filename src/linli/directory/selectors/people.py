@@ -156,6 +156,15 @@ def people_find(actor, pks) -> list[Person]:
     return [found[pk] for pk in pks if pk in found]
 
 
+def person_with_phone(tenant_id: int, number: str) -> Person | None:
+    """The person of the tenant who has the E.164 ``number`` (the earliest registered when
+    several do), whoever may see them: for other modules' de-duplication of newcomers, whose
+    own rules decide what the caller is shown."""
+    return (Person.objects.filter(  # scoped-query-ok: tenant-wide de-duplication by phone
+        tenant_id=tenant_id, merged_into__isnull=True, phones__number=number)
+        .order_by("pk").first())
+
+
 def preferred_phone(person: Person) -> PersonPhone | None:
     """The preferred phone from the prefetched phones (no query)."""
     phones = list(person.phones.all())

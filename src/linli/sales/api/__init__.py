@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from linli.sales.api import deals, projects
+from linli.sales.api import deals, leads, opportunities, projects
 
 router = Router()
-for part in (projects, deals):
+for part in (projects, leads, opportunities, deals):
     router.add_router("", part.router)

@@ -18,7 +18,7 @@ from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
 from linli.directory.selectors import people as people_selectors
 from linli.sales import selectors, services
-from linli.sales.api.projects import _filters, _found
+from linli.sales.api.shared import filters_dict, found
 from linli.sales.choices import ChangeKind, LineKind, PaymentMethod, PlanKind
 from linli.sales.models import Contract, Payment, QueueNumber, Subscription
 from linli.sales.states import ContractStatus, QueueStatus, SubscriptionStatus
@@ -28,19 +28,19 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 def _person(actor, pk):
-    return _found(people_selectors.person_find(actor, pk), "person_id",
+    return found(people_selectors.person_find(actor, pk), "person_id",
                   _("Choose a person you can see."))
 
 
 def _sale_unit(actor, pk):
-    return _found(selectors.sale_unit_find(actor, pk), "sale_unit_id",
+    return found(selectors.sale_unit_find(actor, pk), "sale_unit_id",
                   _("Choose a unit on sale you can see."))
 
 
 def _quote(actor, pk):
     if pk is None:
         return None
-    return _found(selectors.quote_list(actor).filter(pk=pk).first(), "quote_id",
+    return found(selectors.quote_list(actor).filter(pk=pk).first(), "quote_id",
                   _("Choose a quote you can see."))
 
 
@@ -84,7 +84,7 @@ class QueueConvertIn(Schema):
 @scoped(QueueNumber, "list")
 @paginate(PagePagination)
 def queue_number_list(request, filters: Query[QueueNumberFilters]):
-    return selectors.queue_number_list(request.auth, _filters(filters))
+    return selectors.queue_number_list(request.auth, filters_dict(filters))
 
 
 @router.get("/queue-numbers/{queue_number_id}", response=QueueNumberOut,
@@ -98,7 +98,7 @@ def queue_number_detail(request, queue_number_id: PathId):
              summary="Give a customer the project's next queue number (before the launch)")
 def queue_number_take(request, payload: QueueNumberIn):
     actor = request.auth
-    project = _found(selectors.project_find(actor, payload.project_id), "project_id",
+    project = found(selectors.project_find(actor, payload.project_id), "project_id",
                      _("Choose a sales project you can see."))
     queue_number = services.queue_number_take(
         actor=actor, project=project, person=_person(actor, payload.person_id),
@@ -186,7 +186,7 @@ class SubscriptionChangeDecisionIn(Schema):
 @scoped(Subscription, "list")
 @paginate(PagePagination)
 def subscription_list(request, filters: Query[SubscriptionFilters]):
-    return selectors.subscription_list(request.auth, _filters(filters))
+    return selectors.subscription_list(request.auth, filters_dict(filters))
 
 
 @router.get("/subscriptions/{subscription_id}", response=SubscriptionOut,
@@ -346,7 +346,7 @@ class ContractCancelIn(Schema):
 @scoped(Contract, "list")
 @paginate(PagePagination)
 def contract_list(request, filters: Query[ContractFilters]):
-    return selectors.contract_list(request.auth, _filters(filters))
+    return selectors.contract_list(request.auth, filters_dict(filters))
 
 
 @router.get("/contracts/{contract_id}", response=ContractDetailOut,
@@ -360,7 +360,7 @@ def contract_detail(request, contract_id: PathId):
              summary="Sign the contract of a subscription with its payment plan")
 def contract_create(request, payload: ContractIn):
     actor = request.auth
-    subscription = _found(selectors.subscription_find(actor, payload.subscription_id),
+    subscription = found(selectors.subscription_find(actor, payload.subscription_id),
                           "subscription_id", _("Choose a subscription you can see."))
     contract = services.contract_create(
         actor=actor, subscription=subscription, plan_kind=payload.plan_kind.value,
@@ -433,7 +433,7 @@ class PaymentFilters(Schema):
 @scoped(Payment, "list")
 @paginate(PagePagination)
 def payment_list(request, filters: Query[PaymentFilters]):
-    return selectors.payment_list(request.auth, _filters(filters))
+    return selectors.payment_list(request.auth, filters_dict(filters))
 
 
 @router.get("/payments/{payment_id}", response=PaymentOut, summary="One payment")
@@ -446,11 +446,11 @@ def payment_detail(request, payment_id: PathId):
              summary="Record a payment against a line of a contract's plan")
 def payment_record(request, payload: PaymentIn):
     actor = request.auth
-    contract = _found(selectors.contract_find(actor, payload.contract_id), "contract_id",
+    contract = found(selectors.contract_find(actor, payload.contract_id), "contract_id",
                       _("Choose a contract you can see."))
     line = None
     if payload.line_id is not None:
-        line = _found(selectors.plan_line_find(actor, contract, payload.line_id), "line_id",
+        line = found(selectors.plan_line_find(actor, contract, payload.line_id), "line_id",
                       _("Choose a line of this contract's plan."))
     payment = services.payment_record(
         actor=actor, contract=contract, line=line, amount=payload.amount,

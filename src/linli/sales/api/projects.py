@@ -15,7 +15,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from linli.core.restapi.errors import ApiError
-from linli.core.restapi.errors import invalid as _invalid
 from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
@@ -23,17 +22,13 @@ from linli.directory.choices import Orientation
 from linli.directory.selectors import people as people_selectors
 from linli.directory.selectors import property as property_selectors
 from linli.sales import selectors, services
+from linli.sales.api.shared import filters_dict, found
 from linli.sales.models import PriceList, Quote, SalesProject, SaleUnit
 from linli.sales.states import ApprovalStatus, ProjectStatus, RuleKind, SaleStatus
 
 router = Router(tags=["sales"])
 
 
-
-def _found(obj, field: str, message: str):
-    if obj is None:
-        raise _invalid(field, message)
-    return obj
 
 
 # --- projects -------------------------------------------------------------------------------
@@ -94,7 +89,7 @@ def project_detail(request, project_id: PathId):
              summary="Put a community on sale")
 def project_create(request, payload: SalesProjectIn):
     actor = request.auth
-    community = _found(property_selectors.community_find(actor, payload.community_id),
+    community = found(property_selectors.community_find(actor, payload.community_id),
                        "community_id", _("Choose a community you can see."))
     project = services.project_create(
         actor=actor, community=community, name=payload.name, status=payload.status.value,
@@ -107,7 +102,7 @@ def project_create(request, payload: SalesProjectIn):
 def project_enlist(request, project_id: PathId, payload: SalesEnlistIn):
     actor = request.auth
     project = selectors.project_get(actor, project_id)
-    building = _found(property_selectors.building_find(actor, payload.building_id),
+    building = found(property_selectors.building_find(actor, payload.building_id),
                       "building_id", _("Choose a building you can see."))
     count = services.units_enlist(
         actor=actor, project=project, building=building, batch=payload.batch,
@@ -158,15 +153,12 @@ class SaleUnitTransitionIn(Schema):
     note: str = Field("", max_length=300)
 
 
-def _filters(filters: Schema) -> dict:
-    return {k: getattr(v, "value", v) for k, v in filters.dict().items()}
-
 
 @router.get("/sale-units", response=list[SaleUnitOut], summary="Units on sale")
 @scoped(SaleUnit, "list")
 @paginate(PagePagination)
 def sale_unit_list(request, filters: Query[SaleUnitFilters]):
-    return selectors.sale_unit_list(request.auth, _filters(filters))
+    return selectors.sale_unit_list(request.auth, filters_dict(filters))
 
 
 @router.get("/sale-units/{sale_unit_id}", response=SaleUnitOut, summary="One unit on sale")
@@ -335,9 +327,9 @@ def price_list_detail(request, price_list_id: PathId):
 def price_list_create(request, payload: PriceListIn):
     actor = request.auth
     data = payload.dict()
-    project = _found(selectors.project_find(actor, data.pop("project_id")), "project_id",
+    project = found(selectors.project_find(actor, data.pop("project_id")), "project_id",
                      _("Choose a sales project you can see."))
-    building = _found(property_selectors.building_find(actor, data.pop("building_id")),
+    building = found(property_selectors.building_find(actor, data.pop("building_id")),
                       "building_id", _("Choose a building you can see."))
     price_list = services.price_list_create(actor=actor, project=project, building=building,
                                             **data)
@@ -467,7 +459,7 @@ class QuoteDecisionIn(Schema):
 @scoped(Quote, "list")
 @paginate(PagePagination)
 def quote_list(request, filters: Query[SalesQuoteFilters]):
-    return selectors.quote_list(request.auth, _filters(filters))
+    return selectors.quote_list(request.auth, filters_dict(filters))
 
 
 @router.get("/quotes/{quote_id}", response=SalesQuoteDetailOut,
@@ -480,17 +472,17 @@ def quote_detail(request, quote_id: PathId):
 @router.post("/quotes", response={201: SalesQuoteDetailOut}, summary="Price a unit")
 def quote_create(request, payload: SalesQuoteIn):
     actor = request.auth
-    sale_unit = _found(selectors.sale_unit_find(actor, payload.sale_unit_id), "sale_unit_id",
+    sale_unit = found(selectors.sale_unit_find(actor, payload.sale_unit_id), "sale_unit_id",
                        _("Choose a unit on sale you can see."))
     price_list = None
     if payload.price_list_id is not None:
-        price_list = _found(selectors.price_list_find(actor, payload.price_list_id),
+        price_list = found(selectors.price_list_find(actor, payload.price_list_id),
                             "price_list_id", _("Choose a price list you can see."))
-    agreed = _found(selectors.rules_chosen(actor, payload.agreed_rule_ids), "agreed_rule_ids",
+    agreed = found(selectors.rules_chosen(actor, payload.agreed_rule_ids), "agreed_rule_ids",
                     _("Choose agreed discounts you can see."))
     person = None
     if payload.person_id is not None:
-        person = _found(people_selectors.person_find(actor, payload.person_id), "person_id",
+        person = found(people_selectors.person_find(actor, payload.person_id), "person_id",
                         _("Choose a person you can see."))
     quote = services.quote_create(actor=actor, sale_unit=sale_unit, price_list=price_list,
                                   on=payload.on, person=person, agreed=agreed)

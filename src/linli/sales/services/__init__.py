@@ -10,6 +10,36 @@ from linli.sales.services.contracts import (  # noqa: F401
     default_plan,
     payment_record,
 )
+from linli.sales.services.leads import (  # noqa: F401
+    assignment_rule_create,
+    dispute_decide,
+    dispute_open,
+    lead_assign,
+    lead_claim,
+    lead_close,
+    lead_create,
+    lead_policy,
+    lead_policy_save,
+    lead_transition,
+    lead_work,
+    pool_unworked,
+)
+from linli.sales.services.opportunities import (  # noqa: F401
+    appointment_book,
+    appointment_close,
+    calendar_feed_renew,
+    calendar_feed_token,
+    follow_up_reminders,
+    lost_reason_create,
+    lost_reason_set_active,
+    lost_reasons_install,
+    lost_review,
+    opportunity_create,
+    opportunity_follow_up,
+    opportunity_transition,
+    opportunity_update,
+    visit_register,
+)
 from linli.sales.services.prices import (  # noqa: F401
     price_list_create,
     price_list_update,

@@ -1,5 +1,6 @@
 """The sales screens, one module per part; their URL patterns joined here."""
 
-from linli.sales.views import deals, projects
+from linli.sales.views import deals, leads, opportunities, projects
 
-urlpatterns = [*projects.urlpatterns, *deals.urlpatterns]
+urlpatterns = [*projects.urlpatterns, *leads.urlpatterns, *opportunities.urlpatterns,
+               *deals.urlpatterns]

@@ -37,12 +37,7 @@ from linli.sales.forms import (
 from linli.sales.models import PriceList, Quote, SalesProject, SaleUnit
 from linli.sales.services.shared import require
 from linli.sales.states import ApprovalStatus, SaleStatus
-
-
-def _form_page(request, form, title: str, cancel_url: str):
-    return render(request, "directory/property/form_page.html",
-                  {"form": form, "title": title, "cancel_url": cancel_url})
-
+from linli.sales.views.shared import form_page
 
 # --- projects -------------------------------------------------------------------------------
 
@@ -95,7 +90,7 @@ def project_create(request):
             messages.success(request, _("Sales project “%(name)s” created.") % {
                 "name": project.name})
             return redirect("sales:project_detail", pk=project.pk)
-    return _form_page(request, form, _("New sales project"), reverse("sales:projects"))
+    return form_page(request, form, _("New sales project"), reverse("sales:projects"))
 
 
 @login_required
@@ -116,7 +111,7 @@ def project_enlist(request, pk):
         else:
             messages.success(request, _("%(count)d units put on sale.") % {"count": count})
             return redirect("sales:project_detail", pk=project.pk)
-    return _form_page(request, form, _("Put a building of %(project)s on sale") % {
+    return form_page(request, form, _("Put a building of %(project)s on sale") % {
         "project": project.name}, reverse("sales:project_detail", args=[project.pk]))
 
 
@@ -230,7 +225,7 @@ def quote_create(request, pk):
             return redirect("sales:quote_detail", pk=quote.pk)
     if price_list is None and request.method == "GET":
         messages.error(request, _("No price list of this building is valid today."))
-    return _form_page(request, form, _("Quote for %(unit)s") % {
+    return form_page(request, form, _("Quote for %(unit)s") % {
         "unit": sale_unit.unit.room_code}, reverse("sales:sale_unit_detail", args=[pk]))
 
 
@@ -284,7 +279,7 @@ def price_list_create(request):
             messages.success(request, _("Price list “%(name)s” created.") % {
                 "name": price_list.name})
             return redirect("sales:price_list_detail", pk=price_list.pk)
-    return _form_page(request, form, _("New price list"), reverse("sales:price_lists"))
+    return form_page(request, form, _("New price list"), reverse("sales:price_lists"))
 
 
 @login_required
@@ -300,7 +295,7 @@ def rule_add(request, pk):
         else:
             messages.success(request, _("Rule added."))
             return redirect("sales:price_list_detail", pk=price_list.pk)
-    return _form_page(request, form, _("New rule of %(list)s") % {"list": price_list.name},
+    return form_page(request, form, _("New rule of %(list)s") % {"list": price_list.name},
                       reverse("sales:price_list_detail", args=[price_list.pk]))
 
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ('accounts', '0002_initial'),
         ('core', '0002_idempotency_location'),
         ('directory', '0001_initial'),
-        ('sales', '0001_initial'),
+        ('sales', '0002_leads_opportunities'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
