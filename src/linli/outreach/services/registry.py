@@ -336,6 +336,14 @@ def partner_filter_save(*, actor, tenant: Tenant, code: str, name: str,
     return saved
 
 
+@transaction.atomic
+def partner_filter_delete(*, actor, saved: PartnerFilter) -> None:
+    """Remove a saved filter; "quality unsigned" then falls back to its built-in criteria."""
+    _same_tenant(actor, saved.tenant_id)
+    _require(actor, "outreach.delete_partnerfilter", None)
+    PartnerFilter.objects.filter(pk=saved.pk).delete()
+
+
 def partner_filters_install(*, tenant: Tenant) -> None:
     """The built-in saved filters of a tenant ("quality unsigned"), if missing."""
     PartnerFilter.objects.get_or_create(
