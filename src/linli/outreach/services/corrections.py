@@ -162,7 +162,8 @@ def review_transition(*, actor, review: ContactReview, phase: str,
 
 
 def _review_for_correction(actor, partner: Partner) -> ContactReview:
-    review = ContactReview.objects.select_for_update().filter(partner=partner).first()
+    review = (ContactReview.objects.select_for_update().filter(partner=partner)
+              .order_by("pk").first())
     if review is None:
         _require(actor, "outreach.add_contactreview", partner)
         return _open(actor, partner, timezone.now())
@@ -242,7 +243,7 @@ def correction_verify(*, actor, correction: ContactCorrection, accept: bool,
     """Customer service's verdict after calling to confirm (phase "verify"): accepted, the new
     value is written to the company's directory record; rejected, it is kept for the record."""
     _require(actor, "outreach.change_contactcorrection", correction)
-    correction = ContactCorrection.objects.select_for_update().select_related(
+    correction = ContactCorrection.objects.select_for_update(of=("self",)).select_related(
         "review", "partner__organization", "contact").get(pk=correction.pk)
     if correction.status != CorrectionStatus.PROPOSED:
         raise ValidationError({"status": [_("This correction is already verified.")]})
@@ -277,7 +278,7 @@ class Answer:
 
 
 def _answer(actor, answer: Answer, now) -> ContactReview:
-    review = ContactReview.objects.select_for_update().select_related(
+    review = ContactReview.objects.select_for_update(of=("self",)).select_related(
         "partner__organization").get(pk=answer.review.pk)
     if actor is not None and not actor.has_perm("outreach.change_contactreview", review):
         _require(actor, "outreach.answer_contactreview", review)
@@ -366,8 +367,8 @@ def spot_check_draw(*, actor, tenant: Tenant, org_unit, month: date, per_group: 
     candidates = selectors.spot_check_candidates(actor, tenant)
     sample = spot_check_sample(candidates, per_group=per_group, seed=seed)
     if not sample:
-        raise ValidationError({"month": [_("No signed company with an agent has its contacts "
-                                           "in use yet.")]})
+        raise ValidationError({"month": [_("There is no signed company with an agent to "
+                                           "draw from.")]})
     campaign = campaign_create(
         actor=actor, tenant=tenant, org_unit=org_unit,
         name=_("Spot check %(month)s") % {"month": month.strftime("%Y-%m")},
