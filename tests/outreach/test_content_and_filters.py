@@ -35,7 +35,8 @@ def _plan(world, editor, title="云上城如何帮物业公司转型", day=dt.da
     return services.content_create(actor=editor, tenant=world.tenant, org_unit=world.root,
                                    title=title, kind=fields.pop("kind", "article"),
                                    channel=fields.pop("channel", "wechat"), planned_on=day,
-                                   topic=fields.pop("topic", "物业转型"), owner=editor, **fields)
+                                   topic=fields.pop("topic", "物业转型"),
+                                   owner=fields.pop("owner", editor), **fields)
 
 
 def test_status_moves_in_order_only(world, editor):

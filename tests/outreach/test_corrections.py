@@ -314,17 +314,26 @@ def test_bad_answered_sheet_is_refused_row_by_row_and_writes_nothing(world, corr
     other = make_partner(world, "未列入物业", agent=agent)
     _open(world, corrector, company)
     run = _import(corrector, [HEADER,
-                              ["阳光物业", "", "已更正", "", "12345", "", "", ""],
+                              ["阳光物业", "", "信息无误", "", "", "", "", ""],
                               ["阳光物业", "", "信息无误", "", "", "", "", ""],
                               ["不存在物业", "", "信息无误", "", "", "", "", ""],
                               [other.organization.name, "", "信息无误", "", "", "", "", ""],
-                              ["阳光物业", "", "也许", "", "", "", "", ""]])
+                              ["阳光物业", "", "也许", "", "", "", "", ""],
+                              ["阳光物业", "", "已更正", "", "12345", "", "", ""],
+                              ["阳光物业", "", "已更正", "", "", "", "", ""]])
     assert run.status != ImportStatus.IMPORTED
     errors = {(e["row"], e["column"]): e["message"] for e in run.errors}
-    assert errors[(3, "company")] == "Row 2 already answers for this company."
-    assert errors[(4, "company")] == "“不存在物业” is not on your list of companies to correct."
-    assert errors[(5, "company")] == "“未列入物业” is not on your list of companies to correct."
-    assert (2, "mobile") in errors and (6, "reason") in errors
+    assert errors == {
+        (3, "物业公司名称"): "Row 2 already answers for this company.",
+        (4, "物业公司名称"): "“不存在物业” is not on your list of companies to correct.",
+        (5, "物业公司名称"): "“未列入物业” is not on your list of companies to correct.",
+        (6, "原因"): "Choose one of: Corrected, Contact is right, Company closed, Contact "
+                   "unknown, Other.",
+        (7, "新手机"): "“12345” is not a valid phone number. Enter an 11-digit mobile number "
+                    "or a landline with its area code, e.g. 010-12345678.",
+        (8, "物业公司名称"): "Row 2 already answers for this company.",
+        (8, "原因"): "Give the corrected contact details.",
+    }
     assert not ContactCorrection.objects.exists()
     assert ContactReview.objects.get().reason == ""
 
