@@ -379,7 +379,7 @@ def _outreach_batch(estate: Estate, k: int) -> None:
     for partner in partners:
         outreach.correction_record(actor=None, partner=partner, field="email",
                                    new_value=f"p{partner.pk}@yg.cn", source="agent")
-        outreach.review_answer(actor=None, review=partner.contact_review, reason="corrected",
+        outreach.review_answer(actor=None, review=partner.contact_review, reason="confirmed",
                                note=f"已更正{k}")
     outreach.spot_check_draw(actor=None, tenant=world.tenant, org_unit=world.branch_a,
                              month=dt.date(2030, k, 1), per_group=3)
