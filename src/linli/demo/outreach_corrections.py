@@ -21,7 +21,7 @@ VERIFYING = 40  # of those, companies being verified
 IN_USE = 20  # of those, companies back in use
 REASONS = ["corrected", "corrected", "corrected", "confirmed", "company_closed",
            "contact_unknown"]
-AREA_CODES = ["020", "021", "025", "027", "028", "0571", "0591", "0592"]
+AREA_CODES = ["020", "021", "025", "027", "028", "0571", "0591"]
 SOURCES = ["online_research", "handbook_subsidy", "callback"]
 CONTENT = [  # (title, kind, topic, channel, day of month, status)
     ("云上城物业管理软件功能分析", "article", "产品介绍", "wechat", 6, "published"),
