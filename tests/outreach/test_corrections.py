@@ -38,12 +38,8 @@ AGENT_USER = ["outreach.view_partner", "outreach.view_agent", "outreach.view_con
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "media")}}}
-    settings.IMPORT_BACKGROUND_ROWS = 100_000
+def _imports(inline_imports):
+    return inline_imports
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from linli.core.tenancy import Tenant
 from linli.directory.services.organizations import KEEP
 from linli.outreach.choices import ContentChannel, ContentKind, ContentStatus
 from linli.outreach.models import ContentItem
-from linli.outreach.services.shared import _full_clean, _require, _same_tenant
+from linli.outreach.services.shared import _check_move, _full_clean, _require, _same_tenant
 from linli.outreach.states import CONTENT_TRANSITIONS
 
 
@@ -75,14 +75,10 @@ def content_transition(*, actor, item: ContentItem, status: str,
     publishing records the day."""
     _require(actor, "outreach.change_contentitem", item)
     item = ContentItem.objects.select_for_update().get(pk=item.pk)
-    if status not in ContentStatus.values:
-        raise ValidationError({"status": [_("Choose a status from the list.")]})
-    if status == item.status:
-        raise ValidationError({"status": [_("The entry already has this status.")]})
-    if status not in CONTENT_TRANSITIONS[item.status]:
-        raise ValidationError({"status": [
-            _("An entry cannot go from “%(old)s” to “%(new)s”.") % {
-                "old": ContentStatus(item.status).label, "new": ContentStatus(status).label}]})
+    _check_move("status", ContentStatus, CONTENT_TRANSITIONS, item.status, status,
+                unknown=_("Choose a status from the list."),
+                same=_("The entry already has this status."),
+                refused=_("An entry cannot go from “%(old)s” to “%(new)s”."))
     old = item.status
     item.status = status
     fields = ["status", "updated_at"]

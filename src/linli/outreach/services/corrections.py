@@ -35,7 +35,7 @@ from linli.outreach.choices import (
 )
 from linli.outreach.models import ContactCorrection, ContactReview, Partner, SpotCheck
 from linli.outreach.services.campaigns import campaign_create
-from linli.outreach.services.shared import _require, _same_tenant
+from linli.outreach.services.shared import _check_move, _require, _same_tenant
 from linli.outreach.states import REVIEW_TRANSITIONS
 
 # Fields of the company itself; the others are its contact person's (directory field names).
@@ -135,14 +135,10 @@ def review_transition(*, actor, review: ContactReview, phase: str,
     in use, every correction must be verified."""
     _require(actor, "outreach.change_contactreview", review)
     review = ContactReview.objects.select_for_update().get(pk=review.pk)
-    if phase not in ReviewPhase.values:
-        raise ValidationError({"phase": [_("Choose a phase from the list.")]})
-    if phase == review.phase:
-        raise ValidationError({"phase": [_("The company is already in this phase.")]})
-    if phase not in REVIEW_TRANSITIONS[review.phase]:
-        raise ValidationError({"phase": [
-            _("A company cannot go from “%(old)s” to “%(new)s”.") % {
-                "old": ReviewPhase(review.phase).label, "new": ReviewPhase(phase).label}]})
+    _check_move("phase", ReviewPhase, REVIEW_TRANSITIONS, review.phase, phase,
+                unknown=_("Choose a phase from the list."),
+                same=_("The company is already in this phase."),
+                refused=_("A company cannot go from “%(old)s” to “%(new)s”."))
     open_corrections = review.corrections.filter(status=CorrectionStatus.PROPOSED)
     if phase == ReviewPhase.VERIFY and not (open_corrections.exists() or review.reason):
         raise ValidationError({"phase": [_("Record a correction or the agent's answer before "

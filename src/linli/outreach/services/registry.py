@@ -28,7 +28,7 @@ from linli.outreach.choices import (
     SigningStatus,
 )
 from linli.outreach.models import Agent, Partner, PartnerFilter
-from linli.outreach.services.shared import _full_clean, _require, _same_tenant
+from linli.outreach.services.shared import _check_move, _full_clean, _require, _same_tenant
 
 PARTNER_KINDS = (OrganizationKind.PROPERTY_COMPANY, OrganizationKind.MANAGEMENT_OFFICE)
 
@@ -137,14 +137,10 @@ def agent_transition(*, actor, agent: Agent, status: str, note: str = "") -> Age
     changes); recorded as an event on the agent."""
     _require(actor, "outreach.change_agent", agent)
     agent = Agent.objects.select_for_update().get(pk=agent.pk)
-    if status not in AgentStatus.values:
-        raise ValidationError({"status": [_("Choose a status from the list.")]})
-    if status == agent.status:
-        raise ValidationError({"status": [_("The agent already has this status.")]})
-    if status not in AGENT_TRANSITIONS[agent.status]:
-        raise ValidationError({"status": [
-            _("An agent cannot go from “%(old)s” to “%(new)s”.") % {
-                "old": AgentStatus(agent.status).label, "new": AgentStatus(status).label}]})
+    _check_move("status", AgentStatus, AGENT_TRANSITIONS, agent.status, status,
+                unknown=_("Choose a status from the list."),
+                same=_("The agent already has this status."),
+                refused=_("An agent cannot go from “%(old)s” to “%(new)s”."))
     old = agent.status
     agent.status = status
     agent.save(update_fields=["status", "updated_at"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 
@@ -21,3 +21,17 @@ def _same_tenant(actor, tenant_id: int) -> None:
 def _full_clean(instance, exclude: list[str]) -> None:
     instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
+
+
+def _check_move(field: str, choices, table: dict[str, set[str]], old: str, new: str, *,
+                unknown: str, same: str, refused: str) -> None:
+    """A state machine's move ``old`` → ``new`` checked against ``table`` (from → allowed),
+    or ValidationError on ``field``: ``unknown`` for a state not among ``choices``, ``same``
+    for no move, ``refused`` (with %(old)s and %(new)s, the states' labels) otherwise."""
+    if new not in choices.values:
+        raise ValidationError({field: [unknown]})
+    if new == old:
+        raise ValidationError({field: [same]})
+    if new not in table[old]:
+        raise ValidationError({field: [refused % {"old": choices(old).label,
+                                                  "new": choices(new).label}]})
