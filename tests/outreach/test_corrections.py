@@ -486,3 +486,33 @@ def test_operator_corrects_verifies_and_puts_in_use_on_screen(world, corrector, 
     assert review.phase == "in_use"
     page = client.get(url).content.decode()
     assert "139 5555 6666" in page and "Online research" in page
+
+
+def test_exported_list_answered_and_imported_back(world, corrector, company, agent):
+    _open(world, corrector, company)
+    response = _client(corrector).get(f"/outreach/corrections/agents/{agent.pk}/",
+                                      {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[c.value or "" for c in row] for row in sheet.iter_rows()]
+    header = rows[0]
+    rows[1][header.index("Answer")] = "已更正"
+    rows[1][header.index("Corrected landline")] = "0591-87659999"
+    run = _import(corrector, rows)
+    assert (run.errors, run.written_count) == ([], 1)
+    correction = ContactCorrection.objects.get()
+    assert (correction.field, correction.old_value, correction.new_value) == (
+        "landline", "+8659187650000", "+8659187659999")
+
+
+def test_api_answer(world, corrector, company):
+    [review] = _open(world, corrector, company)
+    api = Api(corrector)
+    bad = api.post(f"/outreach/contact-reviews/{review.pk}/answer", {"reason": "maybe"})
+    assert (bad.status_code, bad.json()["fields"]) == (
+        422, {"reason": ["Choose a reason from the list."]})
+    done = api.post(f"/outreach/contact-reviews/{review.pk}/answer", {
+        "reason": "corrected", "note": "新经理", "values": {"contact_name": "张经理"}})
+    assert done.status_code == 200, done.content
+    body = done.json()
+    assert (body["reason"], body["corrections"][0]["new_value"],
+            body["corrections"][0]["source"]) == ("corrected", "张经理", "agent")
