@@ -342,6 +342,53 @@ def outreach_call_task(world):
     return _secret_campaign(world).tasks.get(), "机密回访物业-x"
 
 
+from linli.outreach.models import (  # noqa: E402
+    ContactCorrection,
+    ContactReview,
+    ContentItem,
+    SpotCheck,
+)
+
+
+def _secret_review(world) -> ContactReview:
+    partner = outreach_services.partner_create(
+        actor=None, tenant=world.tenant, org_unit=world.branch_a, kind="property_company",
+        name="机密纠正物业-x", signing_status="signed", agent=_secret_agent(world))
+    outreach_services.reviews_open(actor=None, tenant=world.tenant, partners=[partner])
+    return partner.contact_review
+
+
+@scope_factory(ContactReview)
+def outreach_contact_review(world):
+    return _secret_review(world), "机密纠正物业-x"
+
+
+@scope_factory(ContactCorrection)
+def outreach_contact_correction(world):
+    review = _secret_review(world)
+    return outreach_services.correction_record(
+        actor=None, partner=review.partner, field="contact_name", new_value="机密联系人-x",
+        source="agent"), "机密联系人-x"
+
+
+@scope_factory(SpotCheck)
+def outreach_spot_check(world):
+    review = _secret_review(world)
+    check = outreach_services.spot_check_draw(
+        actor=None, tenant=world.tenant, org_unit=world.branch_a,
+        month=review.created_at.date(), seed=987654321)
+    return check, "987654321"
+
+
+@scope_factory(ContentItem)
+def outreach_content_item(world):
+    from django.utils import timezone
+
+    return outreach_services.content_create(
+        actor=None, tenant=world.tenant, org_unit=world.branch_a, title="机密软文-x",
+        kind="article", channel="wechat", planned_on=timezone.localdate()), "机密软文-x"
+
+
 from linli.sales.models import PriceList, Quote, SalesProject, SaleUnit  # noqa: E402
 from linli.sales.services import prices as sales_prices  # noqa: E402
 from tests.sales.builders import make_small_sales  # noqa: E402

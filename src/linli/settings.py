@@ -11,6 +11,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.jobs.schedule import BEAT_SCHEDULE
+from linli.outreach.schedule import BEAT_SCHEDULE as OUTREACH_SCHEDULE
 from linli.sales.schedule import BEAT_SCHEDULE as SALES_SCHEDULE
 from linli.servicedesk.schedule import BEAT_SCHEDULE as SERVICEDESK_SCHEDULE
 
@@ -159,7 +160,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {**BEAT_SCHEDULE, **SERVICEDESK_SCHEDULE, **SALES_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {**BEAT_SCHEDULE, **SERVICEDESK_SCHEDULE, **OUTREACH_SCHEDULE,
+                        **SALES_SCHEDULE}
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

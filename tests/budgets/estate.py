@@ -375,3 +375,20 @@ def _outreach_batch(estate: Estate, k: int) -> None:
     for task, outcome in zip(tasks, ("connected", "refused", "no_answer", "unreachable"),
                              strict=False):
         outreach.call_record(actor=None, task=task, outcome=outcome, phone=f"1399000{k:04d}")
+    # The batch's companies under contact correction, each with a correction and the agent's
+    # answer; a spot check of the batch's month; a calendar entry (OUT-3, OUT-8).
+    from linli.outreach.models import Partner
+
+    partners = list(Partner.objects.filter(tenant=world.tenant, organization__city=f"城市{k}"))
+    outreach.reviews_open(actor=None, tenant=world.tenant, partners=partners)
+    for partner in partners:
+        outreach.correction_record(actor=None, partner=partner, field="email",
+                                   new_value=f"p{partner.pk}@yg.cn", source="agent")
+        outreach.review_answer(actor=None, review=partner.contact_review, reason="confirmed",
+                               note=f"已更正{k}")
+    outreach.spot_check_draw(actor=None, tenant=world.tenant, org_unit=world.branch_a,
+                             month=dt.date(2030, k, 1), per_group=3)
+    outreach.content_create(actor=None, tenant=world.tenant, org_unit=world.branch_a,
+                            title=f"物业转型{k}", kind="article", channel="wechat",
+                            planned_on=dt.date(2030, 1, k), topic=f"主题{k}",
+                            owner=estate.viewer)

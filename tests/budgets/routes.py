@@ -50,6 +50,11 @@ NOT_PAGES = {
     "/outreach/campaigns/<int:pk>/assign/": "shares a campaign's calls among callers (POST)",
     "/outreach/campaigns/<int:pk>/complete/": "completes a campaign (POST)",
     "/outreach/calls/<int:pk>/": "logs one call (POST)",
+    "/outreach/corrections/<int:pk>/phase/": "moves a company to another correction phase "
+                                             "(POST)",
+    "/outreach/corrections/<int:pk>/answer/": "records an agent's answer (POST)",
+    "/outreach/corrections/changes/<int:pk>/verify/": "accepts or rejects a correction (POST)",
+    "/outreach/content/<int:pk>/status/": "moves a calendar entry to another status (POST)",
     "/sales/quotes/<int:pk>/decision/": "approves or rejects a quote (POST)",
     "/sales/units/<int:pk>/subscribe/": "the subscription form (its buyer search lists at "
                                         "most 10 people)",

@@ -9,7 +9,15 @@ import pytest
 
 from linli.core.exchange.models import ImportRun
 from linli.core.jobs.models import JobRun
-from linli.outreach.models import Agent, CallTask, Campaign, Partner
+from linli.outreach.models import (
+    Agent,
+    CallTask,
+    Campaign,
+    ContactReview,
+    ContentItem,
+    Partner,
+    SpotCheck,
+)
 from linli.servicedesk.models import Callback, Category, ContactLog, RoutingRule, ServiceLevel
 from tests.budgets.measure import Page, check_page, measure_pages
 
@@ -203,6 +211,17 @@ PAGES = [
     Page("outreach call statistics", f"{V1}/outreach/call-statistics", 8, grows=False),
     Page("outreach call statistics by city", f"{V1}/outreach/call-statistics", 8,
          url=f"{V1}/outreach/call-statistics?group_by=city&exclude_litigation=true"),
+    Page("outreach contact reviews", f"{V1}/outreach/contact-reviews", 8),
+    Page("outreach contact review", f"{V1}/outreach/contact-reviews/{{review_id}}", 8,
+         grows=False, url=lambda e: f"{V1}/outreach/contact-reviews/"
+                                   f"{_first(ContactReview)(e)}"),
+    Page("outreach contact corrections", f"{V1}/outreach/contact-corrections", 8),
+    Page("outreach spot checks", f"{V1}/outreach/spot-checks", 8),
+    Page("outreach spot check", f"{V1}/outreach/spot-checks/{{check_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/outreach/spot-checks/{_first(SpotCheck)(e)}"),
+    Page("outreach content", f"{V1}/outreach/content", 8),
+    Page("outreach content entry", f"{V1}/outreach/content/{{item_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/outreach/content/{_first(ContentItem)(e)}"),
     # --- sales ----------------------------------------------------------------------------
     Page("sales projects", f"{V1}/sales-projects", 8),
     Page("sales project", f"{V1}/sales-projects/{{project_id}}", 7, grows=False,

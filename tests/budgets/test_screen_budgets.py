@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from linli.core.exchange.models import ImportRun
 from linli.core.jobs.models import JobRun
-from linli.outreach.models import Agent, Campaign, Partner
+from linli.outreach.models import Agent, Campaign, ContactReview, ContentItem, Partner, SpotCheck
 from linli.servicedesk.models import WorkOrder
 from tests.budgets.measure import Page, check_page, measure_pages
 
@@ -249,9 +249,25 @@ PAGES = [
          url=lambda e: f"/outreach/campaigns/{_first(Campaign)(e)}/"),
     Page("call screen", "/outreach/campaigns/<int:pk>/call/", 7, grows=False, user="admin",
          url=lambda e: f"/outreach/campaigns/{_first(Campaign)(e)}/call/"),
-    Page("call statistics", "/outreach/statistics/", 12, grows=False),
-    Page("call statistics by city", "/outreach/statistics/", 12,
+    Page("call statistics", "/outreach/statistics/", 14, grows=False),
+    Page("call statistics by city", "/outreach/statistics/", 14,
          url="/outreach/statistics/?group_by=city&exclude_litigation=on"),
+    Page("call statistics of one agent", "/outreach/statistics/", 14,
+         url=lambda e: f"/outreach/statistics/?agent={_first(Agent)(e)}&city=城市1"),
+    Page("saved filters", "/outreach/filters/", 9),
+    Page("contact correction", "/outreach/corrections/", 13),
+    Page("contact correction of one phase", "/outreach/corrections/", 13,
+         url="/outreach/corrections/?phase=sort_correct&city=城市1"),
+    Page("contact review", "/outreach/corrections/<int:pk>/", 14, grows=False,
+         url=lambda e: f"/outreach/corrections/{_first(ContactReview)(e)}/"),
+    Page("agent's companies to correct", "/outreach/corrections/agents/<int:pk>/", 11,
+         url=lambda e: f"/outreach/corrections/agents/{_first(Agent)(e)}/"),
+    Page("spot checks", "/outreach/spot-checks/", 10),
+    Page("spot check", "/outreach/spot-checks/<int:pk>/", 10, grows=False,
+         url=lambda e: f"/outreach/spot-checks/{_first(SpotCheck)(e)}/"),
+    Page("content calendar", "/outreach/content/", 10, url="/outreach/content/?month=2030-01"),
+    Page("content entry", "/outreach/content/<int:pk>/", 10, grows=False,
+         url=lambda e: f"/outreach/content/{_first(ContentItem)(e)}/"),
     # --- sales ----------------------------------------------------------------------------
     Page("sales projects", "/sales/", 10),
     Page("sales project", "/sales/projects/<int:pk>/", 12,

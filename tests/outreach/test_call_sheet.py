@@ -30,12 +30,8 @@ SUED_COMPANIES = 42  # companies of the four agents in litigation: in the sheet,
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "media")}}}
-    settings.IMPORT_BACKGROUND_ROWS = 100_000  # import at once, not through a job
+def _imports(inline_imports):
+    return inline_imports
 
 
 @pytest.fixture

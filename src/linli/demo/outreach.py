@@ -158,3 +158,6 @@ def _companies(ctx: DemoContext, unit, plan, rng: random.Random) -> list[Partner
 
 
 register_stage("outreach", outreach_stage)
+
+# The contact correction and content calendar stage runs after this one.
+from linli.demo import outreach_corrections  # noqa: E402, F401

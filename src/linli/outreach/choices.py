@@ -86,3 +86,91 @@ class CallTaskStatus(models.TextChoices):
     PENDING = "pending", _("To call")
     RETRY = "retry", _("To call again")
     DONE = "done", _("Done")
+
+
+# --- contact corrections (OUT-3) ------------------------------------------------------------
+
+class ReviewPhase(models.TextChoices):
+    """The three phases of a company's contact correction (seed §2.4)."""
+
+    SORT_CORRECT = "sort_correct", _("Sort and correct")
+    VERIFY = "verify", _("Verify")
+    IN_USE = "in_use", _("In use")
+
+
+REVIEW_PHASE_BADGES = {"sort_correct": "orange", "verify": "yellow", "in_use": "green"}
+
+
+class CorrectionField(models.TextChoices):
+    """What a correction changes (seed §2.2.1): the company's own landline, e-mail and
+    addresses, or its contact person's name, phones, e-mail, QQ and WeChat."""
+
+    LANDLINE = "landline", _("Company landline")
+    EMAIL = "email", _("Company e-mail")
+    ADDRESS = "address", _("Company address")
+    MAILING_ADDRESS = "mailing_address", _("Mailing address")
+    CONTACT_NAME = "contact_name", _("Contact person")
+    CONTACT_MOBILE = "contact_mobile", _("Contact mobile")
+    CONTACT_LANDLINE = "contact_landline", _("Contact landline")
+    CONTACT_EMAIL = "contact_email", _("Contact e-mail")
+    CONTACT_QQ = "contact_qq", _("Contact QQ")
+    CONTACT_WECHAT = "contact_wechat", _("Contact WeChat")
+
+
+class CorrectionSource(models.TextChoices):
+    """Where a corrected value comes from (seed §2.3)."""
+
+    AGENT = "agent", _("Agent")
+    ONLINE_RESEARCH = "online_research", _("Online research")
+    HANDBOOK_SUBSIDY = "handbook_subsidy", _("Handbook subsidy")
+    CALLBACK = "callback", _("Callback")
+
+
+class CorrectionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("To verify")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+CORRECTION_STATUS_BADGES = {"proposed": "yellow", "accepted": "green", "rejected": "red"}
+
+
+class AnswerReason(models.TextChoices):
+    """An agent's answer about one company of its list (seed §2.4: 更正及说明原因)."""
+
+    CORRECTED = "corrected", _("Corrected")
+    CONFIRMED = "confirmed", _("Contact is right")
+    COMPANY_CLOSED = "company_closed", _("Company closed")
+    CONTACT_UNKNOWN = "contact_unknown", _("Contact unknown")
+    OTHER = "other", _("Other")
+
+
+# --- content calendar (OUT-8) ---------------------------------------------------------------
+
+class ContentKind(models.TextChoices):
+    ARTICLE = "article", _("Article")
+    HANDBOOK_ISSUE = "handbook_issue", _("Handbook issue")
+    NEWSPAPER = "newspaper", _("Newspaper issue")
+    VIDEO = "video", _("Video")
+
+
+class ContentChannel(models.TextChoices):
+    """The platform's own media (seed §3.4)."""
+
+    PAPER = "paper", _("Paper")
+    EMAIL = "email", _("E-mail")
+    WEBSITE = "website", _("Website")
+    WECHAT = "wechat", _("WeChat official account")
+    WEIBO = "weibo", _("Weibo")
+    QQ_GROUP = "qq_group", _("QQ groups")
+
+
+class ContentStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DRAFTED = "drafted", _("Drafted")
+    REVIEWED = "reviewed", _("Reviewed")
+    PUBLISHED = "published", _("Published")
+
+
+CONTENT_STATUS_BADGES = {"planned": "secondary", "drafted": "yellow", "reviewed": "azure",
+                         "published": "green"}

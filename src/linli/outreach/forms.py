@@ -3,6 +3,8 @@ their ValidationErrors are put back on the form with ``add_service_errors``."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,9 +15,16 @@ from linli.outreach import selectors, services
 from linli.outreach.choices import (
     AgentMode,
     AgentStatus,
+    AnswerReason,
     CallOutcome,
     CityType,
+    ContentChannel,
+    ContentKind,
+    ContentStatus,
+    CorrectionField,
+    CorrectionSource,
     Qualification,
+    ReviewPhase,
     SigningStatus,
 )
 
@@ -23,6 +32,14 @@ from linli.outreach.choices import (
 class AgentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.organization.name} ({obj.get_status_display()})"
+
+
+def _city_and_agent_choices(form, actor) -> None:
+    """The city and agent filters of a list: the visible companies' cities, the agents."""
+    form.fields["city"].choices = [("", _("All cities")), *(
+        (c, c) for c in selectors.partner_cities(actor))]
+    form.fields["agent"].choices = [("", _("All agents")), *(
+        (str(a.pk), a.organization.name) for a in selectors.agent_choices(actor))]
 
 
 class PartnerFilterForm(forms.Form):
@@ -224,6 +241,9 @@ class StatisticsFilterForm(forms.Form):
         ("", _("Outcome only")), ("city", _("City")), ("agent", _("Agent")),
         ("phase", _("Phase")), ("campaign", _("Campaign"))])
     phase = forms.ChoiceField(label=_("Phase"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
+    agent = forms.TypedChoiceField(label=_("Agent"), required=False, coerce=int,
+                                   empty_value=None)
     exclude_litigation = forms.BooleanField(
         label=_("Leave out companies of agents in litigation"), required=False)
 
@@ -231,5 +251,186 @@ class StatisticsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].choices = [("", _("All campaigns")), *(
             (str(c.pk), c.name) for c in selectors.campaign_choices(actor)[:100])]
+        _city_and_agent_choices(self, actor)
         self.fields["phase"].choices = [("", _("All phases")), *(
             (p, p) for p in selectors.campaign_phases(actor))]
+
+
+# --- saved partner filters ------------------------------------------------------------------
+
+class SavedFilterForm(forms.Form):
+    """A saved selection of the registry: its code, name and criteria."""
+
+    code = forms.SlugField(label=_("Code"), max_length=50,
+                           help_text=_("Lower-case letters, digits and “-”, e.g. "
+                                       "quality-unsigned."))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    signing_status = forms.ChoiceField(label=_("Signing status"), required=False,
+                                       choices=[("", _("All")), *SigningStatus.choices])
+    qualifications = forms.MultipleChoiceField(
+        label=_("Qualifications"), required=False, choices=Qualification.choices,
+        widget=forms.CheckboxSelectMultiple)
+    households_min = forms.IntegerField(label=_("Households at least"), min_value=0,
+                                        max_value=10_000_000, required=False)
+    occupancy_min = forms.IntegerField(label=_("Occupancy rate at least (%)"), min_value=0,
+                                       max_value=100, required=False)
+    city = forms.CharField(label=_("City"), max_length=50, required=False)
+    agent_status = forms.ChoiceField(label=_("Agent status"), required=False,
+                                     choices=[("", _("All")), *AgentStatus.choices])
+    exclude_opted_out = forms.BooleanField(label=_("Leave out companies that opted out"),
+                                           required=False)
+
+    CRITERIA = ("signing_status", "qualifications", "households_min", "occupancy_min", "city",
+                "agent_status", "exclude_opted_out")
+
+    def __init__(self, *args, code_fixed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if code_fixed:
+            self.fields["code"].disabled = True
+
+    def params(self) -> dict:
+        data = self.cleaned_data
+        return {key: data[key] for key in self.CRITERIA if data.get(key) not in (None, "", [])}
+
+
+# --- contact corrections (OUT-3) ------------------------------------------------------------
+
+class ReviewFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    phase = forms.ChoiceField(label=_("Phase"), required=False,
+                              choices=[("", _("All phases")), *ReviewPhase.choices])
+    city = forms.ChoiceField(label=_("City"), required=False)
+    agent = forms.TypedChoiceField(label=_("Agent"), required=False, coerce=int,
+                                   empty_value=None)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        _city_and_agent_choices(self, actor)
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {key: self.cleaned_data.get(key) or "" for key in ("q", "phase", "city", "agent")}
+
+
+class ReviewOpenForm(forms.Form):
+    """Phase one: the companies of a callback campaign with the outcomes to correct."""
+
+    campaign = forms.TypedChoiceField(label=_("From campaign"), coerce=int)
+    outcomes = forms.MultipleChoiceField(
+        label=_("Companies whose last call was"), choices=CallOutcome.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[CallOutcome.REFUSED, CallOutcome.NO_ANSWER, CallOutcome.UNREACHABLE])
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].choices = [
+            (c.pk, c.name) for c in selectors.campaign_choices(actor)[:50]]
+
+
+class CorrectionForm(forms.Form):
+    field = forms.ChoiceField(label=_("Field"), choices=CorrectionField.choices)
+    new_value = forms.CharField(label=_("Correct value"), max_length=300)
+    source = forms.ChoiceField(label=_("Source"), choices=CorrectionSource.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ReviewPhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Move to"), choices=ReviewPhase.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class VerifyForm(forms.Form):
+    accept = forms.TypedChoiceField(label=_("Verdict"), coerce=lambda v: v == "1",
+                                    choices=[("1", _("Accept")), ("0", _("Reject"))])
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class AnswerForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Answer"), choices=AnswerReason.choices)
+    contact_name = forms.CharField(label=_("Corrected contact person"), max_length=100,
+                                   required=False)
+    mobile = forms.CharField(label=_("Corrected mobile"), max_length=30, required=False)
+    landline = forms.CharField(label=_("Corrected landline"), max_length=30, required=False)
+    email = forms.CharField(label=_("Corrected e-mail"), max_length=254, required=False)
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+    FIELDS = {"contact_name": CorrectionField.CONTACT_NAME,
+              "mobile": CorrectionField.CONTACT_MOBILE, "landline": CorrectionField.LANDLINE,
+              "email": CorrectionField.EMAIL}
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"reason": data["reason"], "note": data["note"],
+                "values": {f: data[k] for k, f in self.FIELDS.items() if data[k]}}
+
+
+class SpotCheckForm(forms.Form):
+    org_unit = UnitChoiceField(label=_("Called by"), queryset=None)
+    month = forms.DateField(label=_("Month"), help_text=_("Any day of the month."))
+    per_group = forms.TypedChoiceField(label=_("Companies per city and agent"), coerce=int,
+                                       choices=[(n, n) for n in services.SPOT_CHECK_SIZES])
+    seed = forms.IntegerField(label=_("Seed"), required=False, min_value=0,
+                              help_text=_("Empty: the month (e.g. 202603). The same seed draws "
+                                          "the same companies."))
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = units_where(actor, "outreach.add_spotcheck")
+
+
+# --- content calendar (OUT-8) ---------------------------------------------------------------
+
+class ContentFilterForm(forms.Form):
+    month = forms.CharField(label=_("Month"), required=False, max_length=7,
+                            widget=forms.TextInput(attrs={"type": "month"}))
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("All")), *ContentKind.choices])
+    channel = forms.ChoiceField(label=_("Channel"), required=False,
+                                choices=[("", _("All")), *ContentChannel.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All")), *ContentStatus.choices])
+    topic = forms.CharField(label=_("Topic"), required=False, max_length=100)
+
+    def clean_month(self):
+        value = self.cleaned_data["month"]
+        if not value:
+            return None
+        try:
+            return dt.datetime.strptime(value, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError(_("Give the month as YYYY-MM.")) from None
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = self.cleaned_data
+        return {key: data.get(key) or "" for key in ("month", "kind", "channel", "status",
+                                                     "topic")}
+
+
+class ContentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContentKind.choices)
+    topic = forms.CharField(label=_("Topic"), max_length=100, required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=ContentChannel.choices)
+    planned_on = forms.DateField(label=_("Planned date"))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = visible_users(actor).filter(is_active=True)
+
+
+class ContentCreateForm(ContentForm):
+    org_unit = UnitChoiceField(label=_("Kept by"), queryset=None)
+    field_order = ["org_unit"]
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        self.fields["org_unit"].queryset = units_where(actor, "outreach.add_contentitem")
+
+
+class ContentStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=ContentStatus.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

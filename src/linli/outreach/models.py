@@ -20,12 +20,23 @@ from linli.core.tenancy import OrgScoped, TenantOwned, TimeStamped
 from linli.outreach.choices import (
     AGENT_STATUS_BADGES,
     CALL_OUTCOME_BADGES,
+    CONTENT_STATUS_BADGES,
+    CORRECTION_STATUS_BADGES,
+    REVIEW_PHASE_BADGES,
     AgentMode,
     AgentStatus,
+    AnswerReason,
     CallOutcome,
     CallTaskStatus,
     CampaignStatus,
+    ContentChannel,
+    ContentKind,
+    ContentStatus,
+    CorrectionField,
+    CorrectionSource,
+    CorrectionStatus,
     Qualification,
+    ReviewPhase,
     SigningStatus,
 )
 
@@ -195,3 +206,138 @@ class CallAttempt(OrgScoped):
 
     def __str__(self) -> str:
         return f"{self.task} · {self.outcome}"
+
+
+# --- contact corrections (OUT-3) and the content calendar (OUT-8) ---------------------------
+
+class ContactReview(OrgScoped, TimeStamped):
+    """A company's contact correction (联系方式纠正), tracked through its three phases: sort and
+    correct → verify → in use. Its agent (as when the review opened) gets it on its list and
+    answers with a reason. The phase changes only through ``services.review_transition``."""
+
+    partner = models.OneToOneField(Partner, on_delete=models.CASCADE,
+                                   related_name="contact_review", verbose_name=_("company"))
+    agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="contact_reviews", verbose_name=_("agent"))
+    phase = models.CharField(_("phase"), max_length=20, choices=ReviewPhase.choices,
+                             default=ReviewPhase.SORT_CORRECT, db_index=True)
+    phase_changed_at = models.DateTimeField(_("phase since"), null=True, blank=True)
+    reason = models.CharField(_("agent's answer"), max_length=20, choices=AnswerReason.choices,
+                              blank=True)
+    answer_note = models.TextField(_("answer note"), blank=True)
+    answered_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("answered by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("contact review")
+        verbose_name_plural = _("contact reviews")
+        ordering = ["partner__organization__name_pinyin", "pk"]
+        permissions = [("answer_contactreview", "Can answer the companies to correct"),
+                       ("update_contactreview", "Keeps the contacts up to date each month")]
+
+    def __str__(self) -> str:
+        return str(self.partner)
+
+    @property
+    def phase_badge(self) -> str:
+        return REVIEW_PHASE_BADGES.get(self.phase, "secondary")
+
+
+class ContactCorrection(OrgScoped, TimeStamped):
+    """One corrected value of a company's contact details: the field, the value before and
+    after, where it comes from and who verified it. Accepted, it is written to the directory."""
+
+    review = models.ForeignKey(ContactReview, on_delete=models.CASCADE,
+                               related_name="corrections", verbose_name=_("contact review"))
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE,
+                                related_name="contact_corrections", verbose_name=_("company"))
+    contact = models.ForeignKey("directory.Contact", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("contact"))
+    field = models.CharField(_("field"), max_length=20, choices=CorrectionField.choices)
+    old_value = models.CharField(_("old value"), max_length=300, blank=True)
+    new_value = models.CharField(_("new value"), max_length=300)
+    source = models.CharField(_("source"), max_length=20, choices=CorrectionSource.choices)
+    status = models.CharField(_("status"), max_length=10, choices=CorrectionStatus.choices,
+                              default=CorrectionStatus.PROPOSED, db_index=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("recorded by"))
+    verified_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("verified by"))
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact correction")
+        verbose_name_plural = _("contact corrections")
+        ordering = ["review", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.get_field_display()}"
+
+    @property
+    def status_badge(self) -> str:
+        return CORRECTION_STATUS_BADGES.get(self.status, "secondary")
+
+
+class SpotCheck(OrgScoped, TimeStamped):
+    """A month's spot check by customer service: 3–5 companies per city and agent, drawn with
+    a recorded seed (the same seed draws the same companies), called through a campaign."""
+
+    month = models.DateField(_("month"))
+    seed = models.BigIntegerField(_("seed"))
+    per_group = models.PositiveSmallIntegerField(_("companies per city and agent"))
+    sample = models.JSONField(_("companies drawn"), default=list)
+    campaign = models.OneToOneField(Campaign, on_delete=models.PROTECT,
+                                    related_name="spot_check", verbose_name=_("campaign"))
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("spot check")
+        verbose_name_plural = _("spot checks")
+        ordering = ["-month", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "month"],
+                                               name="spot_check_once_a_month")]
+
+    def __str__(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+
+class ContentItem(OrgScoped, TimeStamped):
+    """An entry of the content calendar of the platform's own media (OUT-8): an article,
+    handbook issue, newspaper issue or video on a topic, for a channel, with its owner and
+    planned date. Its status changes only through ``services.content_transition``."""
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ContentKind.choices)
+    topic = models.CharField(_("topic"), max_length=100, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=ContentChannel.choices)
+    status = models.CharField(_("status"), max_length=20, choices=ContentStatus.choices,
+                              default=ContentStatus.PLANNED, db_index=True)
+    planned_on = models.DateField(_("planned date"), db_index=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    owner = models.ForeignKey("accounts.User", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("owner"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("content calendar entry")
+        verbose_name_plural = _("content calendar entries")
+        ordering = ["planned_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def status_badge(self) -> str:
+        return CONTENT_STATUS_BADGES.get(self.status, "secondary")

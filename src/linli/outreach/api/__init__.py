@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from linli.outreach.api import registry
+from linli.outreach.api import content, corrections, registry
 
 router = Router()
-for part in (registry,):
+for part in (registry, corrections, content):
     router.add_router("", part.router)

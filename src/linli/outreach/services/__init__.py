@@ -17,6 +17,28 @@ from linli.outreach.services.campaigns import (  # noqa: F401
     campaign_create,
     retry_rules_clean,
 )
+from linli.outreach.services.content import (  # noqa: F401
+    content_create,
+    content_transition,
+    content_update,
+)
+from linli.outreach.services.corrections import (  # noqa: F401
+    CONTACT_FIELDS,
+    ORGANIZATION_FIELDS,
+    SPOT_CHECK_SIZES,
+    UPDATE_REMINDER,
+    Answer,
+    answers_write,
+    correction_record,
+    correction_verify,
+    review_answer,
+    review_transition,
+    reviews_open,
+    spot_check_draw,
+    spot_check_sample,
+    spot_check_seed,
+    update_reminder_send,
+)
 from linli.outreach.services.registry import (  # noqa: F401
     AGENT_TRANSITIONS,
     FILTER_KEYS,
@@ -30,6 +52,7 @@ from linli.outreach.services.registry import (  # noqa: F401
     agent_update,
     filter_params_clean,
     partner_create,
+    partner_filter_delete,
     partner_filter_save,
     partner_filters_install,
     partner_register,

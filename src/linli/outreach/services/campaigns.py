@@ -36,7 +36,7 @@ DEFAULT_RETRY_RULES = {
 }
 MAX_ATTEMPTS = 20
 MAX_WAIT_HOURS = 24 * 90
-SOURCE_KINDS = ("signed", "saved", "campaign", "empty")
+SOURCE_KINDS = ("signed", "saved", "campaign", "companies", "empty")
 
 
 def retry_rules_clean(rules: dict | None) -> dict:
@@ -105,6 +105,14 @@ def _source_partners(actor, tenant: Tenant, source: dict):
                 else Partner.objects.filter(tenant=tenant))
     if kind == "empty":
         return partners.none()
+    if kind == "companies":
+        ids = source.get("ids")
+        if not isinstance(ids, list) or not all(isinstance(pk, int) for pk in ids):
+            raise ValidationError({"source": [_("Give the companies as a list of ids.")]})
+        found = partners.filter(pk__in=ids)
+        if found.count() != len(set(ids)):
+            raise ValidationError({"source": [_("Choose companies you can see.")]})
+        return found
     if kind == "signed":
         return partners.filter(signing_status=SigningStatus.SIGNED)
     if kind == "saved":
@@ -135,7 +143,9 @@ def campaign_create(*, actor, tenant: Tenant, org_unit, name: str, phase: str = 
 
     ``source``: {"kind": "signed"} — every signed company; {"kind": "saved", "code": …};
     {"kind": "campaign", "campaign": id, "outcomes": ["refused", "no_answer"]} — the
-    companies whose last outcome in a previous campaign is one of those; {"kind": "empty"}.
+    companies whose last outcome in a previous campaign is one of those; {"kind":
+    "companies", "ids": [partner ids]} — chosen companies (a spot check's sample);
+    {"kind": "empty"}.
     """
     _same_tenant(actor, tenant.pk)
     _require(actor, "outreach.add_campaign", org_unit)

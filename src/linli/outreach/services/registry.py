@@ -28,7 +28,7 @@ from linli.outreach.choices import (
     SigningStatus,
 )
 from linli.outreach.models import Agent, Partner, PartnerFilter
-from linli.outreach.services.shared import _full_clean, _require, _same_tenant
+from linli.outreach.services.shared import _check_move, _full_clean, _require, _same_tenant
 
 PARTNER_KINDS = (OrganizationKind.PROPERTY_COMPANY, OrganizationKind.MANAGEMENT_OFFICE)
 
@@ -137,14 +137,10 @@ def agent_transition(*, actor, agent: Agent, status: str, note: str = "") -> Age
     changes); recorded as an event on the agent."""
     _require(actor, "outreach.change_agent", agent)
     agent = Agent.objects.select_for_update().get(pk=agent.pk)
-    if status not in AgentStatus.values:
-        raise ValidationError({"status": [_("Choose a status from the list.")]})
-    if status == agent.status:
-        raise ValidationError({"status": [_("The agent already has this status.")]})
-    if status not in AGENT_TRANSITIONS[agent.status]:
-        raise ValidationError({"status": [
-            _("An agent cannot go from “%(old)s” to “%(new)s”.") % {
-                "old": AgentStatus(agent.status).label, "new": AgentStatus(status).label}]})
+    _check_move("status", AgentStatus, AGENT_TRANSITIONS, agent.status, status,
+                unknown=_("Choose a status from the list."),
+                same=_("The agent already has this status."),
+                refused=_("An agent cannot go from “%(old)s” to “%(new)s”."))
     old = agent.status
     agent.status = status
     agent.save(update_fields=["status", "updated_at"])
@@ -334,6 +330,14 @@ def partner_filter_save(*, actor, tenant: Tenant, code: str, name: str,
     _full_clean(saved, exclude=["tenant"])
     saved.save()
     return saved
+
+
+@transaction.atomic
+def partner_filter_delete(*, actor, saved: PartnerFilter) -> None:
+    """Remove a saved filter; "quality unsigned" then falls back to its built-in criteria."""
+    _same_tenant(actor, saved.tenant_id)
+    _require(actor, "outreach.delete_partnerfilter", None)
+    PartnerFilter.objects.filter(pk=saved.pk).delete()
 
 
 def partner_filters_install(*, tenant: Tenant) -> None:

@@ -1,6 +1,7 @@
 """The outreach screens, one module per part; their URL patterns joined here."""
 
-from linli.outreach.views import registry
+from linli.outreach.views import content, corrections, filters, registry
 
 app_name = "outreach"
-urlpatterns = [*registry.urlpatterns]
+urlpatterns = [*registry.urlpatterns, *corrections.urlpatterns, *content.urlpatterns,
+               *filters.urlpatterns]

@@ -433,7 +433,8 @@ def statistics(request):
     campaign = selectors.campaign_find(actor, data["campaign"]) if data.get("campaign") else None
     table = selectors.call_statistics(
         actor, campaign=campaign, group_by=data.get("group_by", ""),
-        exclude_litigation=data.get("exclude_litigation", False), phase=data.get("phase", ""))
+        exclude_litigation=data.get("exclude_litigation", False), phase=data.get("phase", ""),
+        city=data.get("city", ""), agent=data.get("agent"))
     return render(request, "outreach/statistics.html", {
         "filter_form": form, "table": table, "outcome_groups": _outcome_rows(table.total),
         "outcomes": [(o.value, o.label) for o in CallOutcome], "rows": table.rows,

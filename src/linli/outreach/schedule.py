@@ -1,0 +1,11 @@
+"""Periodic tasks of partner outreach, for ``CELERY_BEAT_SCHEDULE``."""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    # Business development updates the companies' contacts once a month (seed §2.2.1).
+    "outreach-contact-update-reminder": {
+        "task": "linli.outreach.tasks.remind_contact_update",
+        "schedule": crontab(minute=0, hour=1, day_of_month=1),
+    },
+}
