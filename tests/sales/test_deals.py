@@ -475,3 +475,18 @@ def test_other_offices_and_tenants_see_no_deals(world):
         assert list(selectors.subscription_list(user)) == []
         assert list(selectors.contract_list(user)) == []
         assert list(selectors.payment_list(user)) == []
+
+
+def test_a_refused_conversion_leaves_the_queue_number_waiting(world):
+    sales = make_deal_sales(world)
+    services.project_update(actor=None, project=sales.project, status="preparing")
+    number = services.queue_number_take(actor=None, project=sales.project,
+                                        person=make_person(world), deposit=D(20000))
+    services.project_update(actor=None, project=sales.project, status="on_sale")
+    _subscribe(sales, world)  # somebody else took unit 1-101 meanwhile
+    with pytest.raises(ValidationError) as exc:
+        services.queue_number_convert(actor=None, queue_number=number,
+                                      sale_unit=sales.unit(1), deposit=D(50000))
+    assert "is Subscribed and cannot be subscribed" in _messages(exc)
+    number.refresh_from_db()
+    assert number.status == "waiting" and Subscription.objects.count() == 1

@@ -7,7 +7,6 @@ from linli.sales.services.contracts import (  # noqa: F401
     contract_file,
     contract_settle,
     contract_transition,
-    default_plan,
     payment_record,
 )
 from linli.sales.services.leads import (  # noqa: F401

@@ -63,15 +63,6 @@ def _yuan(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-def default_plan(*, plan_kind: str, total: Decimal, signed_on: dt.date,
-                 down_payment: Decimal | None = None) -> list[LineIn]:
-    """A plan to start from: all on signing day; a mortgage's loan a month later."""
-    if plan_kind == PlanKind.MORTGAGE and down_payment is not None:
-        return [LineIn(LineKind.DOWN_PAYMENT, signed_on, down_payment),
-                LineIn(LineKind.LOAN, signed_on + dt.timedelta(days=30), total - down_payment)]
-    return [LineIn(LineKind.FULL, signed_on, total)]
-
-
 def _plan_checks(errors, *, plan_kind: str, total: Decimal, signed_on: dt.date,
                  lines: list[LineIn], loan_amount, bank: str, down_payment) -> None:
     if plan_kind not in PlanKind.values:

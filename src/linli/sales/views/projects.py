@@ -173,13 +173,16 @@ class SaleUnitDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, sale_unit = self.request.user, self.object
+        deal = selectors.subscription_live(user, sale_unit)
         context.update({
-            "moves": selectors.sale_unit_moves(user, sale_unit),
+            # A unit a deal holds, or a filed one, moves only by its deal's own actions.
+            "moves": [] if deal or sale_unit.status == SaleStatus.FILED
+            else selectors.sale_unit_moves(user, sale_unit),
             "quotes": selectors.quote_list(user, {"sale_unit": sale_unit.pk})[:20],
             "can_quote": user.has_perm("sales.add_quote", sale_unit),
             "can_subscribe": sale_unit.status in (SaleStatus.AVAILABLE, SaleStatus.RESERVED)
             and user.has_perm("sales.add_subscription", sale_unit),
-            "deal": selectors.subscription_live(user, sale_unit),
+            "deal": deal,
             "timeline": timeline_for(user, sale_unit, limit=20),
         })
         return context
