@@ -12,6 +12,7 @@ from linli.directory.services import people as people_services
 from linli.sales import selectors, services, settlement
 from linli.sales.models import (
     Contract,
+    LostReason,
     Payment,
     PlanLine,
     QueueNumber,
@@ -163,19 +164,37 @@ def test_a_quote_waiting_for_approval_cannot_be_subscribed(world):
     assert exc.value.message_dict["quote_id"] == ["Choose a quote of this unit."]
 
 
+def _lost_reason(world, applies_to: str, name: str | None = None):
+    """A reason of the tenant's default lost-reason catalogue (SAL-4)."""
+    services.lost_reasons_install(tenant=world.tenant)
+    reasons = LostReason.objects.filter(tenant=world.tenant, applies_to=applies_to)
+    return reasons.get(name=name) if name else reasons.order_by("position").first()
+
+
 def test_cancelling_needs_a_reason_and_puts_the_unit_back_on_sale(world):
     sales = make_deal_sales(world)
     sub = _subscribe(sales, world)
     with pytest.raises(ValidationError) as exc:
-        services.subscription_cancel(actor=None, subscription=sub, note="  ")
-    assert exc.value.message_dict["note"] == ["Say why the subscription is cancelled."]
+        services.subscription_cancel(actor=None, subscription=sub, reason=None, note="  ")
+    assert exc.value.message_dict == {"note": ["Say why the subscription is cancelled."],
+                                      "reason": ["Choose why the subscription is lost."]}
+    # A reason of the catalogue for opportunities, or one retired, is not a subscription's.
+    retired = _lost_reason(world, "subscription")
+    services.lost_reason_set_active(actor=None, reason=retired, active=False)
+    for wrong in (_lost_reason(world, "opportunity"), retired):
+        with pytest.raises(ValidationError) as exc:
+            services.subscription_cancel(actor=None, subscription=sub, reason=wrong,
+                                         note="贷款未批")
+        assert exc.value.message_dict == {
+            "reason": ["Choose a lost reason of the catalogue for this stage."]}
     assert _status(sales.unit(1)) == "subscribed"
-    services.subscription_cancel(actor=None, subscription=sub, note="贷款未批")
+    reason = _lost_reason(world, "subscription", "客户改变主意")
+    services.subscription_cancel(actor=None, subscription=sub, reason=reason, note="贷款未批")
     sub.refresh_from_db()
-    assert (sub.status, sub.cancel_note) == ("cancelled", "贷款未批")
+    assert (sub.status, sub.cancel_note, sub.lost_reason) == ("cancelled", "贷款未批", reason)
     assert _status(sales.unit(1)) == "available"
     with pytest.raises(ValidationError) as exc:
-        services.subscription_cancel(actor=None, subscription=sub, note="again")
+        services.subscription_cancel(actor=None, subscription=sub, reason=reason, note="again")
     assert "is Cancelled; it cannot become Cancelled" in _messages(exc)
     # The unit can be subscribed again.
     assert _subscribe(sales, world).status == "active"
@@ -398,7 +417,8 @@ def test_filing_moves_the_unit_to_filed_and_out_of_order_moves_are_refused(world
     # Within 3% the buyer cannot withdraw from a filed contract.
     services.contract_settle(actor=None, contract=contract, measured_area=D("86.5"), on=START)
     with pytest.raises(ValidationError) as exc:
-        services.contract_cancel(actor=None, contract=contract, note="不想要了")
+        services.contract_cancel(actor=None, contract=contract, note="不想要了",
+                                 reason=_lost_reason(world, "contract"))
     assert "more than 3% off" in _messages(exc)
     assert _status(sales.unit(1)) == "filed"
 
@@ -416,9 +436,16 @@ def test_a_settlement_beyond_three_percent_lets_the_buyer_withdraw(world):
     with pytest.raises(ValidationError) as exc:
         services.contract_settle(actor=None, contract=contract, measured_area=D(81))
     assert "was settled on" in _messages(exc)
-    services.contract_cancel(actor=None, contract=contract, note="面积误差超过3%,买受人退房")
+    with pytest.raises(ValidationError) as exc:
+        services.contract_cancel(actor=None, contract=contract, note="面积误差超过3%,买受人退房",
+                                 reason=None)
+    assert exc.value.message_dict == {"reason": ["Choose why the contract is lost."]}
+    withdrawn = _lost_reason(world, "contract", "实测面积误差超过百分之三")
+    services.contract_cancel(actor=None, contract=contract, note="面积误差超过3%,买受人退房",
+                             reason=withdrawn)
     contract.refresh_from_db()
     assert (contract.status, contract.subscription.status) == ("cancelled", "cancelled")
+    assert contract.lost_reason == withdrawn
     assert _status(sales.unit(1)) == "available"
     assert sales.unit(1).unit.status == "unsold"
 

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from linli.sales import services
-from linli.sales.models import Contract, Payment, Subscription
+from linli.sales.models import Contract, LostReason, Payment, Subscription
 from tests.builders import make_user
 from tests.directory.builders import make_person
 from tests.sales.builders import PRICE_101, make_deal_sales
@@ -18,7 +18,8 @@ DEALS = [*VIEW, "directory.view_person", "sales.view_queuenumber", "sales.view_s
          "sales.view_subscriptionchange", "sales.view_contract", "sales.view_planline",
          "sales.view_payment", "sales.add_queuenumber", "sales.change_queuenumber",
          "sales.add_subscription", "sales.change_subscription", "sales.approve_subscription",
-         "sales.add_contract", "sales.change_contract", "sales.add_payment"]
+         "sales.add_contract", "sales.change_contract", "sales.add_payment",
+         "sales.view_lostreason"]
 
 
 def test_subscribe_sign_pay_file_and_settle_through_the_api(world):
@@ -78,11 +79,20 @@ def test_a_change_is_requested_and_decided_through_the_api(world):
                        {"approve": True})
     assert decided.json()["approval"] == "approved"
     assert api.get(f"/subscriptions/{sub['id']}").json()["buyer_name"] == "张三、李四"
-    cancel = api.post(f"/subscriptions/{sub['id']}/cancel", {"note": ""})
+    services.lost_reasons_install(tenant=world.tenant)
+    reasons = dict(LostReason.objects.filter(tenant=world.tenant).values_list("name", "pk"))
+    cancel = api.post(f"/subscriptions/{sub['id']}/cancel",
+                      {"note": "", "reason_id": reasons["客户改变主意"]})
     assert cancel.status_code == 422
     assert cancel.json()["fields"]["note"] == ["Say why the subscription is cancelled."]
-    assert api.post(f"/subscriptions/{sub['id']}/cancel",
-                    {"note": "客户放弃"}).json()["status"] == "cancelled"
+    # A reason of the catalogue for contracts is refused.
+    foreign = api.post(f"/subscriptions/{sub['id']}/cancel",
+                       {"note": "客户放弃", "reason_id": reasons["按揭被拒"]})
+    assert foreign.json()["fields"] == {
+        "reason": ["Choose a lost reason of the catalogue for this stage."]}
+    done = api.post(f"/subscriptions/{sub['id']}/cancel",
+                    {"note": "客户放弃", "reason_id": reasons["客户改变主意"]}).json()
+    assert (done["status"], done["lost_reason_id"]) == ("cancelled", reasons["客户改变主意"])
 
 
 def test_queue_numbers_through_the_api(world):
@@ -140,7 +150,7 @@ def test_another_tenant_and_a_sibling_office_see_no_deals(world):
         assert other.get("/subscriptions").json()["count"] == 0
         assert other.get(f"/subscriptions/{sub['id']}").status_code == 404
         assert other.post(f"/subscriptions/{sub['id']}/cancel",
-                          {"note": "x"}).status_code == 404
+                          {"note": "x", "reason_id": 1}).status_code == 404
         assert other.post("/contracts", {"subscription_id": sub["id"], "plan_kind": "full",
                                          "lines": []}).status_code == 422
     assert D(Subscription.objects.get().deposit) == D(1000)

@@ -6,7 +6,8 @@ from decimal import Decimal as D
 import pytest
 from django.test import Client
 
-from linli.sales.models import Contract, Subscription
+from linli.sales import services
+from linli.sales.models import Contract, LostReason, Subscription
 from tests.builders import make_user
 from tests.directory.builders import make_person
 from tests.sales.builders import PRICE_101, make_deal_sales
@@ -81,9 +82,20 @@ def test_a_manager_decides_a_change_on_the_subscription_page(world):
     client.post(f"/sales/subscription-changes/{change.pk}/decision/", {"decision": "approve"})
     sub.refresh_from_db()
     assert sub.sale_unit_id == sales.unit(2).pk
-    client.post(f"/sales/subscriptions/{sub.pk}/cancel/", {"note": "客户放弃"})
+    services.lost_reasons_install(tenant=world.tenant)
+    reason = LostReason.objects.get(tenant=world.tenant, name="客户改变主意")
+    page = client.get(f"/sales/subscriptions/{sub.pk}/").content.decode()
+    assert f'<option value="{reason.pk}">客户改变主意</option>' in page
+    # Without a reason nothing changes and the form says why.
+    refused = client.post(f"/sales/subscriptions/{sub.pk}/cancel/", {"note": "客户放弃"},
+                          follow=True)
+    assert "Choose why it is lost." in refused.content.decode()
     sub.refresh_from_db()
-    assert sub.status == "cancelled"
+    assert sub.status == "active"
+    client.post(f"/sales/subscriptions/{sub.pk}/cancel/", {"note": "客户放弃",
+                                                           "reason": reason.pk})
+    sub.refresh_from_db()
+    assert (sub.status, sub.lost_reason) == ("cancelled", reason)
 
 
 def test_other_offices_get_404_on_deals(world):

@@ -222,7 +222,7 @@ def test_the_persons_timeline_shows_the_lead_visits_and_stage_moves(world, sales
 
 def test_the_lost_reason_catalogue(world, sales):
     manager = make_rep(world, manager=True)
-    assert LostReason.objects.filter(tenant=world.tenant).count() == 11
+    assert LostReason.objects.filter(tenant=world.tenant).count() == 12
     assert services.lost_reasons_install(tenant=world.tenant) == 0
     with pytest.raises(ValidationError) as exc:
         services.lost_reason_create(actor=manager, tenant=world.tenant,

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from linli.demo.generator import DemoContext
 from linli.directory.services import people as people_services
-from linli.sales import services
+from linli.sales import selectors, services
 from linli.sales.choices import LineKind, PlanKind
 from linli.sales.models import SalesProject, SaleUnit
 
@@ -92,10 +92,14 @@ def deals_build(ctx: DemoContext, project: SalesProject, free: list[SaleUnit],
                 actor=rep, subscription=sub, kind="price",
                 total=sub.total - Decimal(20000), reason="老业主推荐,申请优惠两万元")
     # Cancelled subscriptions: their units went back on sale (some were subscribed again).
+    services.lost_reasons_install(tenant=project.tenant)
+    reasons = {kind: list(selectors.lost_reason_list(manager, {"applies_to": kind}))
+               for kind in ("subscription", "contract")}
     for _ in range(CANCELLED):
         su = next(units)
         sub = subscribe(su, _day(rng))
         services.subscription_cancel(actor=manager, subscription=sub,
+                                     reason=rng.choice(reasons["subscription"]),
                                      note=rng.choice(CANCEL_NOTES))
     # Contracts: signed (paid so far), then filed; some filed ones settled by measured area.
     contracts = []
@@ -120,7 +124,7 @@ def deals_build(ctx: DemoContext, project: SalesProject, free: list[SaleUnit],
         services.contract_settle(actor=manager, contract=contract, measured_area=measured,
                                  on=START + dt.timedelta(days=200))
     # The buyer of the 4% smaller home withdraws.
-    services.contract_cancel(actor=manager, contract=contracts[1],
+    services.contract_cancel(actor=manager, contract=contracts[1], reason=reasons["contract"][-1],
                              note="实测面积误差超过3%,买受人要求退房")
     # The second phase takes queue numbers before its launch.
     phase2 = services.project_create(actor=None, community=project.community,

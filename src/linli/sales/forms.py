@@ -205,6 +205,19 @@ class ReasonForm(forms.Form):
     note = forms.CharField(label=_("Reason"), max_length=500)
 
 
+class CancelForm(ReasonForm):
+    """Cancelling a subscription or contract: a reason of the lost-reason catalogue (SAL-4)
+    and the note telling it."""
+
+    reason = forms.ModelChoiceField(None, label=_("Lost reason"), error_messages={
+        "required": _("Choose why it is lost."),
+        "invalid_choice": _("Choose a lost reason of the catalogue.")})
+
+    def __init__(self, *args, reasons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = reasons
+
+
 class SubscriptionChangeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Change"), choices=ChangeKind.choices)
     sale_unit = forms.ModelChoiceField(None, label=_("New unit"), required=False)

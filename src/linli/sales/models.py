@@ -307,6 +307,9 @@ class Subscription(OrgScoped, TimeStamped):
                               default=SubscriptionStatus.ACTIVE, editable=False)
     cancel_note = models.CharField(_("reason for cancelling"), max_length=500, blank=True,
                                    editable=False)
+    lost_reason = models.ForeignKey("sales.LostReason", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    editable=False, verbose_name=_("lost reason"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", editable=False,
                                    verbose_name=_("subscribed by"))
@@ -403,6 +406,9 @@ class Contract(OrgScoped, TimeStamped):
     settled_on = models.DateField(_("settled on"), null=True, blank=True, editable=False)
     cancel_note = models.CharField(_("reason for cancelling"), max_length=500, blank=True,
                                    editable=False)
+    lost_reason = models.ForeignKey("sales.LostReason", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    editable=False, verbose_name=_("lost reason"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", editable=False,
                                    verbose_name=_("signed by"))

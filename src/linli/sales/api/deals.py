@@ -29,19 +29,24 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 def _person(actor, pk):
     return found(people_selectors.person_find(actor, pk), "person_id",
-                  _("Choose a person you can see."))
+                 _("Choose a person you can see."))
 
 
 def _sale_unit(actor, pk):
     return found(selectors.sale_unit_find(actor, pk), "sale_unit_id",
-                  _("Choose a unit on sale you can see."))
+                 _("Choose a unit on sale you can see."))
 
 
 def _quote(actor, pk):
     if pk is None:
         return None
     return found(selectors.quote_list(actor).filter(pk=pk).first(), "quote_id",
-                  _("Choose a quote you can see."))
+                 _("Choose a quote you can see."))
+
+
+def _lost_reason(actor, pk: int):
+    return found(selectors.lost_reason_find(actor, pk), "reason_id",
+                 _("Choose a lost reason of the catalogue."))
 
 
 # --- queue numbers --------------------------------------------------------------------------
@@ -99,7 +104,7 @@ def queue_number_detail(request, queue_number_id: PathId):
 def queue_number_take(request, payload: QueueNumberIn):
     actor = request.auth
     project = found(selectors.project_find(actor, payload.project_id), "project_id",
-                     _("Choose a sales project you can see."))
+                    _("Choose a sales project you can see."))
     queue_number = services.queue_number_take(
         actor=actor, project=project, person=_person(actor, payload.person_id),
         deposit=payload.deposit, note=payload.note)
@@ -132,6 +137,7 @@ class SubscriptionOut(Schema):
     deposit: Decimal
     status: str
     cancel_note: str
+    lost_reason_id: int | None = Field(None, description="Why it was lost (SAL-4)")
     created_at: dt.datetime
 
 
@@ -152,6 +158,7 @@ class SubscriptionFilters(Schema):
 
 
 class SubscriptionCancelIn(Schema):
+    reason_id: Id = Field(..., description="A lost reason of the catalogue for subscriptions")
     note: str = Field(..., max_length=500, description="Why the subscription is cancelled")
 
 
@@ -224,7 +231,9 @@ def queue_number_convert(request, queue_number_id: PathId, payload: QueueConvert
 def subscription_cancel(request, subscription_id: PathId, payload: SubscriptionCancelIn):
     actor = request.auth
     subscription = selectors.subscription_get(actor, subscription_id)
-    services.subscription_cancel(actor=actor, subscription=subscription, note=payload.note)
+    services.subscription_cancel(actor=actor, subscription=subscription,
+                                 reason=_lost_reason(actor, payload.reason_id),
+                                 note=payload.note)
     return selectors.subscription_get(actor, subscription_id)
 
 
@@ -289,6 +298,7 @@ class ContractOut(Schema):
     developer_borne: Decimal | None
     settled_on: dt.date | None
     cancel_note: str
+    lost_reason_id: int | None = Field(None, description="Why it was lost (SAL-4)")
 
     @staticmethod
     def resolve_received(obj) -> Decimal:
@@ -339,6 +349,7 @@ class ContractSettlementIn(Schema):
 
 
 class ContractCancelIn(Schema):
+    reason_id: Id = Field(..., description="A lost reason of the catalogue for contracts")
     note: str = Field(..., max_length=500)
 
 
@@ -361,7 +372,7 @@ def contract_detail(request, contract_id: PathId):
 def contract_create(request, payload: ContractIn):
     actor = request.auth
     subscription = found(selectors.subscription_find(actor, payload.subscription_id),
-                          "subscription_id", _("Choose a subscription you can see."))
+                         "subscription_id", _("Choose a subscription you can see."))
     contract = services.contract_create(
         actor=actor, subscription=subscription, plan_kind=payload.plan_kind.value,
         lines=[services.LineIn(line.kind.value, line.due_on, line.amount)
@@ -396,7 +407,8 @@ def contract_settle(request, contract_id: PathId, payload: ContractSettlementIn)
 def contract_cancel(request, contract_id: PathId, payload: ContractCancelIn):
     actor = request.auth
     contract = selectors.contract_get(actor, contract_id)
-    services.contract_cancel(actor=actor, contract=contract, note=payload.note)
+    services.contract_cancel(actor=actor, contract=contract,
+                             reason=_lost_reason(actor, payload.reason_id), note=payload.note)
     return selectors.contract_get(actor, contract_id)
 
 
@@ -447,11 +459,11 @@ def payment_detail(request, payment_id: PathId):
 def payment_record(request, payload: PaymentIn):
     actor = request.auth
     contract = found(selectors.contract_find(actor, payload.contract_id), "contract_id",
-                      _("Choose a contract you can see."))
+                     _("Choose a contract you can see."))
     line = None
     if payload.line_id is not None:
         line = found(selectors.plan_line_find(actor, contract, payload.line_id), "line_id",
-                      _("Choose a line of this contract's plan."))
+                     _("Choose a line of this contract's plan."))
     payment = services.payment_record(
         actor=actor, contract=contract, line=line, amount=payload.amount,
         paid_on=payload.paid_on, method=payload.method.value, reference=payload.reference)

@@ -28,6 +28,7 @@ from linli.sales.models import MAX_AREA, MIN_AREA, Contract, Payment, PlanLine, 
 from linli.sales.services.projects import sale_unit_transition
 from linli.sales.services.shared import (
     add_error,
+    lost_reason_check,
     move_along,
     next_number,
     raise_errors,
@@ -37,6 +38,7 @@ from linli.sales.services.subscriptions import MAX_PRICE, subscription_transitio
 from linli.sales.states import (
     CONTRACT_TRANSITIONS,
     ContractStatus,
+    LostAppliesTo,
     SaleStatus,
     SubscriptionStatus,
 )
@@ -251,20 +253,25 @@ def contract_file(*, actor, contract: Contract, filing_number: str,
 
 
 @transaction.atomic
-def contract_cancel(*, actor, contract: Contract, note: str) -> Contract:
-    """Cancel a contract for the reason in ``note``: a signed one at any time, a filed one only
-    when the buyer withdraws over an area error beyond 3%. The unit goes back on sale and the
-    subscription ends with it; refunds are paid outside."""
+def contract_cancel(*, actor, contract: Contract, reason, note: str) -> Contract:
+    """Cancel a contract for ``reason`` (the lost-reason catalogue's, SAL-4) told in ``note``:
+    a signed one at any time, a filed one only when the buyer withdraws over an area error
+    beyond 3%. The unit goes back on sale and the subscription ends with it; refunds are paid
+    outside."""
     note = (note or "").strip()[:500]
+    errors: dict[str, list[str]] = {}
     if not note:
-        raise ValidationError({"note": [_("Say why the contract is cancelled.")]})
+        add_error(errors, "note", _("Say why the contract is cancelled."))
+    lost_reason_check(reason, record=contract, applies_to=LostAppliesTo.CONTRACT, stage="",
+                      errors=errors, missing=_("Choose why the contract is lost."))
+    raise_errors(errors)
     current = Contract.objects.get(pk=contract.pk)
     if current.status == ContractStatus.FILED and not _may_withdraw(current):
         raise ValidationError({"status": [_(
             "Contract %(number)s is filed: it can be cancelled only when the measured area is "
             "more than 3%% off the contract's.") % {"number": current.number}]})
     contract_transition(actor=actor, contract=contract, to=ContractStatus.CANCELLED, note=note,
-                        fields={"cancel_note": note})
+                        fields={"cancel_note": note, "lost_reason": reason})
     subscription_transition(actor=actor, subscription=contract.subscription,
                             to=SubscriptionStatus.CANCELLED, note=note,
                             permission="sales.change_contract")

@@ -29,7 +29,13 @@ from linli.sales.models import (
     Visit,
 )
 from linli.sales.services.leads import lead_transition, may_work_here
-from linli.sales.services.shared import add_error, raise_errors, reject_unknown, require
+from linli.sales.services.shared import (
+    add_error,
+    lost_reason_check,
+    raise_errors,
+    reject_unknown,
+    require,
+)
 from linli.sales.states import (
     STAGE_TRANSITIONS,
     AppointmentStatus,
@@ -56,6 +62,7 @@ DEFAULT_LOST_REASONS = (
     (LostAppliesTo.SUBSCRIPTION, "", gettext_noop("Changed their mind")),
     (LostAppliesTo.CONTRACT, "", gettext_noop("Mortgage refused")),
     (LostAppliesTo.CONTRACT, "", gettext_noop("Family disagreement")),
+    (LostAppliesTo.CONTRACT, "", gettext_noop("Measured area off by more than 3 per cent")),
 )
 
 
@@ -178,15 +185,6 @@ def opportunity_follow_up(*, actor, opportunity: Opportunity, note: str, next_st
     return opportunity
 
 
-def _lost_reason(opportunity: Opportunity, reason, errors) -> None:
-    if reason is None:
-        add_error(errors, "reason", _("Choose why the opportunity was lost."))
-    elif (reason.tenant_id != opportunity.tenant_id or not reason.is_active
-          or reason.applies_to != LostAppliesTo.OPPORTUNITY
-          or reason.stage not in ("", opportunity.stage)):
-        add_error(errors, "reason", _("Choose a lost reason of the catalogue for this stage."))
-
-
 @transaction.atomic
 def opportunity_transition(*, actor, opportunity: Opportunity, to: str, reason=None,
                            competitor: str = "", note: str = "", owner=None,
@@ -210,7 +208,9 @@ def opportunity_transition(*, actor, opportunity: Opportunity, to: str, reason=N
                                            "sales manager's review.")]})
     errors: dict[str, list[str]] = {}
     if to == Stage.LOST:
-        _lost_reason(locked, reason, errors)
+        lost_reason_check(reason, record=locked, applies_to=LostAppliesTo.OPPORTUNITY,
+                          stage=locked.stage, errors=errors,
+                          missing=_("Choose why the opportunity was lost."))
     raise_errors(errors)
     now = timezone.now()
     fields = ["stage", "stage_entered_at", "updated_at"]

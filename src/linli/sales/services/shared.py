@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from linli.core.events import record_event
 from linli.core.permissions import require  # noqa: F401
@@ -55,3 +56,15 @@ def move_along(obj, to: str, *, table: dict, statuses, refusal: str, verb: str, 
     record_event(locked, verb, actor=actor, old=statuses(old).label, new=statuses(to).label,
                  note=note, data={"from": old, "to": to})
     return obj
+
+
+def lost_reason_check(reason, *, record, applies_to: str, stage: str, errors,
+                      missing: str) -> None:
+    """SAL-4: losing ``record`` (an opportunity, subscription or contract) needs ``reason``,
+    an active entry of its tenant's catalogue for that kind of record and ``stage``; the
+    error, on "reason", is ``missing`` when none is given."""
+    if reason is None:
+        add_error(errors, "reason", missing)
+    elif (reason.tenant_id != record.tenant_id or not reason.is_active
+          or reason.applies_to != applies_to or reason.stage not in ("", stage)):
+        add_error(errors, "reason", _("Choose a lost reason of the catalogue for this stage."))

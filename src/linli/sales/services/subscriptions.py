@@ -36,6 +36,7 @@ from linli.sales.models import (
 from linli.sales.services.projects import sale_unit_transition
 from linli.sales.services.shared import (
     add_error,
+    lost_reason_check,
     move_along,
     next_number,
     raise_errors,
@@ -45,6 +46,7 @@ from linli.sales.states import (
     QUEUE_TRANSITIONS,
     SUBSCRIPTION_TRANSITIONS,
     ApprovalStatus,
+    LostAppliesTo,
     ProjectStatus,
     QueueStatus,
     SaleStatus,
@@ -180,15 +182,17 @@ def _lock_subscribable(sale_unit: SaleUnit, errors, field: str = "sale_unit_id")
 
 @transaction.atomic
 def subscription_transition(*, actor, subscription: Subscription, to: str, note: str = "",
-                            permission: str = "sales.change_subscription") -> Subscription:
+                            permission: str = "sales.change_subscription",
+                            reason=None) -> Subscription:
     """Move a subscription along ``states.SUBSCRIPTION_TRANSITIONS`` (the row locked); a
-    cancellation keeps ``note`` as its reason."""
+    cancellation keeps ``note`` and the catalogue's ``reason`` (SAL-4)."""
     require(actor, permission, subscription)
     return move_along(
         subscription, to, table=SUBSCRIPTION_TRANSITIONS, statuses=SubscriptionStatus,
         actor=actor, refusal=_("Subscription %(number)s is %(old)s; it cannot become %(new)s."),
         verb="subscription.status_changed", note=note,
-        fields={"cancel_note": note[:500]} if to == SubscriptionStatus.CANCELLED else None)
+        fields={"cancel_note": note[:500], "lost_reason": reason}
+        if to == SubscriptionStatus.CANCELLED else None)
 
 
 @transaction.atomic
@@ -235,14 +239,18 @@ def subscription_create(*, actor, sale_unit: SaleUnit, person: Person | None, de
 
 
 @transaction.atomic
-def subscription_cancel(*, actor, subscription: Subscription, note: str) -> Subscription:
-    """Cancel an active subscription for the reason in ``note``; the unit goes back on
-    sale."""
+def subscription_cancel(*, actor, subscription: Subscription, reason, note: str
+                        ) -> Subscription:
+    """Cancel an active subscription for ``reason`` (the lost-reason catalogue's, SAL-4) told
+    in ``note``; the unit goes back on sale."""
     errors: dict[str, list[str]] = {}
     note = _note(note, errors, message=_("Say why the subscription is cancelled."))
+    lost_reason_check(reason, record=subscription, applies_to=LostAppliesTo.SUBSCRIPTION,
+                      stage="", errors=errors,
+                      missing=_("Choose why the subscription is lost."))
     raise_errors(errors)
     subscription_transition(actor=actor, subscription=subscription,
-                            to=SubscriptionStatus.CANCELLED, note=note)
+                            to=SubscriptionStatus.CANCELLED, note=note, reason=reason)
     if subscription.status == SubscriptionStatus.CANCELLED:
         sale_unit_transition(actor=actor, sale_unit=subscription.sale_unit,
                              to=SaleStatus.AVAILABLE, note=note, by_deal=True)

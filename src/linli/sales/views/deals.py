@@ -28,6 +28,7 @@ from linli.directory.selectors import people as people_selectors
 from linli.sales import selectors, services
 from linli.sales.choices import LineKind, PlanKind
 from linli.sales.forms import (
+    CancelForm,
     ContractForm,
     FilingForm,
     PaymentForm,
@@ -199,7 +200,7 @@ class SubscriptionDetailView(ScopedDetailView):
 
     def get_scoped_queryset(self):
         return selectors.subscription_list(self.request.user).select_related(
-            "contract", "queue_number")
+            "contract", "queue_number", "lost_reason")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -211,7 +212,8 @@ class SubscriptionDetailView(ScopedDetailView):
             "can_decide": user.has_perm("sales.approve_subscription", sub),
             "can_contract": active and user.has_perm("sales.add_contract", sub),
             "contract": getattr(sub, "contract", None),
-            "cancel_form": ReasonForm(),
+            "lost_reasons": _lost_reasons(user, "subscription") if active and user.has_perm(
+                "sales.change_subscription", sub) else [],
             "timeline": timeline_for(user, sub, limit=20),
         })
         return context
@@ -252,8 +254,9 @@ def subscription_create(request, pk):
 def subscription_cancel(request, pk):
     sub = selectors.subscription_get(request.user, pk)
     _act(request, lambda data: services.subscription_cancel(
-        actor=request.user, subscription=sub, note=data["note"]),
-        _("Subscription cancelled; the unit is on sale again."), ReasonForm(request.POST))
+        actor=request.user, subscription=sub, reason=data["reason"], note=data["note"]),
+        _("Subscription cancelled; the unit is on sale again."),
+        CancelForm(request.POST, reasons=_lost_reasons(request.user, "subscription")))
     return redirect("sales:subscription_detail", pk=sub.pk)
 
 
@@ -364,7 +367,8 @@ class ContractDetailView(ScopedDetailView):
     context_object_name = "contract"
 
     def get_scoped_queryset(self):
-        return selectors.contract_list(self.request.user).prefetch_related("lines")
+        return selectors.contract_list(self.request.user).select_related(
+            "lost_reason").prefetch_related("lines")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -385,7 +389,7 @@ class ContractDetailView(ScopedDetailView):
                                         initial={"paid_on": today}),
             "filing_form": FilingForm(initial={"filed_on": today}),
             "settlement_form": SettlementForm(initial={"settled_on": today}),
-            "cancel_form": ReasonForm(),
+            "lost_reasons": _lost_reasons(user, "contract") if change else [],
             "timeline": timeline_for(user, contract, limit=20),
         })
         return context
@@ -427,9 +431,17 @@ def contract_settle(request, pk):
 @login_required
 @require_POST
 def contract_cancel(request, pk):
-    return _contract_action(request, pk, lambda contract, data: services.contract_cancel(
-        actor=request.user, contract=contract, note=data["note"]),
-        _("Contract cancelled; the unit is on sale again."), ReasonForm)
+    contract = selectors.contract_get(request.user, pk)
+    _act(request, lambda data: services.contract_cancel(
+        actor=request.user, contract=contract, reason=data["reason"], note=data["note"]),
+        _("Contract cancelled; the unit is on sale again."),
+        CancelForm(request.POST, reasons=_lost_reasons(request.user, "contract")))
+    return redirect("sales:contract_detail", pk=contract.pk)
+
+
+def _lost_reasons(user, applies_to: str):
+    """The catalogue's reasons a subscription or contract can be lost for (SAL-4)."""
+    return selectors.lost_reason_list(user, {"applies_to": applies_to, "active": True})
 
 
 urlpatterns = [
