@@ -50,6 +50,8 @@ NOT_PAGES = {
     "/outreach/campaigns/<int:pk>/assign/": "shares a campaign's calls among callers (POST)",
     "/outreach/campaigns/<int:pk>/complete/": "completes a campaign (POST)",
     "/outreach/calls/<int:pk>/": "logs one call (POST)",
+    "/outreach/editions/<int:pk>/file/": "serves an edition's stored document",
+    "/outreach/recipients/<int:pk>/callback/": "logs the callback of one recipient (POST)",
     "/sales/quotes/<int:pk>/decision/": "approves or rejects a quote (POST)",
 }
 

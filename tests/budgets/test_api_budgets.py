@@ -9,7 +9,15 @@ import pytest
 
 from linli.core.exchange.models import ImportRun
 from linli.core.jobs.models import JobRun
-from linli.outreach.models import Agent, CallTask, Campaign, Partner
+from linli.outreach.models import (
+    Agent,
+    CallTask,
+    Campaign,
+    Distribution,
+    Edition,
+    Partner,
+    SubsidyStatement,
+)
 from linli.servicedesk.models import Callback, Category, ContactLog, RoutingRule, ServiceLevel
 from tests.budgets.measure import Page, check_page, measure_pages
 
@@ -203,6 +211,22 @@ PAGES = [
     Page("outreach call statistics", f"{V1}/outreach/call-statistics", 8, grows=False),
     Page("outreach call statistics by city", f"{V1}/outreach/call-statistics", 8,
          url=f"{V1}/outreach/call-statistics?group_by=city&exclude_litigation=true"),
+    Page("outreach editions", f"{V1}/outreach/editions", 8),
+    Page("outreach edition", f"{V1}/outreach/editions/{{edition_id}}", 7, grows=False,
+         url=lambda e: f"{V1}/outreach/editions/{_first(Edition)(e)}"),
+    Page("outreach channels", f"{V1}/outreach/distribution-channels", 7, grows=False),
+    Page("outreach distributions", f"{V1}/outreach/distributions", 8),
+    Page("outreach distribution", f"{V1}/outreach/distributions/{{distribution_id}}", 8,
+         grows=False,
+         url=lambda e: f"{V1}/outreach/distributions/{_first(Distribution)(e)}"),
+    Page("outreach promotions", f"{V1}/outreach/promotions", 8),
+    Page("outreach promotion funnel", f"{V1}/outreach/promotion-funnel", 7,
+         url=f"{V1}/outreach/promotion-funnel?group_by=agent"),
+    Page("outreach subsidy rules", f"{V1}/outreach/subsidy-rules", 7, grows=False),
+    Page("outreach subsidy statements", f"{V1}/outreach/subsidy-statements", 8),
+    Page("outreach subsidy statement", f"{V1}/outreach/subsidy-statements/{{statement_id}}", 9,
+         grows=False,
+         url=lambda e: f"{V1}/outreach/subsidy-statements/{_first(SubsidyStatement)(e)}"),
     # --- sales ----------------------------------------------------------------------------
     Page("sales projects", f"{V1}/sales-projects", 8),
     Page("sales project", f"{V1}/sales-projects/{{project_id}}", 7, grows=False,

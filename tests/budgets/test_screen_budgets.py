@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from linli.core.exchange.models import ImportRun
 from linli.core.jobs.models import JobRun
-from linli.outreach.models import Agent, Campaign, Partner
+from linli.outreach.models import (
+    Agent,
+    Campaign,
+    Distribution,
+    Edition,
+    Partner,
+    SubsidyStatement,
+)
 from linli.servicedesk.models import WorkOrder
 from tests.budgets.measure import Page, check_page, measure_pages
 
@@ -252,6 +259,18 @@ PAGES = [
     Page("call statistics", "/outreach/statistics/", 12, grows=False),
     Page("call statistics by city", "/outreach/statistics/", 12,
          url="/outreach/statistics/?group_by=city&exclude_litigation=on"),
+    Page("editions", "/outreach/editions/", 10),
+    Page("edition", "/outreach/editions/<int:pk>/", 10, grows=False,
+         url=lambda e: f"/outreach/editions/{_first(Edition)(e)}/"),
+    Page("distributions", "/outreach/distributions/", 10),
+    Page("distribution", "/outreach/distributions/<int:pk>/", 10, grows=False,
+         url=lambda e: f"/outreach/distributions/{_first(Distribution)(e)}/"),
+    Page("promotion funnel", "/outreach/promotion/", 12),
+    Page("promotion funnel by agent", "/outreach/promotion/", 12,
+         url="/outreach/promotion/?group_by=agent&rollout=national"),
+    Page("subsidy statements", "/outreach/subsidies/", 10),
+    Page("subsidy statement", "/outreach/subsidies/<int:pk>/", 10, grows=False,
+         url=lambda e: f"/outreach/subsidies/{_first(SubsidyStatement)(e)}/"),
     # --- sales ----------------------------------------------------------------------------
     Page("sales projects", "/sales/", 10),
     Page("sales project", "/sales/projects/<int:pk>/", 12,

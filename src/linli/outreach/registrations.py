@@ -5,8 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.presets import extend_role_preset
 from linli.core.modules import MenuItem, Module, register_module
+from linli.core.timeline import register_verb_labels
 
-MODELS = ["partner", "agent", "partnerfilter", "campaign", "calltask", "callattempt"]
+MODELS = ["partner", "agent", "partnerfilter", "campaign", "calltask", "callattempt",
+          "edition", "distributionchannel", "distribution", "distributionrecipient",
+          "promotion", "subsidyrule", "subsidystatement", "subsidyline"]
 
 
 def _perms(actions: tuple[str, ...], models: list[str]) -> list[str]:
@@ -15,11 +18,13 @@ def _perms(actions: tuple[str, ...], models: list[str]) -> list[str]:
 
 def register() -> None:
     """Called once from OutreachConfig.ready()."""
-    everything = [*_perms(("view", "add", "change", "delete"), MODELS), "outreach.call_calltask"]
+    everything = [*_perms(("view", "add", "change", "delete"), MODELS), "outreach.call_calltask",
+                  "outreach.approve_subsidystatement"]
     extend_role_preset("platform-operator", everything)
     extend_role_preset("tenant-admin", everything)
     # An agent sees the registry and the agents (its own scope decides which rows).
-    extend_role_preset("agent", _perms(("view",), ["partner", "agent"]))
+    extend_role_preset("agent", _perms(("view",), ["partner", "agent", "subsidystatement",
+                                                    "subsidyline", "subsidyrule"]))
     register_module(Module(
         key="outreach", label=_("Partner outreach"), icon="speakerphone", order=60, items=(
             MenuItem(_("Partner companies"), "outreach:partners", "outreach.view_partner",
@@ -30,5 +35,22 @@ def register() -> None:
                      "phone-call"),
             MenuItem(_("Call statistics"), "outreach:statistics", "outreach.view_calltask",
                      "chart-pie"),
+            MenuItem(_("Editions"), "outreach:editions", "outreach.view_edition", "book"),
+            MenuItem(_("Distributions"), "outreach:distributions",
+                     "outreach.view_distribution", "mail-forward"),
+            MenuItem(_("Promotion funnel"), "outreach:funnel", "outreach.view_promotion",
+                     "filter"),
+            MenuItem(_("Subsidy statements"), "outreach:statements",
+                     "outreach.view_subsidystatement", "coin-yuan"),
         ),
     ))
+    register_verb_labels({
+        "outreach.edition_created": _("Edition created"),
+        "outreach.distribution_created": _("Distribution created"),
+        "outreach.distribution_moved": _("Distribution status changed"),
+        "outreach.promotion_moved": _("Promotion stage changed"),
+        "outreach.promotion_decline_confirmed": _("Decline confirmed by callback"),
+        "outreach.subsidy_rule_created": _("Subsidy rule added"),
+        "outreach.statement_built": _("Subsidy statement built"),
+        "outreach.statement_moved": _("Subsidy statement status changed"),
+    })

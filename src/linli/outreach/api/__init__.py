@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from linli.outreach.api import registry
+from linli.outreach.api import distribution, registry
 
 router = Router()
-for part in (registry,):
+for part in (registry, distribution):
     router.add_router("", part.router)
