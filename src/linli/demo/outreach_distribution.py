@@ -61,8 +61,9 @@ def distribution_stage(ctx: DemoContext) -> None:
     newsletter = services.edition_create(
         actor=None, tenant=tenant, org_unit=unit, kind="newsletter",
         title=f"邻里云物业报 {month:%Y年%m月}", month=month)
-    agent = Agent.objects.filter(tenant=tenant, status="operating").annotate(  # scoped-query-ok
-        n=Count("companies")).order_by("-n", "pk").first()
+    operating = Agent.objects.filter(  # scoped-query-ok: demo setup
+        tenant=tenant, status="operating")
+    agent = operating.annotate(n=Count("companies")).order_by("-n", "pk").first()
     paper = services.distribution_create(
         actor=None, tenant=tenant, org_unit=unit, edition=handbook, channel=channels["paper"],
         agent=agent)
