@@ -152,7 +152,7 @@ class DistributionMoveIn(Schema):
     to: DistributionStatus
 
 
-class CallbackIn(Schema):
+class RecipientCallbackIn(Schema):
     outcome: str = Field(..., pattern="^(connected|refused|no_answer|unreachable)$")
     received: bool = False
     opinion: str = Field("", max_length=2000)
@@ -213,7 +213,7 @@ def distribution_move(request, distribution_id: PathId, payload: DistributionMov
 
 @router.post("/distribution-recipients/{recipient_id}/callback", response=RecipientOut,
              summary="Log the callback of one recipient: receipt, opinion, decline")
-def distribution_callback(request, recipient_id: PathId, payload: CallbackIn):
+def distribution_callback(request, recipient_id: PathId, payload: RecipientCallbackIn):
     actor = request.auth
     recipient = selectors.recipient_get(actor, recipient_id)
     services.distribution_callback(actor=actor, recipient=recipient, outcome=payload.outcome,
