@@ -271,7 +271,7 @@ def distribution_transition(*, actor, distribution: Distribution, to: str,
     scheduled: fix the list of companies; draft again: drop it; sent: mail or e-mail them
     (``link`` is where the e-mail points to the edition); cancelled: nothing is sent."""
     _require(actor, "outreach.change_distribution", distribution)
-    distribution = Distribution.objects.select_for_update().select_related(
+    distribution = Distribution.objects.select_for_update(of=("self",)).select_related(
         "edition", "channel", "agent", "tenant", "org_unit").get(pk=distribution.pk)
     old = distribution.status
     if to not in DISTRIBUTION_TRANSITIONS.get(old, ()):

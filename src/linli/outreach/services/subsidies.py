@@ -89,7 +89,7 @@ def statement_build(*, actor, agent: Agent, month: dt.date) -> SubsidyStatement:
     distributions = list(Distribution.objects.select_for_update().filter(
         tenant_id=agent.tenant_id, agent=agent, status=DistributionStatus.SENT,
         scheduled_for__gte=start, scheduled_for__lt=end).order_by("scheduled_for", "pk"))
-    recipients = list(DistributionRecipient.objects.select_for_update().filter(
+    recipients = list(DistributionRecipient.objects.select_for_update(of=("self",)).filter(
         distribution__in=distributions, confirmed_at__isnull=False, subsidy_line__isnull=True,
     ).select_related("partner__organization").order_by("pk"))
     if not recipients:
