@@ -116,22 +116,31 @@ def channel_edit(request, pk):
 
 # --- distributions --------------------------------------------------------------------------
 
-class DistributionListView(PermissionRequiredMixin, ScopedListView):
+class StatusTabsListView(PermissionRequiredMixin, ScopedListView):
+    """A list with one tab per status (``outreach/partials/status_tabs.html``): ``statuses``
+    are the choices, ``list_selector(actor, filters)`` reads the rows."""
+
+    statuses: type = DistributionStatus
+
+    def status(self) -> str:
+        status = self.request.GET.get("status", "")
+        return status if status in self.statuses.values else ""
+
+    def get_scoped_queryset(self):
+        return type(self).list_selector(self.request.user, {"status": self.status()})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(statuses=self.statuses.choices, status=self.status())
+        return context
+
+
+class DistributionListView(StatusTabsListView):
     model = Distribution
     permission_required = "outreach.view_distribution"
     template_name = "outreach/distribution_list.html"
     context_object_name = "distributions"
-
-    def get_scoped_queryset(self):
-        status = self.request.GET.get("status", "")
-        return selectors.distribution_list(self.request.user, {
-            "status": status if status in DistributionStatus.values else ""})
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(statuses=DistributionStatus.choices,
-                       status=self.request.GET.get("status", ""))
-        return context
+    list_selector = selectors.distribution_list
 
 
 MOVES = {"schedule": DistributionStatus.SCHEDULED, "send": DistributionStatus.SENT,
@@ -255,22 +264,17 @@ def promotion_move(request, pk):
 
 # --- subsidies ------------------------------------------------------------------------------
 
-class StatementListView(PermissionRequiredMixin, ScopedListView):
+class StatementListView(StatusTabsListView):
     model = SubsidyStatement
     permission_required = "outreach.view_subsidystatement"
     template_name = "outreach/statement_list.html"
     context_object_name = "statements"
-
-    def get_scoped_queryset(self):
-        status = self.request.GET.get("status", "")
-        return selectors.statement_list(self.request.user, {
-            "status": status if status in StatementStatus.values else ""})
+    statuses = StatementStatus
+    list_selector = selectors.statement_list
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(rules=list(selectors.subsidy_rule_list(self.request.user)),
-                       statuses=StatementStatus.choices,
-                       status=self.request.GET.get("status", ""))
+        context["rules"] = list(selectors.subsidy_rule_list(self.request.user))
         return context
 
 
