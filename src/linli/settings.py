@@ -11,6 +11,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.jobs.schedule import BEAT_SCHEDULE
+from linli.outreach.schedule import BEAT_SCHEDULE as OUTREACH_SCHEDULE
 from linli.servicedesk.schedule import BEAT_SCHEDULE as SERVICEDESK_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -158,7 +159,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {**BEAT_SCHEDULE, **SERVICEDESK_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {**BEAT_SCHEDULE, **SERVICEDESK_SCHEDULE, **OUTREACH_SCHEDULE}
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -337,3 +337,20 @@ def test_screens(world, operator, django_capture_on_commit_callbacks):
         "month": "2026-06-01", "file": SimpleUploadedFile("x.pdf", b"GIF89a")})
     assert "This file is not a document" in bad.content.decode()
     assert Edition.objects.count() == 1
+
+
+def test_scheduled_distributions_go_out_on_their_day(world, operator):
+    from linli.outreach.tasks import send_due_distributions
+
+    make_targets(world)
+    june = _distribution(world, operator, "paper")  # 10 June 2026
+    july = _distribution(world, operator, "paper", edition=make_edition(
+        world, "七月手册", month=dt.date(2026, 7, 1)))
+    for distribution in (june, july):
+        services.distribution_transition(actor=operator, distribution=distribution,
+                                         to="scheduled")
+    assert [d.pk for d in services.distributions_send_due(dt.date(2026, 6, 9))] == []
+    assert [d.pk for d in services.distributions_send_due(dt.date(2026, 6, 10))] == [june.pk]
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2026, 7, 31)):
+        assert send_due_distributions() == 1
+    assert set(Distribution.objects.values_list("status", flat=True)) == {"sent"}

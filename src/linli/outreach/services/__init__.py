@@ -24,6 +24,7 @@ from linli.outreach.services.distribution import (  # noqa: F401
     channels_install,
     distribution_create,
     distribution_transition,
+    distributions_send_due,
     document_check,
     edition_create,
 )

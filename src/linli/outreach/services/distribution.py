@@ -16,6 +16,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -293,3 +294,20 @@ def distribution_transition(*, actor, distribution: Distribution, to: str,
     distribution.save(update_fields=fields)
     record_event(distribution, "outreach.distribution_moved", actor=actor, old=old, new=to)
     return distribution
+
+
+def distributions_send_due(today: dt.date | None = None) -> list[Distribution]:
+    """Send every scheduled distribution whose day is ``today`` (the local date) or earlier,
+    each in its own transaction, so that one refused does not hold the others back."""
+    today = today or timezone.localdate()
+    due = list(Distribution.objects.filter(status=DistributionStatus.SCHEDULED,
+                                           scheduled_for__lte=today).order_by("pk"))
+    sent = []
+    for distribution in due:
+        try:
+            sent.append(distribution_transition(
+                actor=None, distribution=distribution, to=DistributionStatus.SENT,
+                link=reverse("outreach:edition_file", args=[distribution.edition_id])))
+        except ValidationError:
+            continue  # moved by someone else meanwhile
+    return sent
