@@ -75,6 +75,25 @@ def test_a_confirmed_decline_is_left_out_of_later_mailings(world, operator):
     assert targets[2] not in selectors.distribution_targets(operator, world.tenant.pk)
 
 
+def test_a_refused_callback_writes_nothing(world, operator):
+    _agent, targets = make_targets(world)
+    distribution = _sent(world, operator)
+    promotion = Promotion.objects.get(partner=targets[0])
+    for stage in ("received", "using_software", "hardware", "residents", "mall",
+                  "revenue_share"):
+        services.promotion_transition(actor=operator, promotion=promotion, to=stage)
+    recipient = _recipient(distribution, targets[0])
+    with pytest.raises(ValidationError) as caught:
+        services.distribution_callback(actor=operator, recipient=recipient,
+                                       outcome="connected", received=True, opinion="不要了",
+                                       decline_reason="unwilling")
+    assert caught.value.message_dict == {"stage": [
+        "A company at “Revenue share” cannot move to “Declined”."]}
+    recipient.refresh_from_db()
+    assert (recipient.confirmed_at, recipient.opinion, recipient.call_task.attempts) == (
+        None, "", 0)
+
+
 def test_stages_move_one_at_a_time(world, operator):
     _agent, targets = make_targets(world)
     _sent(world, operator)
