@@ -387,6 +387,82 @@ def outreach_content_item(world):
     return outreach_services.content_create(
         actor=None, tenant=world.tenant, org_unit=world.branch_a, title="机密软文-x",
         kind="article", channel="wechat", planned_on=timezone.localdate()), "机密软文-x"
+import datetime as _dt  # noqa: E402
+from decimal import Decimal as _Decimal  # noqa: E402
+
+from linli.outreach.models import (  # noqa: E402
+    Distribution,
+    DistributionChannel,
+    Edition,
+    Promotion,
+    SubsidyRule,
+    SubsidyStatement,
+)
+
+
+def _secret_edition(world) -> Edition:
+    return outreach_services.edition_create(
+        actor=None, tenant=world.tenant, org_unit=world.branch_a, kind="newsletter",
+        title="机密月报-x", month=_dt.date(2026, 6, 1))
+
+
+def _secret_sent(world) -> tuple[Distribution, object]:
+    """A paper distribution of branch A, handed out by a secret agent to a secret company
+    whose receipt a callback confirmed."""
+    agent = outreach_services.agent_create(actor=None, tenant=world.tenant,
+                                           org_unit=world.branch_a, name="机密补贴代理-x",
+                                           city="机密推广城-x")
+    partner = outreach_services.partner_create(
+        actor=None, tenant=world.tenant, org_unit=world.branch_a, kind="property_company",
+        name="机密推广物业-x", city="机密推广城-x", agent=agent, signing_status="signed")
+    outreach_services.channels_install(tenant=world.tenant)
+    distribution = outreach_services.distribution_create(
+        actor=None, tenant=world.tenant, org_unit=world.branch_a, edition=_secret_edition(world),
+        channel=DistributionChannel.objects.get(tenant=world.tenant, code="paper"), agent=agent)
+    for to in ("scheduled", "sent"):
+        outreach_services.distribution_transition(actor=None, distribution=distribution, to=to)
+    outreach_services.distribution_callback(
+        actor=None, recipient=distribution.recipients.get(partner=partner), outcome="connected",
+        received=True)
+    return distribution, agent
+
+
+@scope_factory(Edition)
+def outreach_edition(world):
+    return _secret_edition(world), "机密月报-x"
+
+
+@scope_factory(DistributionChannel)
+def outreach_channel(world):
+    outreach_services.channels_install(tenant=world.tenant)
+    channel = DistributionChannel.objects.get(tenant=world.tenant, code="paper")
+    channel = outreach_services.channel_update(actor=None, channel=channel, name="机密渠道-x")
+    return channel, "机密渠道-x"
+
+
+@scope_factory(Distribution)
+def outreach_distribution(world):
+    return _secret_sent(world)[0], "机密月报-x"
+
+
+@scope_factory(Promotion)
+def outreach_promotion(world):
+    _secret_sent(world)
+    return Promotion.objects.get(partner__organization__name="机密推广物业-x"), "机密推广"
+
+
+@scope_factory(SubsidyRule)
+def outreach_subsidy_rule(world):
+    return outreach_services.subsidy_rule_create(
+        actor=None, tenant=world.tenant, name="机密补贴规则-x", min_companies=1, min_offices=0,
+        amount=_Decimal("80"), valid_from=_dt.date(2026, 1, 1)), "机密补贴规则-x"
+
+
+@scope_factory(SubsidyStatement)
+def outreach_statement(world):
+    _distribution, agent = _secret_sent(world)
+    return outreach_services.statement_build(actor=None, agent=agent,
+                                             month=_dt.date(2026, 6, 1)), "机密补贴代理-x"
 
 
 from linli.sales.models import PriceList, Quote, SalesProject, SaleUnit  # noqa: E402

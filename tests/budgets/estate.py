@@ -392,3 +392,39 @@ def _outreach_batch(estate: Estate, k: int) -> None:
                             title=f"物业转型{k}", kind="article", channel="wechat",
                             planned_on=dt.date(2030, 1, k), topic=f"主题{k}",
                             owner=estate.viewer)
+    _distribution_batch(estate, k, agents[0])
+
+
+def _distribution_batch(estate: Estate, k: int, agent) -> None:
+    """A handbook edition handed out on paper by ``agent`` (its two companies, one receipt
+    confirmed, one company a stage further), a website publication, and the agent's subsidy
+    statement; the first batch adds the channels and the subsidy rule."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from linli.outreach import services as outreach
+    from linli.outreach.models import DistributionChannel, Promotion
+
+    tenant = estate.world.tenant
+    if k == 1:
+        outreach.channels_install(tenant=tenant)
+        outreach.subsidy_rule_create(actor=None, tenant=tenant, name="推广补贴", min_companies=1,
+                                     min_offices=0, amount=Decimal("80"),
+                                     valid_from=dt.date(2026, 1, 1))
+    channels = {c.code: c for c in DistributionChannel.objects.filter(tenant=tenant)}
+    edition = outreach.edition_create(actor=None, tenant=tenant, org_unit=estate.world.branch_a,
+                                      kind="handbook", title=f"产品手册V{k}", version=str(k),
+                                      month=dt.date(2026, k, 1))
+    for code in ("paper", "website"):
+        distribution = outreach.distribution_create(
+            actor=None, tenant=tenant, org_unit=estate.world.branch_a, edition=edition,
+            channel=channels[code], agent=agent if code == "paper" else None)
+        for to in ("scheduled", "sent"):
+            outreach.distribution_transition(actor=None, distribution=distribution, to=to)
+    paper = agent.distributions.get(edition=edition)
+    first = paper.recipients.order_by("pk").first()
+    outreach.distribution_callback(actor=None, recipient=first, outcome="connected",
+                                   received=True, opinion="好")
+    outreach.promotion_transition(actor=None, promotion=Promotion.objects.get(
+        partner_id=first.partner_id), to="using_software")
+    outreach.statement_build(actor=None, agent=agent, month=dt.date(2026, k, 1))

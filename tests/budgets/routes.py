@@ -55,6 +55,8 @@ NOT_PAGES = {
     "/outreach/corrections/<int:pk>/answer/": "records an agent's answer (POST)",
     "/outreach/corrections/changes/<int:pk>/verify/": "accepts or rejects a correction (POST)",
     "/outreach/content/<int:pk>/status/": "moves a calendar entry to another status (POST)",
+    "/outreach/editions/<int:pk>/file/": "serves an edition's stored document",
+    "/outreach/recipients/<int:pk>/callback/": "logs the callback of one recipient (POST)",
     "/sales/quotes/<int:pk>/decision/": "approves or rejects a quote (POST)",
     "/sales/units/<int:pk>/subscribe/": "the subscription form (its buyer search lists at "
                                         "most 10 people)",

@@ -11,7 +11,17 @@ from django.utils import timezone
 
 from linli.core.exchange.models import ImportRun
 from linli.core.jobs.models import JobRun
-from linli.outreach.models import Agent, Campaign, ContactReview, ContentItem, Partner, SpotCheck
+from linli.outreach.models import (
+    Agent,
+    Campaign,
+    ContactReview,
+    ContentItem,
+    Distribution,
+    Edition,
+    Partner,
+    SpotCheck,
+    SubsidyStatement,
+)
 from linli.servicedesk.models import WorkOrder
 from tests.budgets.measure import Page, check_page, measure_pages
 
@@ -268,6 +278,18 @@ PAGES = [
     Page("content calendar", "/outreach/content/", 10, url="/outreach/content/?month=2030-01"),
     Page("content entry", "/outreach/content/<int:pk>/", 10, grows=False,
          url=lambda e: f"/outreach/content/{_first(ContentItem)(e)}/"),
+    Page("editions", "/outreach/editions/", 11),
+    Page("edition", "/outreach/editions/<int:pk>/", 10, grows=False,
+         url=lambda e: f"/outreach/editions/{_first(Edition)(e)}/"),
+    Page("distributions", "/outreach/distributions/", 10),
+    Page("distribution", "/outreach/distributions/<int:pk>/", 10, grows=False,
+         url=lambda e: f"/outreach/distributions/{_first(Distribution)(e)}/"),
+    Page("promotion funnel", "/outreach/promotion/", 11),
+    Page("promotion funnel by agent", "/outreach/promotion/", 11,
+         url="/outreach/promotion/?group_by=agent&rollout=national"),
+    Page("subsidy statements", "/outreach/subsidies/", 11),
+    Page("subsidy statement", "/outreach/subsidies/<int:pk>/", 11, grows=False,
+         url=lambda e: f"/outreach/subsidies/{_first(SubsidyStatement)(e)}/"),
     # --- sales ----------------------------------------------------------------------------
     Page("sales projects", "/sales/", 10),
     Page("sales project", "/sales/projects/<int:pk>/", 12,

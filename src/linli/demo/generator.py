@@ -164,7 +164,14 @@ register_stage("platform", platform_stage)
 
 def _later_stages() -> None:
     # Each module's stage registers itself on import; platform comes first.
-    from linli.demo import directory, knowledge, outreach, sales, servicedesk  # noqa: F401
+    from linli.demo import (  # noqa: F401
+        directory,
+        knowledge,
+        outreach,
+        outreach_distribution,
+        sales,
+        servicedesk,
+    )
 
 
 def build_demo(log: Callable[[str], None] | None = None) -> DemoReport:

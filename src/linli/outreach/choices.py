@@ -174,3 +174,41 @@ class ContentStatus(models.TextChoices):
 
 CONTENT_STATUS_BADGES = {"planned": "secondary", "drafted": "yellow", "reviewed": "azure",
                          "published": "green"}
+
+
+# --- editions, distribution, promotion and subsidies (OUT-5, OUT-6, OUT-7) -------------------
+
+class EditionKind(models.TextChoices):
+    HANDBOOK = "handbook", _("Product handbook")
+    NEWSLETTER = "newsletter", _("Newsletter")
+
+
+class ChannelMedium(models.TextChoices):
+    """How a channel reaches the companies; only paper and e-mail have recipients."""
+
+    PAPER = "paper", _("Paper (mailed)")
+    EMAIL = "email", _("E-mail")
+    WEBSITE = "website", _("Website")
+    SOCIAL = "social", _("Social media and groups")
+
+
+class Rollout(models.TextChoices):
+    PILOT = "pilot", _("Pilot cities")
+    NATIONAL = "national", _("National roll-out")
+
+
+class RecipientStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+RECIPIENT_STATUS_BADGES = {"queued": "secondary", "sent": "green", "failed": "red"}
+
+
+class DeclineReason(models.TextChoices):
+    """Why a company is left out of later mailings (seed §3.5.2 备注)."""
+
+    UNWILLING = "unwilling", _("Unwilling to join")
+    UNSUITABLE = "unsuitable", _("Not suitable")
+    OTHER_PLATFORM = "other_platform", _("Works with another platform")

@@ -11,6 +11,9 @@ outreach module (corrections, editions, promotion stages, subsidies) hang off ``
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +25,7 @@ from linli.outreach.choices import (
     CALL_OUTCOME_BADGES,
     CONTENT_STATUS_BADGES,
     CORRECTION_STATUS_BADGES,
+    RECIPIENT_STATUS_BADGES,
     REVIEW_PHASE_BADGES,
     AgentMode,
     AgentStatus,
@@ -29,15 +33,28 @@ from linli.outreach.choices import (
     CallOutcome,
     CallTaskStatus,
     CampaignStatus,
+    ChannelMedium,
     ContentChannel,
     ContentKind,
     ContentStatus,
     CorrectionField,
     CorrectionSource,
     CorrectionStatus,
+    DeclineReason,
+    EditionKind,
     Qualification,
+    RecipientStatus,
     ReviewPhase,
+    Rollout,
     SigningStatus,
+)
+from linli.outreach.states import (
+    DISTRIBUTION_BADGES,
+    PROMOTION_BADGES,
+    STATEMENT_BADGES,
+    DistributionStatus,
+    PromotionStage,
+    StatementStatus,
 )
 
 
@@ -341,3 +358,277 @@ class ContentItem(OrgScoped, TimeStamped):
     @property
     def status_badge(self) -> str:
         return CONTENT_STATUS_BADGES.get(self.status, "secondary")
+
+
+# --- editions, distribution, promotion and subsidies (OUT-5, OUT-6, OUT-7) -------------------
+
+def edition_file_path(instance, filename: str) -> str:
+    # A random name under the tenant: the stored file is served only through a checked view.
+    return f"outreach/editions/{instance.tenant_id}/{uuid.uuid4().hex}{Path(filename).suffix[:10]}"
+
+
+class Edition(OrgScoped, TimeStamped):
+    """One edition to hand out: a product handbook of a major version, or a month's
+    newsletter, with its file (stored privately)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=EditionKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    version = models.CharField(_("major version"), max_length=20, blank=True,
+                               help_text=_("For a handbook, e.g. “3”."))
+    month = models.DateField(_("month"), help_text=_("The first day of the month it is for."))
+    has_new_content = models.BooleanField(
+        _("new content this month"), default=True,
+        help_text=_("Without new content nothing is printed: e-mail only."))
+    file = models.FileField(_("file"), upload_to=edition_file_path, max_length=200,
+                            blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["-month", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DistributionChannel(TenantOwned, TimeStamped):
+    """A way editions reach the companies, with the department that owns it and its day of
+    the month (none: irregular). Data, so a tenant tunes its own."""
+
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+    medium = models.CharField(_("medium"), max_length=20, choices=ChannelMedium.choices)
+    department = models.CharField(_("owner department"), max_length=100)
+    day_of_month = models.PositiveSmallIntegerField(
+        _("day of month"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Empty: irregular, the date is chosen each time."))
+    active = models.BooleanField(_("active"), default=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("distribution channel")
+        verbose_name_plural = _("distribution channels")
+        ordering = ["day_of_month", "name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "code"],
+                                               name="distribution_channel_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Distribution(OrgScoped, TimeStamped):
+    """An edition sent through one channel on one day to the target companies. Its status
+    changes only through ``services.distribution_transition``."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT,
+                                related_name="distributions", verbose_name=_("edition"))
+    channel = models.ForeignKey(DistributionChannel, on_delete=models.PROTECT,
+                                related_name="distributions", verbose_name=_("channel"))
+    status = models.CharField(_("status"), max_length=20, choices=DistributionStatus.choices,
+                              default=DistributionStatus.DRAFT, db_index=True)
+    scheduled_for = models.DateField(_("scheduled for"), null=True, blank=True)
+    agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="distributions", verbose_name=_("handed out by"))
+    rollout = models.CharField(_("roll-out"), max_length=10, choices=Rollout.choices,
+                               default=Rollout.NATIONAL)
+    cities = models.JSONField(_("pilot cities"), default=list, blank=True)
+    callback_campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("callback campaign"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("distribution")
+        verbose_name_plural = _("distributions")
+        ordering = ["-scheduled_for", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.edition} · {self.channel}"
+
+    @property
+    def status_badge(self) -> str:
+        return DISTRIBUTION_BADGES.get(self.status, "secondary")
+
+
+class DistributionRecipient(OrgScoped):
+    """One company on a distribution's list and how its copy fared; an e-mail's delivery is
+    its outbox message's. ``confirmed_at``: the callback confirmed receipt."""
+
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE,
+                                     related_name="recipients",
+                                     verbose_name=_("distribution"))
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT,
+                                related_name="distributions_received",
+                                verbose_name=_("company"))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=RecipientStatus.choices,
+                              default=RecipientStatus.QUEUED)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    message = models.ForeignKey("core.Message", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    call_task = models.ForeignKey(CallTask, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("callback"))
+    confirmed_at = models.DateTimeField(_("receipt confirmed at"), null=True, blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+    subsidy_line = models.ForeignKey("SubsidyLine", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="recipients")
+
+    class Meta:
+        verbose_name = _("distribution recipient")
+        verbose_name_plural = _("distribution recipients")
+        ordering = ["distribution", "pk"]
+        constraints = [models.UniqueConstraint(fields=["distribution", "partner"],
+                                               name="distribution_recipient_once")]
+
+    def __str__(self) -> str:
+        return f"{self.distribution} · {self.partner}"
+
+    @property
+    def delivery(self) -> tuple[str, str]:
+        """(status, reason): an e-mail's from its outbox message, else the row's own."""
+        message = self.message
+        if message is None:
+            return self.status, self.reason
+        if message.status == "sent":
+            return RecipientStatus.SENT, ""
+        if message.status in ("failed", "dead"):
+            return RecipientStatus.FAILED, message.last_error
+        return RecipientStatus.QUEUED, ""
+
+    @property
+    def delivery_status(self) -> str:
+        return self.delivery[0]
+
+    @property
+    def delivery_reason(self) -> str:
+        return self.delivery[1]
+
+    @property
+    def delivery_label(self) -> str:
+        return RecipientStatus(self.delivery_status).label
+
+    @property
+    def delivery_badge(self) -> str:
+        return RECIPIENT_STATUS_BADGES[self.delivery_status]
+
+
+class Promotion(OrgScoped, TimeStamped):
+    """A company's place in the promotion flow (OUT-6); the stage changes only through
+    ``services.promotion_transition``."""
+
+    partner = models.OneToOneField(Partner, on_delete=models.PROTECT, related_name="promotion",
+                                   verbose_name=_("company"))
+    stage = models.CharField(_("stage"), max_length=20, choices=PromotionStage.choices,
+                             default=PromotionStage.MAILED, db_index=True)
+    rollout = models.CharField(_("roll-out"), max_length=10, choices=Rollout.choices,
+                               default=Rollout.NATIONAL)
+    decline_reason = models.CharField(_("reason declined"), max_length=20, blank=True,
+                                      choices=DeclineReason.choices)
+    decline_confirmed = models.BooleanField(_("confirmed by callback"), default=False)
+    mailed_at = models.DateTimeField(_("first mailed at"), null=True, blank=True)
+    stage_changed_at = models.DateTimeField(_("stage reached at"), null=True, blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
+        ordering = ["partner__organization__name_pinyin", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.get_stage_display()}"
+
+    @property
+    def stage_badge(self) -> str:
+        return PROMOTION_BADGES.get(self.stage, "secondary")
+
+
+class SubsidyRule(TenantOwned, TimeStamped):
+    """What an agent earns for a round of handing out (OUT-7): at least so many property
+    companies and management offices confirmed in one distribution → an amount. Validity
+    periods of one tenant's rules never overlap."""
+
+    name = models.CharField(_("name"), max_length=100)
+    min_companies = models.PositiveIntegerField(_("at least property companies"))
+    min_offices = models.PositiveIntegerField(_("at least management offices"))
+    amount = models.DecimalField(_("amount per round"), max_digits=10, decimal_places=2,
+                                 validators=[MinValueValidator(0)])
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True,
+                                help_text=_("Empty: until further notice."))
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("subsidy rule")
+        verbose_name_plural = _("subsidy rules")
+        ordering = ["-valid_from", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubsidyStatement(OrgScoped, TimeStamped):
+    """An agent's subsidies of one month: every counted round, approved before it is paid."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="statements",
+                              verbose_name=_("agent"))
+    month = models.DateField(_("month"))
+    status = models.CharField(_("status"), max_length=10, choices=StatementStatus.choices,
+                              default=StatementStatus.DRAFT, db_index=True)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, default=0)
+    approved_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("subsidy statement")
+        verbose_name_plural = _("subsidy statements")
+        ordering = ["-month", "pk"]
+        constraints = [models.UniqueConstraint(fields=["agent", "month"],
+                                               name="subsidy_statement_once_a_month")]
+        permissions = [("approve_subsidystatement", "Can approve and pay subsidy statements")]
+
+    def __str__(self) -> str:
+        return f"{self.agent} · {self.month:%Y-%m}"
+
+    @property
+    def status_badge(self) -> str:
+        return STATEMENT_BADGES.get(self.status, "secondary")
+
+
+class SubsidyLine(OrgScoped):
+    """One round of a statement: a distribution the agent handed out, the confirmed companies
+    and offices counted (its recipients point here) and the amount its rule gives."""
+
+    statement = models.ForeignKey(SubsidyStatement, on_delete=models.CASCADE,
+                                  related_name="lines", verbose_name=_("statement"))
+    distribution = models.ForeignKey(Distribution, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("distribution"))
+    rule = models.ForeignKey(SubsidyRule, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("rule"))
+    companies = models.PositiveIntegerField(_("property companies"))
+    offices = models.PositiveIntegerField(_("management offices"))
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("subsidy line")
+        verbose_name_plural = _("subsidy lines")
+        ordering = ["statement", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.statement} · {self.distribution}"

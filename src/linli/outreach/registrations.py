@@ -9,7 +9,9 @@ from linli.core.notifications.catalogue import register_event
 from linli.core.timeline import register_verb_labels
 
 MODELS = ["partner", "agent", "partnerfilter", "campaign", "calltask", "callattempt",
-          "contactreview", "contactcorrection", "spotcheck", "contentitem"]
+          "contactreview", "contactcorrection", "spotcheck", "contentitem",
+          "edition", "distributionchannel", "distribution", "distributionrecipient",
+          "promotion", "subsidyrule", "subsidystatement", "subsidyline"]
 
 
 def _perms(actions: tuple[str, ...], models: list[str]) -> list[str]:
@@ -29,12 +31,15 @@ def register() -> None:
               "zh-hans": "请完成本月物业公司联系方式的更新，并报备商务部。"
                          "尚有 {{ open }} 家物业公司在纠正中。"})
     everything = [*_perms(("view", "add", "change", "delete"), MODELS), "outreach.call_calltask",
-                  "outreach.answer_contactreview", "outreach.update_contactreview"]
+                  "outreach.answer_contactreview", "outreach.update_contactreview",
+                  "outreach.approve_subsidystatement"]
     extend_role_preset("platform-operator", everything)
     extend_role_preset("tenant-admin", everything)
-    # An agent sees the registry and the agents (its own scope decides which rows).
-    # An agent also gets its companies to correct and answers for each (OUT-3).
-    extend_role_preset("agent", [*_perms(("view",), ["partner", "agent", "contactreview"]),
+    # An agent sees the registry and the agents (its own scope decides which rows), gets its
+    # companies to correct and answers for each (OUT-3), and sees its subsidies (OUT-7).
+    extend_role_preset("agent", [*_perms(("view",), ["partner", "agent", "contactreview",
+                                                     "subsidystatement", "subsidyline",
+                                                     "subsidyrule"]),
                                  "outreach.answer_contactreview"])
     register_module(Module(
         key="outreach", label=_("Partner outreach"), icon="speakerphone", order=60, items=(
@@ -50,6 +55,13 @@ def register() -> None:
                      "address-book"),
             MenuItem(_("Content calendar"), "outreach:content", "outreach.view_contentitem",
                      "calendar-event"),
+            MenuItem(_("Editions"), "outreach:editions", "outreach.view_edition", "book"),
+            MenuItem(_("Distributions"), "outreach:distributions",
+                     "outreach.view_distribution", "mail-forward"),
+            MenuItem(_("Promotion funnel"), "outreach:funnel", "outreach.view_promotion",
+                     "filter"),
+            MenuItem(_("Subsidy statements"), "outreach:statements",
+                     "outreach.view_subsidystatement", "coin-yuan"),
         ),
     ))
     register_verb_labels({
@@ -61,4 +73,12 @@ def register() -> None:
         "outreach.spot_check_drawn": _("Spot check drawn"),
         "outreach.content_planned": _("Content planned"),
         "outreach.content_status": _("Content status changed"),
+        "outreach.edition_created": _("Edition created"),
+        "outreach.distribution_created": _("Distribution created"),
+        "outreach.distribution_moved": _("Distribution status changed"),
+        "outreach.promotion_moved": _("Promotion stage changed"),
+        "outreach.promotion_decline_confirmed": _("Decline confirmed by callback"),
+        "outreach.subsidy_rule_created": _("Subsidy rule added"),
+        "outreach.statement_built": _("Subsidy statement built"),
+        "outreach.statement_moved": _("Subsidy statement status changed"),
     })

@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from linli.outreach.api import content, corrections, registry
+from linli.outreach.api import content, corrections, distribution, registry
 
 router = Router()
-for part in (registry, corrections, content):
+for part in (registry, corrections, content, distribution):
     router.add_router("", part.router)

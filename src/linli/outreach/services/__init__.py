@@ -39,6 +39,23 @@ from linli.outreach.services.corrections import (  # noqa: F401
     spot_check_seed,
     update_reminder_send,
 )
+from linli.outreach.services.distribution import (  # noqa: F401
+    CALLBACK_AFTER,
+    DEFAULT_CHANNELS,
+    channel_update,
+    channels_install,
+    distribution_create,
+    distribution_transition,
+    distributions_send_due,
+    document_check,
+    edition_create,
+)
+from linli.outreach.services.promotion import (  # noqa: F401
+    distribution_callback,
+    promotion_decline_confirm,
+    promotion_transition,
+    promotions_mail,
+)
 from linli.outreach.services.registry import (  # noqa: F401
     AGENT_TRANSITIONS,
     FILTER_KEYS,
@@ -57,4 +74,10 @@ from linli.outreach.services.registry import (  # noqa: F401
     partner_filters_install,
     partner_register,
     partner_update,
+)
+from linli.outreach.services.subsidies import (  # noqa: F401
+    rule_on,
+    statement_build,
+    statement_transition,
+    subsidy_rule_create,
 )
