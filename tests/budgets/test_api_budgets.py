@@ -98,7 +98,7 @@ PAGES = [
          url=lambda e: f"{V1}/people?community={e.hero_community.pk}&role=owner"),
     Page("person", f"{V1}/people/{{person_id}}", 8, grows=False,
          url=lambda e: f"{V1}/people/{e.hero_person.pk}"),
-    Page("person 360", f"{V1}/people/{{person_id}}/360", 15,
+    Page("person 360", f"{V1}/people/{{person_id}}/360", 18,
          url=lambda e: f"{V1}/people/{e.hero_person.pk}/360"),
     Page("unit relations", f"{V1}/unit-relations", 8, url=f"{V1}/unit-relations?size=100"),
     Page("unit relations of a person", f"{V1}/unit-relations", 8,

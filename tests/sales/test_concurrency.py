@@ -72,3 +72,26 @@ def test_simultaneous_subscriptions_of_one_unit_make_one_subscription(world):
     assert SaleUnit.objects.get(pk=pk).status == "subscribed"
     assert DomainEvent.objects.filter(subject_id=pk,
                                       verb="sale_unit.sale_status_changed").count() == 1
+
+
+def test_a_pooled_lead_is_claimed_by_one_rep_only(world):
+    from linli.sales.models import Lead
+    from tests.sales.builders import make_lead, make_rep
+
+    sales = make_small_sales(world)
+    lead = make_lead(sales, make_rep(world))
+    services.lead_transition(actor=None, lead=lead, to="pooled", owner=None)
+    reps = [make_rep(world) for _ in range(4)]
+    winners = []
+
+    def claim(rep):
+        services.lead_claim(actor=rep, lead=Lead.objects.get(pk=lead.pk))
+        winners.append(rep.pk)
+
+    queue = list(reps)
+    refusals = _run_together(lambda: claim(queue.pop()), count=4)
+    for refusal in refusals:
+        assert isinstance(refusal, ValidationError), refusal
+        assert "not free to claim" in " ".join(refusal.messages)
+    assert len(winners) == 1 and len(refusals) == 3
+    assert Lead.objects.get(pk=lead.pk).owner_id == winners[0]

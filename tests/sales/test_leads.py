@@ -278,3 +278,15 @@ def test_the_lead_rules_are_data_the_manager_keeps(world, sales):
                                            manager=manager)
     assert (rule.manager, rule.for_vip, rule.org_unit_id) == (
         manager, True, sales.project.org_unit_id)
+
+
+def test_the_beat_tasks_pool_leads_and_remind_follow_ups(world, sales, settings):
+    from linli.sales import tasks
+
+    assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} >= {
+        "linli.sales.tasks.pool_unworked_leads", "linli.sales.tasks.remind_follow_ups"}
+    lead = make_lead(sales, make_rep(world))
+    Lead.objects.filter(pk=lead.pk).update(last_worked_at=timezone.now() - dt.timedelta(days=9))
+    assert tasks.pool_unworked_leads() == 1
+    assert tasks.remind_follow_ups() == 0
+    assert Lead.objects.get(pk=lead.pk).status == LeadStatus.POOLED

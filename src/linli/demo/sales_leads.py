@@ -27,7 +27,7 @@ from linli.demo.sales import NAME
 from linli.directory.services.people import person_draft
 from linli.directory.services.people_bulk import people_save_many
 from linli.sales import services
-from linli.sales.models import AssignmentRule, Lead, LeadPolicy, LostReason, SalesProject, SaleUnit
+from linli.sales.models import Lead, LostReason, SalesProject, SaleUnit
 from linli.sales.states import LeadChannel, LeadStatus, Stage
 
 DEFAULT_LEADS = 2000
@@ -76,16 +76,15 @@ def _team(ctx: DemoContext, tenant) -> list[User]:
 
 def _rules(project: SalesProject, reps: list[User], manager: User) -> None:
     start = dt.date(2026, 5, 1)
-    common = {"tenant_id": project.tenant_id, "org_unit_id": project.org_unit_id,
-              "project": project, "valid_from": start}
-    web = AssignmentRule.objects.create(name="网络线索轮流分配", method="round_robin",
-                                        channel=LeadChannel.WEB, **common)
-    web.reps.set(reps)
-    ads = AssignmentRule.objects.create(name="广告线索按容量分配", method="capacity",
-                                        channel=LeadChannel.ADVERTISING, capacity=400, **common)
-    ads.reps.set(reps)
-    AssignmentRule.objects.create(name="VIP 客户交业务经理", method="manager", for_vip=True,
-                                  manager=manager, position=0, **common)
+    services.assignment_rule_create(actor=None, project=project, name="网络线索轮流分配",
+                                    method="round_robin", channel=LeadChannel.WEB, reps=reps,
+                                    valid_from=start)
+    services.assignment_rule_create(actor=None, project=project, name="广告线索按容量分配",
+                                    method="capacity", channel=LeadChannel.ADVERTISING,
+                                    capacity=400, reps=reps, valid_from=start)
+    services.assignment_rule_create(actor=None, project=project, name="VIP 客户交业务经理",
+                                    method="manager", for_vip=True, manager=manager,
+                                    valid_from=start)
 
 
 def _bulk_leads(ctx, rng: random.Random, project: SalesProject, reps: list[User],
@@ -184,7 +183,7 @@ def sales_leads_stage(ctx: DemoContext) -> None:
     rng = random.Random(ctx.faker.random.random())  # noqa: S311 (demo data, not secrets)
     manager = ctx.users["salesmanager"]
     reps = _team(ctx, tenant)
-    LeadPolicy.objects.create(tenant=tenant, protection_days=30, pool_after_days=7)
+    services.lead_policy_save(actor=None, tenant=tenant, protection_days=30, pool_after_days=7)
     services.lost_reasons_install(tenant=tenant)
     _rules(project, reps, manager)
     leads = _bulk_leads(ctx, rng, project, reps, lead_volume())
