@@ -13,16 +13,12 @@ from ninja.pagination import paginate
 from linli.accounts import selectors, services
 from linli.accounts.models import OrgUnit, OrgUnitKind, Role, User
 from linli.core.personal_data.masking import mask_phone
-from linli.core.restapi.errors import ApiError
+from linli.core.restapi.errors import invalid as _invalid
 from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped, unscoped
 from linli.core.restapi.types import Id, PathId
 
 router = Router(tags=["accounts"])
-
-
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_error", _("Some fields are not valid."), {field: [message]})
 
 
 def _unit(actor, pk: int, field: str) -> OrgUnit:
