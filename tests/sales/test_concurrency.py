@@ -74,6 +74,7 @@ def test_simultaneous_subscriptions_of_one_unit_make_one_subscription(world):
                                       verb="sale_unit.sale_status_changed").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_pooled_lead_is_claimed_by_one_rep_only(world):
     from linli.sales.models import Lead
     from tests.sales.builders import make_lead, make_rep
