@@ -248,7 +248,8 @@ def test_complaint_register_is_read_a_page_at_a_time(month, monkeypatch):
         report = reports.report(month.viewer, "register", MARCH, page=number)
         paging = report.paging
         return ([row.label for row in report.sections[0].rows], figures(report),
-                (paging.page, paging.size, paging.count, paging.pages) if paging else None)
+                (paging.number, paging.paginator.per_page, paging.paginator.count,
+                 paging.paginator.num_pages) if paging else None)
 
     assert page(1) == ([month.c1.number], {"Complaints": 2}, (1, 1, 2, 2))
     assert page(2) == ([month.c2.number], {"Complaints": 2}, (2, 1, 2, 2))

@@ -110,8 +110,9 @@ def _report_out(report: selectors.Report) -> dict:
                       "cells": [{"value": c.value, "drill": c.drill} for c in r.cells]}
                      for r in s.rows]} for s in report.sections],
         "paging": None if report.paging is None else {
-            "page": report.paging.page, "size": report.paging.size,
-            "count": report.paging.count, "pages": report.paging.pages},
+            "page": report.paging.number, "size": report.paging.paginator.per_page,
+            "count": report.paging.paginator.count,
+            "pages": report.paging.paginator.num_pages},
     }
 
 

@@ -17,11 +17,11 @@ runs without JIT compilation and with room to count in memory (``core.planner``)
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -149,19 +149,6 @@ class Section:
         return sum(c.value for r in self.rows for c in r.cells if isinstance(c.value, int))
 
 
-@dataclass(frozen=True)
-class Paging:
-    """Which page of a listing report's rows a report holds (the register's)."""
-
-    page: int
-    size: int
-    count: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.count / self.size))
-
-
 @dataclass
 class Report:
     key: str
@@ -169,7 +156,7 @@ class Report:
     period: Period
     sections: list[Section]
     figures: list[tuple[str | Promise, Any]] = field(default_factory=list)  # headline numbers
-    paging: Paging | None = None  # None: every row
+    paging: Page | None = None  # a listing report's page of rows; None: every row
 
 
 # --- conditions shared by the counts and the drill-down ---------------------------------------
@@ -674,9 +661,10 @@ def _local_minute(moment: dt.datetime, zone) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def register(user, period: Period, page: int | None = 1) -> Report:
-    """The complaint register as a report: page ``page`` of its rows (a page past the last
-    gives the last), for the screen and the API; every row when ``page`` is None, for the
+def register(user, period: Period, page: int | str | None = 1) -> Report:
+    """The complaint register as a report: page ``page`` of its rows (Django's ``get_page``: a
+    page past the last gives the last, one that is not a number the first), for the screen and
+    the API; every row when ``page`` is None, for the
     export."""
     section = Section("complaints", _("Complaint register"), [
         ("registered", _("Registered")), ("caller", _("Caller")),
@@ -689,14 +677,11 @@ def register(user, period: Period, page: int | None = 1) -> Report:
     statuses = {value: str(label) for value, label in Status.choices}
     yes = str(_("Yes"))
     zone = timezone.get_current_timezone()
-    complaints = complaint_register(user, period)
-    paging = None
+    complaints, paging = complaint_register(user, period), None
     if page is not None:
-        counted = _orders(user, period).filter(order_type=OrderType.COMPLAINT).count()
-        last = Paging(1, REGISTER_PAGE_SIZE, counted).pages
-        paging = Paging(min(max(page, 1), last), REGISTER_PAGE_SIZE, counted)
-        first = (paging.page - 1) * paging.size
-        complaints = complaints[first:first + paging.size]
+        # Counted over the orders alone (the joins of the columns come with the page's rows).
+        paging = Paginator(complaints, REGISTER_PAGE_SIZE).get_page(page)
+        complaints = paging.object_list
     rows = complaints.values_list(
         "pk", "number", "created_at", "caller_name", "community__name", "unit_id",
         "unit__room_code", "summary", "severity", "is_formal", "department_id",
@@ -715,9 +700,13 @@ def register(user, period: Period, page: int | None = 1) -> Report:
             Cell(statuses[status]),
             Cell(_local_minute(resolved_at, zone) if resolved_at else ""),
             Cell(satisfaction)]))
+    if paging is None:
+        return Report("register", _("Complaint register"), period, [section],
+                      [(_("Complaints"), len(section.rows))])
+    # The page holds the rows read above, so that showing it reads nothing again.
+    paging.object_list = section.rows
     return Report("register", _("Complaint register"), period, [section],
-                  [(_("Complaints"), paging.count if paging else len(section.rows))],
-                  paging=paging)
+                  [(_("Complaints"), paging.paginator.count)], paging=paging)
 
 
 REPORTS = {
@@ -736,7 +725,7 @@ REPORT_TITLES = {
 PAGED = {"register"}
 
 
-def report(user, key: str, period: Period, *, page: int | None = 1) -> Report:
+def report(user, key: str, period: Period, *, page: int | str | None = 1) -> Report:
     """Report ``key``; a listing report (``PAGED``) holds page ``page`` of its rows, or all of
     them when ``page`` is None."""
     with report_planning():

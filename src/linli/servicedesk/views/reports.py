@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -112,7 +111,7 @@ def report_page(request, key: str):
             "form": form, "key": key, "title": selectors.REPORT_TITLES[key], "report": None},
             status=400)
     report = selectors.report(request.user, key, period,
-                              page=None if fmt is not None else _page_asked(request))
+                              page=None if fmt is not None else request.GET.get("page", 1))
     if fmt is not None:
         name = _("report-%(report)s-%(start)s-%(end)s") % {
             "report": report.title, "start": period.start.isoformat(),
@@ -122,23 +121,8 @@ def report_page(request, key: str):
     return render(request, "servicedesk/reports/report.html", {
         "form": form, "key": key, "title": report.title, "report": report,
         "tables": _tables(report), "charts": chart_data(report),
-        "query": urlencode(query), "page_obj": _page_of(report.paging),
+        "query": urlencode(query), "page_obj": report.paging,
     })
-
-
-def _page_asked(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
-
-
-def _page_of(paging: selectors.Paging | None):
-    """The page links under a listing report: a Django page over the row count alone (the
-    rows themselves are the report's)."""
-    if paging is None:
-        return None
-    return Paginator(range(paging.count), paging.size).get_page(paging.page)
 
 
 @login_required
