@@ -34,7 +34,7 @@ def test_a_unit_is_never_taken_twice_by_simultaneous_requests(world, wanted):
     def take():
         # Each request reads the unit as available before any of them writes.
         services.sale_unit_transition(actor=None, sale_unit=SaleUnit.objects.get(pk=pk),
-                                      to=wanted)
+                                      to=wanted, by_deal=True)
         outcomes.append("taken")
 
     refusals = _run_together(take, count=4)

@@ -109,7 +109,7 @@ def test_a_deposit_on_a_unit_somebody_holds_is_refused(world, status, words):
     unit = sales.unit(1)
     moves = {"contracted": ["subscribed", "contracted"], "held": ["held"]}[status]
     for to in moves:
-        services.sale_unit_transition(actor=None, sale_unit=unit, to=to)
+        services.sale_unit_transition(actor=None, sale_unit=unit, to=to, by_deal=True)
     with pytest.raises(ValidationError) as exc:
         _subscribe(sales, world)
     assert words in _messages(exc)
@@ -517,3 +517,25 @@ def test_a_refused_conversion_leaves_the_queue_number_waiting(world):
     assert "is Subscribed and cannot be subscribed" in _messages(exc)
     number.refresh_from_db()
     assert number.status == "waiting" and Subscription.objects.count() == 1
+
+
+def test_a_deal_alone_moves_its_unit_and_a_contract_alone_ends_its_subscription(world):
+    sales = make_deal_sales(world)
+    # By hand, a unit cannot be put into a deal's status.
+    with pytest.raises(ValidationError) as exc:
+        services.sale_unit_transition(actor=None, sale_unit=sales.unit(2), to="subscribed")
+    assert "becomes Subscribed only through its subscription or contract" in _messages(exc)
+    assert _status(sales.unit(2)) == "available"
+    contract = _contract(sales, world)
+    # Its subscription cannot be cancelled past the contract.
+    with pytest.raises(ValidationError) as exc:
+        services.subscription_cancel(actor=None, subscription=contract.subscription,
+                                     reason=_lost_reason(world, "subscription"), note="放弃")
+    assert exc.value.message_dict == {"status": [
+        f"Subscription {contract.subscription.number} has a contract: cancel the contract "
+        "instead."]}
+    assert _status(sales.unit(1)) == "contracted"
+    # Filing keeps the directory unit sold.
+    services.contract_file(actor=None, contract=contract, filing_number="WQ9", filed_on=START)
+    assert _status(sales.unit(1)) == "filed"
+    assert sales.unit(1).unit.status == "sold"

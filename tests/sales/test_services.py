@@ -66,10 +66,11 @@ def test_sale_status_moves_only_along_the_transitions_and_marks_the_unit_sold(wo
     with pytest.raises(ValidationError) as exc:
         services.sale_unit_transition(actor=None, sale_unit=su, to="contracted")
     assert "Available; it cannot become Contracted" in _messages(exc)
+    # A deal's statuses are set by the deals' services (``by_deal``), as they do.
     for to in ("reserved", "subscribed", "contracted"):
-        services.sale_unit_transition(actor=None, sale_unit=su, to=to)
+        services.sale_unit_transition(actor=None, sale_unit=su, to=to, by_deal=True)
     assert Unit.objects.get(pk=su.unit_id).status == "sold"
-    services.sale_unit_transition(actor=None, sale_unit=su, to="filed")
+    services.sale_unit_transition(actor=None, sale_unit=su, to="filed", by_deal=True)
     with pytest.raises(ValidationError):
         services.sale_unit_transition(actor=None, sale_unit=su, to="available")
     with pytest.raises(ValidationError):
@@ -205,7 +206,7 @@ def test_quotes_are_refused_for_taken_units_and_foreign_discounts(world):
     with pytest.raises(ValidationError) as exc:
         services.quote_create(actor=None, sale_unit=su, on=START, agreed=[foreign])
     assert "agreed_rule_ids" in exc.value.message_dict
-    services.sale_unit_transition(actor=None, sale_unit=su, to="subscribed")
+    services.sale_unit_transition(actor=None, sale_unit=su, to="subscribed", by_deal=True)
     with pytest.raises(ValidationError) as exc:
         services.quote_create(actor=None, sale_unit=su, on=START)
     assert "Subscribed and cannot be quoted" in _messages(exc)

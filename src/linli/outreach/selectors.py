@@ -546,3 +546,11 @@ def content_get(actor, pk, action: str = "view") -> ContentItem:
 def content_topics(actor) -> list[str]:
     return list(ContentItem.objects.restrict(actor, "view").exclude(topic="")
                 .order_by("topic").values_list("topic", flat=True).distinct())
+
+
+def review_candidates(actor, campaign_id, outcomes) -> QuerySet[Partner]:
+    """The companies of campaign ``campaign_id`` whose calls ended with one of ``outcomes``:
+    those phase one of the contact correction puts on the list (OUT-3)."""
+    campaign = campaign_find(actor, campaign_id)
+    return partner_list(actor).filter(call_tasks__campaign=campaign,
+                                      call_tasks__outcome__in=outcomes).distinct()

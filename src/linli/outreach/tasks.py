@@ -10,7 +10,8 @@ from linli.outreach.services import distributions_send_due, update_reminder_send
 def remind_contact_update() -> dict:
     """Remind business development to update the companies' contacts; safe to run twice in a
     month (each person is reminded once a month)."""
-    return {"sent": update_reminder_send()}
+    with acting(None, Channel.JOB):
+        return {"sent": update_reminder_send()}
 
 
 @app.task(ignore_result=True)

@@ -41,6 +41,7 @@ from linli.sales.models import (
 )
 from linli.sales.services.prices import in_force, price_list_in_force
 from linli.sales.states import (
+    DEAL_HELD,
     LIVE_SUBSCRIPTION,
     OPEN_STAGES,
     SALE_STATUS_BADGES,
@@ -130,10 +131,11 @@ def sale_unit_find(actor, pk, action: str = "view") -> SaleUnit | None:
 
 
 def sale_unit_moves(actor, sale_unit: SaleUnit) -> list[SaleStatus]:
-    """The statuses the actor may move ``sale_unit`` to now, in the statuses' order."""
-    if not actor.has_perm("sales.change_saleunit", sale_unit):
+    """The statuses the actor may move ``sale_unit`` to by hand now, in the statuses' order:
+    none for a unit a deal holds (or filed), never into a deal's statuses."""
+    if sale_unit.status in DEAL_HELD or not actor.has_perm("sales.change_saleunit", sale_unit):
         return []
-    return [s for s in SaleStatus if s in TRANSITIONS[sale_unit.status]]
+    return [s for s in SaleStatus if s in TRANSITIONS[sale_unit.status] and s not in DEAL_HELD]
 
 
 @dataclass

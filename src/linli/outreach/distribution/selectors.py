@@ -10,7 +10,6 @@ from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from linli.core.calendar.selectors import calendar_for
-from linli.directory.choices import OrganizationKind
 from linli.outreach.choices import (
     QUALITY_UNSIGNED,
     QUALITY_UNSIGNED_PARAMS,
@@ -249,7 +248,3 @@ def statement_lines(actor, statement: SubsidyStatement) -> list[SubsidyLine]:
     for line in lines:
         line.counted = counted.get(line.pk, [])
     return lines
-
-
-def is_office(recipient: DistributionRecipient) -> bool:
-    return recipient.partner.organization.kind == OrganizationKind.MANAGEMENT_OFFICE

@@ -77,7 +77,6 @@ def promotion_decline_confirm(*, actor, promotion: Promotion) -> Promotion:
 
 
 @transaction.atomic
-@transaction.atomic
 def distribution_callback(*, actor, recipient: DistributionRecipient, outcome: str,
                           received: bool = False, opinion: str = "",
                           decline_reason: str = "") -> DistributionRecipient:

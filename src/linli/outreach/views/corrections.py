@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -99,9 +98,7 @@ def review_open(request):
     form = ReviewOpenForm(request.POST or None, actor=actor)
 
     def write(data):
-        campaign = selectors.campaign_find(actor, data["campaign"])
-        partners = selectors.partner_list(actor).filter(
-            call_tasks__campaign=campaign, call_tasks__outcome__in=data["outcomes"]).distinct()
+        partners = selectors.review_candidates(actor, data["campaign"], data["outcomes"])
         return services.reviews_open(actor=actor, tenant=actor.tenant, partners=partners)
 
     count = _written(request, form, write)
@@ -156,9 +153,6 @@ def correction_verify(request, pk):
 def review_answer(request, pk):
     actor = request.user
     review = selectors.review_get(actor, pk)
-    if not (actor.has_perm("outreach.answer_contactreview", review)
-            or actor.has_perm("outreach.change_contactreview", review)):
-        raise PermissionDenied(_("You do not have permission to do this."))
     form = AnswerForm(request.POST)
     _act(request, lambda _data: services.review_answer(actor=actor, review=review,
                                                        **form.service_arguments()),

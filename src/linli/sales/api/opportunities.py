@@ -21,10 +21,9 @@ from linli.sales.states import Intention, LostAppliesTo, LostReview, Stage
 router = Router(tags=["sales"])
 
 
-
 def _units(actor, ids: list[int], field: str = "sale_unit_ids") -> list:
-    units = [selectors.sale_unit_find(actor, pk) for pk in ids[:21]]
-    if any(u is None for u in units):
+    units = list(selectors.sale_unit_list(actor).filter(pk__in=ids))
+    if len(units) != len(set(ids)):
         raise invalid(field, _("Choose units you can see."))
     return units
 

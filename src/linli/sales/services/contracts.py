@@ -258,6 +258,7 @@ def contract_cancel(*, actor, contract: Contract, reason, note: str) -> Contract
     a signed one at any time, a filed one only when the buyer withdraws over an area error
     beyond 3%. The unit goes back on sale and the subscription ends with it; refunds are paid
     outside."""
+    require(actor, "sales.change_contract", contract)
     note = (note or "").strip()[:500]
     errors: dict[str, list[str]] = {}
     if not note:
@@ -265,7 +266,8 @@ def contract_cancel(*, actor, contract: Contract, reason, note: str) -> Contract
     lost_reason_check(reason, record=contract, applies_to=LostAppliesTo.CONTRACT, stage="",
                       errors=errors, missing=_("Choose why the contract is lost."))
     raise_errors(errors)
-    current = Contract.objects.get(pk=contract.pk)
+    # The 3% rule is read on the locked row (the transition below locks it again, a no-op).
+    current = Contract.objects.select_for_update().get(pk=contract.pk)
     if current.status == ContractStatus.FILED and not _may_withdraw(current):
         raise ValidationError({"status": [_(
             "Contract %(number)s is filed: it can be cancelled only when the measured area is "

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.events import record_event
 from linli.core.notifications.services import notify
+from linli.core.permissions import require_tenant
 from linli.core.personal_data.phones import normalize_phone
 from linli.directory.selectors.people import person_with_phone
 from linli.directory.services.people import person_create
@@ -383,9 +384,8 @@ def pool_unworked(*, now=None) -> int:
 @transaction.atomic
 def lead_policy_save(*, actor, tenant, protection_days: int, pool_after_days: int) -> LeadPolicy:
     """Set the tenant's protection period and pool period (days)."""
-    if actor is not None and (actor.tenant_id != tenant.pk
-                              or not actor.has_perm("sales.change_leadpolicy")):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    require_tenant(actor, tenant.pk)
+    require(actor, "sales.change_leadpolicy")
     errors: dict[str, list[str]] = {}
     for field, value in (("protection_days", protection_days),
                          ("pool_after_days", pool_after_days)):

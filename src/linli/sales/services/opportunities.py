@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 
 from linli.core.events import record_event
 from linli.core.notifications.services import notify
+from linli.core.permissions import require_tenant
 from linli.sales.models import (
     Appointment,
     CalendarFeed,
@@ -111,9 +112,10 @@ def opportunity_create(*, actor, lead: Lead, intention: str = Intention.GENERAL,
     if follow_up_at is not None:
         _check_future(follow_up_at, "follow_up_at", errors, _("follow-up"))
     raise_errors(errors)
+    lead_transition(actor=actor, lead=lead, to=LeadStatus.CONVERTED, verb="lead.converted")
+    # Checked once the lead's row is locked: a second conversion at once waits, then sees it.
     if Opportunity.objects.filter(lead=lead).exists():
         raise ValidationError({"lead": [_("This lead is already an opportunity.")]})
-    lead_transition(actor=actor, lead=lead, to=LeadStatus.CONVERTED, verb="lead.converted")
     now = timezone.now()
     opportunity = Opportunity.objects.create(
         tenant_id=lead.tenant_id, org_unit_id=lead.org_unit_id, lead=lead,
@@ -246,11 +248,12 @@ def lost_review(*, actor, opportunity: Opportunity, reassign: bool, rep=None,
     """The sales manager's review of a lost opportunity: confirm the loss, or reassign a
     valuable one — a VIP to the manager personally, any other to another rep of the office."""
     require(actor, "sales.decide_lead", opportunity)
-    if opportunity.stage != Stage.LOST or opportunity.review != LostReview.PENDING:
+    # Checked on the locked row: two managers reviewing at once cannot both act.
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if locked.stage != Stage.LOST or locked.review != LostReview.PENDING:
         raise ValidationError({"review": [_("Only a lost opportunity waiting for review can "
                                             "be reviewed.")]})
     if not reassign:
-        locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
         locked.review, locked.reviewed_by, locked.reviewed_at = (
             LostReview.CONFIRMED, actor, timezone.now())
         locked.save(update_fields=["review", "reviewed_by", "reviewed_at", "updated_at"])
@@ -400,9 +403,8 @@ def _reason_checks(applies_to: str, stage: str, name: str, errors) -> None:
 @transaction.atomic
 def lost_reason_create(*, actor, tenant, applies_to: str, name: str, stage: str = "",
                        position: int = 0) -> LostReason:
-    if actor is not None and (actor.tenant_id != tenant.pk
-                              or not actor.has_perm("sales.add_lostreason")):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    require_tenant(actor, tenant.pk)
+    require(actor, "sales.add_lostreason")
     name = (name or "").strip()[:100]
     errors: dict[str, list[str]] = {}
     _reason_checks(applies_to, stage or "", name, errors)
@@ -416,8 +418,8 @@ def lost_reason_create(*, actor, tenant, applies_to: str, name: str, stage: str 
 
 @transaction.atomic
 def lost_reason_set_active(*, actor, reason: LostReason, active: bool) -> LostReason:
-    if actor is not None and not actor.has_perm("sales.change_lostreason"):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    require_tenant(actor, reason.tenant_id)
+    require(actor, "sales.change_lostreason")
     reason.is_active = active
     reason.save(update_fields=["is_active", "updated_at"])
     return reason

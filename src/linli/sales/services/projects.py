@@ -183,6 +183,10 @@ def sale_unit_transition(*, actor, sale_unit: SaleUnit, to: str, note: str = "",
             _("Unit %(unit)s is %(old)s; it cannot become %(new)s.") % {
                 "unit": locked.unit.room_code, "old": SaleStatus(old).label,
                 "new": SaleStatus(to).label}]})
+    if not by_deal and to in DEAL_HELD:
+        raise ValidationError({"status": [_(
+            "Unit %(unit)s becomes %(new)s only through its subscription or contract.") % {
+            "unit": locked.unit.room_code, "new": SaleStatus(to).label}]})
     locked.status = to
     locked.save(update_fields=["status", "updated_at"])
     sale_unit.status = to
@@ -190,6 +194,7 @@ def sale_unit_transition(*, actor, sale_unit: SaleUnit, to: str, note: str = "",
                  new=SaleStatus(to).label, note=note, data={"from": old, "to": to})
     if to == SaleStatus.CONTRACTED and locked.unit.status == UnitStatus.UNSOLD:
         unit_set_status(actor=None, unit=locked.unit, status=UnitStatus.SOLD)
-    elif old == SaleStatus.CONTRACTED and locked.unit.status == UnitStatus.SOLD:
+    elif to == SaleStatus.AVAILABLE and old in (SaleStatus.CONTRACTED, SaleStatus.FILED) \
+            and locked.unit.status == UnitStatus.SOLD:
         unit_set_status(actor=None, unit=locked.unit, status=UnitStatus.UNSOLD)
     return sale_unit

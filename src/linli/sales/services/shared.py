@@ -29,7 +29,11 @@ def reject_unknown(fields, allowed: tuple[str, ...]) -> None:
 
 def next_number(model, tenant_id: int, prefix: str) -> str:
     """The next ``<prefix>NNNN`` number of ``model`` in the tenant (quotes, subscriptions,
-    contracts: a prefix per kind and day)."""
+    contracts: a prefix per kind and day). The tenant's row is locked first, so that two
+    records made at once in the tenant cannot take the same number."""
+    from linli.core.tenancy import Tenant
+
+    Tenant.objects.select_for_update().filter(pk=tenant_id).first()
     last = (model.objects.filter(tenant_id=tenant_id, number__startswith=prefix)
             .order_by("-number").values_list("number", flat=True).first())
     seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1

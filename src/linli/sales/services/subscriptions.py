@@ -248,12 +248,15 @@ def subscription_cancel(*, actor, subscription: Subscription, reason, note: str
     lost_reason_check(reason, record=subscription, applies_to=LostAppliesTo.SUBSCRIPTION,
                       stage="", errors=errors,
                       missing=_("Choose why the subscription is lost."))
+    if subscription.status == SubscriptionStatus.CONTRACTED:
+        # Its contract holds the unit: only cancelling the contract ends both.
+        add_error(errors, "status", _("Subscription %(number)s has a contract: cancel the "
+                                      "contract instead.") % {"number": subscription.number})
     raise_errors(errors)
     subscription_transition(actor=actor, subscription=subscription,
                             to=SubscriptionStatus.CANCELLED, note=note, reason=reason)
-    if subscription.status == SubscriptionStatus.CANCELLED:
-        sale_unit_transition(actor=actor, sale_unit=subscription.sale_unit,
-                             to=SaleStatus.AVAILABLE, note=note, by_deal=True)
+    sale_unit_transition(actor=actor, sale_unit=subscription.sale_unit,
+                         to=SaleStatus.AVAILABLE, note=note, by_deal=True)
     return subscription
 
 
@@ -283,7 +286,9 @@ def subscription_change_request(*, actor, subscription: Subscription, kind: str,
         if sale_unit is None or sale_unit.tenant_id != subscription.tenant_id:
             add_error(errors, "sale_unit_id", _("Choose the new unit."))
         else:
-            if sale_unit.pk == subscription.sale_unit_id:
+            if sale_unit.project_id != subscription.sale_unit.project_id:
+                add_error(errors, "sale_unit_id", _("Choose a unit of the same project."))
+            elif sale_unit.pk == subscription.sale_unit_id:
                 add_error(errors, "sale_unit_id", _("Choose another unit than the current "
                                                     "one."))
             elif sale_unit.status not in SUBSCRIBABLE:

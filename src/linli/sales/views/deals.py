@@ -49,14 +49,10 @@ from linli.sales.states import (
     SaleStatus,
     SubscriptionStatus,
 )
+from linli.sales.views.shared import form_page
 
 # How many people a buyer search lists.
 CANDIDATES = 10
-
-
-def _form_page(request, form, title: str, cancel_url: str):
-    return render(request, "directory/property/form_page.html",
-                  {"form": form, "title": title, "cancel_url": cancel_url})
 
 
 def _buyer_page(request, form, title: str, cancel_url: str, intro: str = ""):
@@ -146,7 +142,7 @@ def queue_number_refund(request, pk):
         else:
             messages.success(request, _("Queue deposit refunded."))
             return redirect("sales:queue_numbers")
-    return _form_page(request, form, _("Refund queue number %(number)s") % {
+    return form_page(request, form, _("Refund queue number %(number)s") % {
         "number": queue_number.number}, reverse("sales:queue_numbers"))
 
 
@@ -168,7 +164,7 @@ def queue_number_convert(request, pk):
             add_service_errors(form, exc)
         else:
             return redirect("sales:subscription_detail", pk=subscription.pk)
-    return _form_page(request, form, _("Subscribe queue number %(number)s (%(name)s)") % {
+    return form_page(request, form, _("Subscribe queue number %(number)s (%(name)s)") % {
         "number": queue_number.number, "name": queue_number.person.name},
         reverse("sales:queue_numbers"))
 
@@ -279,7 +275,7 @@ def subscription_change_create(request, pk):
         else:
             messages.success(request, _("The change waits for a manager's approval."))
             return redirect("sales:subscription_detail", pk=sub.pk)
-    return _form_page(request, form, _("Change subscription %(number)s") % {
+    return form_page(request, form, _("Change subscription %(number)s") % {
         "number": sub.number}, reverse("sales:subscription_detail", args=[sub.pk]))
 
 
@@ -338,7 +334,7 @@ def contract_create(request, pk):
             messages.success(request, _("Contract %(number)s signed.") % {
                 "number": contract.number})
             return redirect("sales:contract_detail", pk=contract.pk)
-    return _form_page(request, form, _("Contract for %(number)s · %(unit)s · %(total)s yuan") % {
+    return form_page(request, form, _("Contract for %(number)s · %(unit)s · %(total)s yuan") % {
         "number": sub.number, "unit": sub.sale_unit.unit.room_code,
         "total": f"{sub.total:,.0f}"}, reverse("sales:subscription_detail", args=[sub.pk]))
 

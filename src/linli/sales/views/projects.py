@@ -175,9 +175,7 @@ class SaleUnitDetailView(ScopedDetailView):
         user, sale_unit = self.request.user, self.object
         deal = selectors.subscription_live(user, sale_unit)
         context.update({
-            # A unit a deal holds, or a filed one, moves only by its deal's own actions.
-            "moves": [] if deal or sale_unit.status == SaleStatus.FILED
-            else selectors.sale_unit_moves(user, sale_unit),
+            "moves": selectors.sale_unit_moves(user, sale_unit),
             "quotes": selectors.quote_list(user, {"sale_unit": sale_unit.pk})[:20],
             "can_quote": user.has_perm("sales.add_quote", sale_unit),
             "can_subscribe": sale_unit.status in (SaleStatus.AVAILABLE, SaleStatus.RESERVED)
