@@ -60,6 +60,9 @@ NOT_PAGES = {
     "/sales/quotes/<int:pk>/decision/": "approves or rejects a quote (POST)",
     "/sales/units/<int:pk>/subscribe/": "the subscription form (its buyer search lists at "
                                         "most 10 people)",
+    "/sales/opportunities/<int:pk>/subscribe/": "the subscription form of an opportunity "
+                                                "(its project's units and quotes, one query "
+                                                "each)",
     "/sales/queue-numbers/<int:pk>/refund/": "the refund form of a queue number",
     "/sales/queue-numbers/<int:pk>/convert/": "the form turning a queue number into a "
                                               "subscription",

@@ -68,7 +68,7 @@ def _deals_in_every_stage():
 
     subs = Subscription.objects.filter(sale_unit__project__name="华庭·翠湖苑一期")
     assert {s: subs.filter(status=s).count() for s in ("active", "contracted", "cancelled")} == {
-        "active": 30, "contracted": 139, "cancelled": 21}
+        "active": 36, "contracted": 139, "cancelled": 21}  # 6 of the active: opportunities won
     contracts = Contract.objects.filter(subscription__in=subs)
     assert {s: contracts.filter(status=s).count() for s in ("signed", "filed", "cancelled")} == {
         "signed": 60, "filed": 79, "cancelled": 1}
@@ -91,6 +91,8 @@ def _leads_from_every_channel_and_opportunities_in_every_stage():
     assert opportunities.count() == 60
     assert set(opportunities.values_list("stage", flat=True)) == {
         "new", "visited", "viewing", "negotiating", "won", "lost"}
+    won = opportunities.filter(stage="won")
+    assert won.count() == 6 and not won.filter(subscriptions__isnull=True).exists()
     lost = opportunities.filter(stage="lost")
     assert not lost.filter(lost_reason__isnull=True).exists()
     assert lost.filter(review="pending").count() == 10

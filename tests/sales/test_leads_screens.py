@@ -156,3 +156,70 @@ def test_the_api_registers_refuses_and_moves(world, sales):
     stranger = Api(make_rep(world, unit=world.branch_b))
     assert stranger.get(f"/opportunities/{pk}").status_code == 404
     assert stranger.get("/leads").json()["items"] == []
+
+
+def test_the_manager_edits_an_assignment_rule_on_its_page(world, sales):
+    from linli.sales.models import AssignmentRule
+
+    manager, rep = make_rep(world, manager=True), make_rep(world, name="rep.b")
+    keeper = make_user(world.tenant, world.branch_a, [
+        "sales.view_assignmentrule", "sales.add_assignmentrule",
+        "sales.change_assignmentrule", "sales.view_salesproject"])
+    rule = services.assignment_rule_create(actor=keeper, project=sales.project, name="VIP",
+                                           method="manager", for_vip=True, manager=manager,
+                                           valid_from=dt.date(2026, 1, 1))
+    client = _client(keeper)
+    page = client.get("/sales/lead-rules/").content.decode()
+    assert f'href="/sales/lead-rules/{rule.pk}/edit/"' in page
+    url = f"/sales/lead-rules/{rule.pk}/edit/"
+    form = {"project": sales.project.pk, "name": "网络线索轮流", "method": "round_robin",
+            "channel": "web", "capacity": 50, "position": 1, "valid_from": "2026-01-01",
+            "valid_to": "2025-12-31", "reps": [str(rep.pk)]}
+    refused = client.post(url, form).content.decode()
+    assert "The last day cannot be before the first." in refused
+    assert AssignmentRule.objects.get().name == "VIP"
+    client.post(url, {**form, "valid_to": "2026-12-31"})
+    rule.refresh_from_db()
+    assert (rule.name, rule.method, rule.channel, rule.valid_to, list(rule.reps.all())) == (
+        "网络线索轮流", "round_robin", "web", dt.date(2026, 12, 31), [rep])
+    # Who may only read the rules cannot change one; another company's user does not see it.
+    reader = make_user(world.tenant, world.branch_a, ["sales.view_assignmentrule",
+                                                      "sales.view_salesproject"])
+    assert _client(reader).get(url).status_code == 403
+    outsider = make_user(world.other_tenant, world.other_root,
+                         ["sales.change_assignmentrule", "sales.view_assignmentrule"])
+    assert _client(outsider).get(url).status_code == 404
+
+
+def test_a_booked_viewing_is_marked_done_or_cancelled_on_the_page_and_through_the_api(
+        world, sales):
+    from linli.sales.models import Appointment, SaleUnit
+    from tests.sales.test_api import Api
+
+    rep = make_rep(world)
+    opportunity = make_opportunity(sales, rep)
+    unit = SaleUnit.objects.get(project=sales.project)
+    first, second = (services.appointment_book(
+        actor=rep, opportunity=opportunity, sale_units=[unit],
+        starts_at=timezone.now() + dt.timedelta(days=n)) for n in (1, 2))
+    client = _client(rep)
+    page = client.get(f"/sales/opportunities/{opportunity.pk}/").content.decode()
+    assert f'data-testid="appointment-done-{first.pk}"' in page
+    url = f"/sales/opportunities/{opportunity.pk}/action/"
+    done = client.post(url, {"action": "appointment_done", "appointment": first.pk},
+                       follow=True).content.decode()
+    assert "Viewing marked done; its units count as shown." in done
+    assert Appointment.objects.get(pk=first.pk).status == "done"
+    assert list(opportunity.units_shown.all()) == [unit]
+    again = client.post(url, {"action": "appointment_cancelled", "appointment": first.pk},
+                        follow=True).content.decode()
+    assert "This appointment is already Done." in again
+    assert Appointment.objects.get(pk=first.pk).status == "done"
+    junk = client.post(url, {"action": "appointment_done", "appointment": "x"}, follow=True)
+    assert "Choose a viewing of this opportunity." in junk.content.decode()
+    # Another rep's viewing is not theirs to close.
+    other = Api(make_rep(world))
+    path = f"/opportunities/{opportunity.pk}/appointments/{second.pk}/close"
+    assert other.post(path, {"done": False}).status_code == 403
+    closed = Api(rep).post(path, {"done": False})
+    assert closed.status_code == 200 and closed.json()["status"] == "cancelled"

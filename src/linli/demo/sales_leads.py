@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -138,6 +139,9 @@ def _opportunities(rng: random.Random, project: SalesProject, leads: list[Lead],
     reasons = list(LostReason.objects.filter(  # scoped-query-ok: demo setup
         tenant_id=project.tenant_id, applies_to="opportunity", stage=""))
     worked = [lead for lead in leads if lead.status == LeadStatus.WORKING][:OPPORTUNITIES]
+    # Units sold to the won opportunities: priced ones, from the end of the list.
+    units_for_sale = [u for u in reversed(units) if u.list_total]
+    taken: set[int] = set()
     made = 0
     for final, count in STAGES:
         for lead in worked[made:made + count]:
@@ -151,7 +155,9 @@ def _opportunities(rng: random.Random, project: SalesProject, leads: list[Lead],
                 services.visit_register(actor=rep, opportunity=opportunity,
                                         companions=rng.randint(0, 3), note="案场接待",
                                         sale_units=rng.sample(units, 2))
-            for stage in WALK[1:WALK.index(target) + 1] if target != Stage.NEW else []:
+            # A won opportunity is won by subscribing a unit from negotiating.
+            walk_to = Stage.NEGOTIATING if target == Stage.WON else target
+            for stage in WALK[1:WALK.index(walk_to) + 1] if target != Stage.NEW else []:
                 if stage == Stage.VIEWING:
                     services.appointment_book(
                         actor=rep, opportunity=opportunity, place="售楼处样板间",
@@ -159,6 +165,12 @@ def _opportunities(rng: random.Random, project: SalesProject, leads: list[Lead],
                         starts_at=timezone.now() + dt.timedelta(days=rng.randint(1, 14),
                                                                 hours=rng.randint(1, 8)))
                 services.opportunity_transition(actor=rep, opportunity=opportunity, to=stage)
+            if final == Stage.WON:
+                free = next(u for u in units_for_sale if u.pk not in taken)
+                taken.add(free.pk)
+                services.subscription_create(
+                    actor=rep, sale_unit=free, person=opportunity.person,
+                    deposit=Decimal(rng.choice((20000, 50000))), opportunity=opportunity)
             if final == Stage.LOST:
                 services.opportunity_transition(
                     actor=rep, opportunity=opportunity, to=Stage.LOST,

@@ -187,7 +187,10 @@ class QueueConvertForm(forms.Form):
         self.fields["sale_unit"].queryset = units
 
 
-class SubscriptionForm(BuyerChoiceForm):
+class SubscriptionTermsForm(forms.Form):
+    """The terms of a subscription: the price (a quote, or the list price), the deposit, the
+    name on it and the day."""
+
     quote = forms.ModelChoiceField(None, label=_("Quote"), required=False,
                                    help_text=_("Leave empty to subscribe at the list price."))
     deposit = forms.DecimalField(label=_("Deposit"), **MONEY_FIELD)
@@ -199,6 +202,31 @@ class SubscriptionForm(BuyerChoiceForm):
     def __init__(self, *args, quotes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quote"].queryset = quotes
+
+
+class SubscriptionForm(BuyerChoiceForm, SubscriptionTermsForm):
+    field_order = ["person"]
+
+
+class OpportunitySubscriptionForm(SubscriptionTermsForm):
+    """A subscription made for an opportunity: its customer is the buyer; the unit is one of
+    the project's that can be subscribed, at a quote of it or its list price."""
+
+    sale_unit = forms.ModelChoiceField(None, label=_("Unit"), error_messages={
+        "required": _("Choose the unit."),
+        "invalid_choice": _("Choose a unit of the project that can be subscribed.")})
+    field_order = ["sale_unit"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sale_unit"].queryset = units
+        self.fields["sale_unit"].label_from_instance = _unit_label
+
+
+def _unit_label(sale_unit) -> str:
+    price = sale_unit.list_total
+    return f"{sale_unit.unit.room_code} · {sale_unit.built_area} m²" + (
+        f" · {price:,.0f}" if price else "")
 
 
 class ReasonForm(forms.Form):

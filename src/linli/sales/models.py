@@ -298,6 +298,10 @@ class Subscription(OrgScoped, TimeStamped):
                                         verbose_name=_("queue number"))
     person = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("buyer"))
+    # The opportunity the sale is credited to (SAL-2): subscribing wins it.
+    opportunity = models.ForeignKey("sales.Opportunity", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="subscriptions",
+                                    editable=False, verbose_name=_("opportunity"))
     buyer_name = models.CharField(_("buyer name"), max_length=200)
     subscribed_on = models.DateField(_("subscribed on"))
     area = models.DecimalField(_("area (m²)"), **AREA)

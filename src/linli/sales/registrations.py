@@ -137,4 +137,5 @@ def register() -> None:
         "opportunity.visited": _("Visit registered"),
         "opportunity.appointment_booked": _("Viewing booked"),
         "opportunity.loss_confirmed": _("Loss confirmed by the manager"),
+        "assignment_rule.changed": _("Assignment rule changed"),
     })

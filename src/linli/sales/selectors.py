@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.accounts.models import Membership, OrgUnit, User
 from linli.directory.models import Building
 from linli.directory.selectors.property import natural_key
+from linli.sales import settlement
 from linli.sales.models import (
     Appointment,
     CalendarFeed,
@@ -39,13 +40,18 @@ from linli.sales.models import (
     SubscriptionChange,
     Visit,
 )
+from linli.sales.services.leads import may_work_here
 from linli.sales.services.prices import in_force, price_list_in_force
 from linli.sales.states import (
     DEAL_HELD,
     LIVE_SUBSCRIPTION,
     OPEN_STAGES,
     SALE_STATUS_BADGES,
+    STAGE_TRANSITIONS,
+    SUBSCRIBABLE,
     TRANSITIONS,
+    ApprovalStatus,
+    ContractStatus,
     LeadStatus,
     RuleKind,
     SaleStatus,
@@ -324,7 +330,8 @@ def subscription_list(actor, filters: dict | None = None) -> QuerySet[Subscripti
     qs = Subscription.objects.restrict(actor, "view").select_related(
         "sale_unit__unit", "sale_unit__project", "person", "quote", "created_by")
     qs = _filtered(qs, filters, {"project": "sale_unit__project_id",
-                                 "sale_unit": "sale_unit_id", "status": "status"})
+                                 "sale_unit": "sale_unit_id", "status": "status",
+                                 "opportunity": "opportunity_id"})
     if (filters or {}).get("q"):
         qs = qs.filter(Q(number__startswith=filters["q"])
                        | Q(buyer_name__icontains=filters["q"]))
@@ -481,6 +488,80 @@ def opportunity_get(actor, pk) -> Opportunity:
     return get_object_or_404(opportunity_list(actor), pk=pk)
 
 
+@dataclass(frozen=True)
+class OpportunityRights:
+    may_move: bool  # open, and the actor is its owner or the sales manager
+    moves: list  # the stages a button moves it to; losing and winning have forms of their own
+    may_subscribe: bool  # negotiating or won, and the actor subscribes units
+
+
+def opportunity_rights(actor, opportunity: Opportunity) -> OpportunityRights:
+    is_open = opportunity.stage in OPEN_STAGES
+    may_move = is_open and actor.has_perm("sales.change_opportunity", opportunity) and (
+        opportunity.owner_id == actor.pk or actor.has_perm("sales.decide_lead", opportunity))
+    moves = [Stage(s) for s in Stage.values if s in STAGE_TRANSITIONS[opportunity.stage]
+             and s not in (Stage.LOST, Stage.WON)] if may_move else []
+    return OpportunityRights(
+        may_move=may_move, moves=moves,
+        may_subscribe=opportunity.stage in (Stage.NEGOTIATING, Stage.WON)
+        and actor.has_perm("sales.add_subscription", opportunity))
+
+
+def deal_choices(actor, opportunity: Opportunity) -> tuple[QuerySet[SaleUnit], QuerySet[Quote]]:
+    """What a subscription for ``opportunity`` can take: the project's units that can be
+    subscribed, and the quotes of its units made for the customer (or for nobody) that need no
+    or have a manager's approval."""
+    units = sale_unit_list(actor, {"project": opportunity.project_id}).filter(
+        status__in=SUBSCRIBABLE)
+    quotes = (quote_list(actor, {"project": opportunity.project_id})
+              .filter(Q(person_id=opportunity.person_id) | Q(person__isnull=True))
+              .exclude(approval__in=[ApprovalStatus.PENDING, ApprovalStatus.REJECTED]))
+    return units, quotes
+
+
+@dataclass(frozen=True)
+class LeadRights:
+    can_work: bool  # its owner, while it is new or worked
+    can_claim: bool  # nobody's, new or pooled, and the actor sells in its office
+    can_convert: bool  # open, owned, and the actor is the owner or the manager
+    can_close: bool
+    can_decide: bool  # the sales manager: assigns and decides disputes
+
+
+def lead_rights(actor, lead: Lead) -> LeadRights:
+    open_ = lead.status in (LeadStatus.NEW, LeadStatus.WORKING, LeadStatus.POOLED)
+    is_owner = lead.owner_id == actor.pk
+    can_decide = actor.has_perm("sales.decide_lead", lead)
+    return LeadRights(
+        can_work=is_owner and lead.status in (LeadStatus.NEW, LeadStatus.WORKING),
+        can_claim=(lead.owner_id is None and lead.status in (LeadStatus.NEW, LeadStatus.POOLED)
+                   and may_work_here(actor, lead)),
+        can_convert=bool(open_ and lead.status != LeadStatus.POOLED and lead.owner_id
+                         and (is_owner or can_decide)
+                         and actor.has_perm("sales.add_opportunity", lead)),
+        can_close=open_ and (is_owner or can_decide),
+        can_decide=can_decide)
+
+
+@dataclass(frozen=True)
+class ContractRights:
+    can_pay: bool
+    can_file: bool
+    can_settle: bool
+    can_cancel: bool  # a filed contract only when the buyer may withdraw (area beyond 3%)
+
+
+def contract_rights(actor, contract: Contract) -> ContractRights:
+    open_ = contract.status != ContractStatus.CANCELLED
+    change = open_ and actor.has_perm("sales.change_contract", contract)
+    return ContractRights(
+        can_pay=open_ and actor.has_perm("sales.add_payment", contract),
+        can_file=change and contract.status == ContractStatus.SIGNED,
+        can_settle=change and contract.settled_on is None,
+        can_cancel=change and (contract.status != ContractStatus.FILED
+                               or settlement.may_withdraw(contract)))
+
+
 @dataclass
 class BoardColumn:
     stage: Stage
@@ -623,3 +704,7 @@ def assignment_rule_list(actor) -> QuerySet:
     return (AssignmentRule.objects.restrict(actor, "view")
             .select_related("project", "manager").prefetch_related("reps")
             .order_by("project__name", "position", "pk"))
+
+
+def assignment_rule_get(actor, pk):
+    return get_object_or_404(assignment_rule_list(actor), pk=pk)

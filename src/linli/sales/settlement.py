@@ -61,3 +61,10 @@ def settle(*, contract_area: Decimal, measured_area: Decimal, price: Decimal) ->
         difference=difference, error_percent=to_fen(difference / contract_area * HUNDRED),
         amount=to_yuan(exact) + 0, developer_borne=to_yuan(borne) + 0,
         may_cancel=abs(difference) > band)
+
+
+def may_withdraw(contract) -> bool:
+    """A filed contract can be cancelled only when its measured area is more than 3% off."""
+    return contract.measured_area is not None and settle(
+        contract_area=contract.area, measured_area=contract.measured_area,
+        price=contract.unit_price).may_cancel

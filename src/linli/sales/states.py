@@ -112,6 +112,8 @@ CONTRACT_TRANSITIONS: dict[str, frozenset[str]] = {
     ContractStatus.FILED: frozenset({ContractStatus.CANCELLED}),
     ContractStatus.CANCELLED: frozenset(),
 }
+# Units that can be subscribed: free, or reserved (for the reserving buyer).
+SUBSCRIBABLE = (S.AVAILABLE, S.RESERVED)
 # A subscription in these statuses holds its unit; one per unit at most.
 LIVE_SUBSCRIPTION = (SubscriptionStatus.ACTIVE, SubscriptionStatus.CONTRACTED)
 # Unit statuses that a deal may be holding: moved only by the deal's services.

@@ -44,6 +44,13 @@ def _quote(actor, pk):
                  _("Choose a quote you can see."))
 
 
+def _opportunity(actor, pk):
+    if pk is None:
+        return None
+    return found(selectors.opportunity_list(actor).filter(pk=pk).first(), "opportunity_id",
+                 _("Choose an opportunity you can see."))
+
+
 def _lost_reason(actor, pk: int):
     return found(selectors.lost_reason_find(actor, pk), "reason_id",
                  _("Choose a lost reason of the catalogue."))
@@ -130,6 +137,8 @@ class SubscriptionOut(Schema):
     quote_id: int | None
     queue_number_id: int | None
     person_id: int
+    opportunity_id: int | None = Field(None, description="The opportunity the sale is "
+                                       "credited to; subscribing wins it")
     buyer_name: str
     subscribed_on: dt.date
     area: Decimal
@@ -148,11 +157,15 @@ class SubscriptionIn(Schema):
     quote_id: Id | None = Field(None, description="Default: the unit's list price")
     buyer_name: str = Field("", max_length=200, description="Default: the person's name")
     on: dt.date | None = Field(None, description="Default: today")
+    opportunity_id: Id | None = Field(
+        None, description="The buyer's opportunity (negotiating or won) the sale is credited "
+        "to; default: the buyer's negotiating or won opportunity of the project, if any")
 
 
 class SubscriptionFilters(Schema):
     project: Id | None = None
     sale_unit: Id | None = None
+    opportunity: Id | None = None
     status: SubscriptionStatus | None = None
     q: str | None = Field(None, max_length=100, description="Number prefix or buyer name")
 
@@ -211,7 +224,7 @@ def subscription_create(request, payload: SubscriptionIn):
     subscription = services.subscription_create(
         actor=actor, sale_unit=sale_unit, person=_person(actor, payload.person_id),
         deposit=payload.deposit, quote=_quote(actor, payload.quote_id), on=payload.on,
-        buyer_name=payload.buyer_name)
+        buyer_name=payload.buyer_name, opportunity=_opportunity(actor, payload.opportunity_id))
     return Status(201, selectors.subscription_get(actor, subscription.pk))
 
 

@@ -6,6 +6,7 @@ the manager's review of lost opportunities, and the lost-reason catalogue.
 import datetime as dt
 from decimal import Decimal
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -305,6 +306,24 @@ def appointment_book(request, opportunity_id: PathId, payload: OpportunityAppoin
         minutes=payload.minutes, place=payload.place, note=payload.note,
         sale_units=_units(actor, payload.sale_unit_ids))
     return Status(201, selectors.appointment_get(actor, appointment.pk))
+
+
+class AppointmentCloseIn(Schema):
+    done: bool = Field(..., description="true: the viewing took place (its units count as "
+                       "shown); false: it was cancelled")
+
+
+@router.post("/opportunities/{opportunity_id}/appointments/{appointment_id}/close",
+             response=OpportunityAppointmentOut, summary="Mark a booked viewing done or cancelled")
+def appointment_close(request, opportunity_id: PathId, appointment_id: PathId,
+                      payload: AppointmentCloseIn):
+    actor = request.auth
+    opportunity = _detail(actor, opportunity_id)
+    appointment = selectors.appointment_get(actor, appointment_id)
+    if appointment.opportunity_id != opportunity.pk:
+        raise Http404
+    services.appointment_close(actor=actor, appointment=appointment, done=payload.done)
+    return selectors.appointment_get(actor, appointment.pk)
 
 
 @router.get("/lost-reasons", response=list[LostReasonOut], summary="The lost-reason catalogue")

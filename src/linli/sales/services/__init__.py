@@ -11,6 +11,7 @@ from linli.sales.services.contracts import (  # noqa: F401
 )
 from linli.sales.services.leads import (  # noqa: F401
     assignment_rule_create,
+    assignment_rule_update,
     dispute_decide,
     dispute_open,
     lead_assign,

@@ -268,7 +268,7 @@ def contract_cancel(*, actor, contract: Contract, reason, note: str) -> Contract
     raise_errors(errors)
     # The 3% rule is read on the locked row (the transition below locks it again, a no-op).
     current = Contract.objects.select_for_update().get(pk=contract.pk)
-    if current.status == ContractStatus.FILED and not _may_withdraw(current):
+    if current.status == ContractStatus.FILED and not settlement.may_withdraw(current):
         raise ValidationError({"status": [_(
             "Contract %(number)s is filed: it can be cancelled only when the measured area is "
             "more than 3%% off the contract's.") % {"number": current.number}]})
@@ -280,12 +280,6 @@ def contract_cancel(*, actor, contract: Contract, reason, note: str) -> Contract
     sale_unit_transition(actor=actor, sale_unit=contract.sale_unit, to=SaleStatus.AVAILABLE,
                          note=note, by_deal=True)
     return contract
-
-
-def _may_withdraw(contract: Contract) -> bool:
-    return contract.measured_area is not None and settlement.settle(
-        contract_area=contract.area, measured_area=contract.measured_area,
-        price=contract.unit_price).may_cancel
 
 
 @transaction.atomic

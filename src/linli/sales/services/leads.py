@@ -398,17 +398,11 @@ def lead_policy_save(*, actor, tenant, protection_days: int, pool_after_days: in
     return policy
 
 
-@transaction.atomic
-def assignment_rule_create(*, actor, project: SalesProject, name: str, method: str,
-                           valid_from, valid_to=None, channel: str = "", for_vip: bool = False,
-                           reps=(), manager=None, capacity: int = 50,
-                           position: int = 0) -> AssignmentRule:
-    """A new assignment rule of ``project``; its reps and manager work in the project's
-    office."""
-    require(actor, "sales.add_assignmentrule", project)
+def _rule_checks(project: SalesProject, *, name: str, method: str, valid_from, valid_to,
+                 channel: str, reps: list, manager, capacity: int) -> str:
+    """Check an assignment rule's fields; the cleaned name."""
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()[:100]
-    reps = list(reps or [])
     if not name:
         add_error(errors, "name", _("Enter a name."))
     if method not in AssignmentMethod.values:
@@ -431,9 +425,49 @@ def assignment_rule_create(*, actor, project: SalesProject, name: str, method: s
         add_error(errors, "reps", _("Not sales reps of this project's office: %(users)s")
                   % {"users": ", ".join(strangers)})
     raise_errors(errors)
+    return name
+
+
+@transaction.atomic
+def assignment_rule_create(*, actor, project: SalesProject, name: str, method: str,
+                           valid_from, valid_to=None, channel: str = "", for_vip: bool = False,
+                           reps=(), manager=None, capacity: int = 50,
+                           position: int = 0) -> AssignmentRule:
+    """A new assignment rule of ``project``; its reps and manager work in the project's
+    office."""
+    require(actor, "sales.add_assignmentrule", project)
+    reps = list(reps or [])
+    name = _rule_checks(project, name=name, method=method, valid_from=valid_from,
+                        valid_to=valid_to, channel=channel, reps=reps, manager=manager,
+                        capacity=capacity)
     rule = AssignmentRule.objects.create(
         tenant_id=project.tenant_id, org_unit_id=project.org_unit_id, project=project,
         name=name, method=method, channel=channel or "", for_vip=for_vip, manager=manager,
         capacity=capacity, position=position, valid_from=valid_from, valid_to=valid_to)
     rule.reps.set(reps)
     return rule
+
+
+@transaction.atomic
+def assignment_rule_update(*, actor, rule: AssignmentRule, name: str, method: str,
+                           valid_from, valid_to=None, channel: str = "", for_vip: bool = False,
+                           reps=(), manager=None, capacity: int = 50,
+                           position: int = 0) -> AssignmentRule:
+    """Change an assignment rule of its project (the same checks as a new one); leads already
+    assigned keep their owner. To stop a rule, give it a last day."""
+    require(actor, "sales.change_assignmentrule", rule)
+    locked = AssignmentRule.objects.select_for_update().select_related("project").get(
+        pk=rule.pk)
+    reps = list(reps or [])
+    name = _rule_checks(locked.project, name=name, method=method, valid_from=valid_from,
+                        valid_to=valid_to, channel=channel, reps=reps, manager=manager,
+                        capacity=capacity)
+    changes = {"name": name, "method": method, "channel": channel or "", "for_vip": for_vip,
+               "manager": manager, "capacity": capacity, "position": position,
+               "valid_from": valid_from, "valid_to": valid_to}
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.save(update_fields=[*changes, "updated_at"])
+    locked.reps.set(reps)
+    record_event(locked, "assignment_rule.changed", actor=actor, note=name)
+    return locked

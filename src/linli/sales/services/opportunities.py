@@ -190,12 +190,13 @@ def opportunity_follow_up(*, actor, opportunity: Opportunity, note: str, next_st
 @transaction.atomic
 def opportunity_transition(*, actor, opportunity: Opportunity, to: str, reason=None,
                            competitor: str = "", note: str = "", owner=None,
-                           review: str | None = None) -> Opportunity:
+                           review: str | None = None, by_deal: bool = False) -> Opportunity:
     """Move ``opportunity`` to stage ``to`` along ``states.STAGE_TRANSITIONS`` — the only
     writer of ``Opportunity.stage``. Losing needs ``reason`` (a catalogue entry for the current
     stage) and puts the opportunity up for the manager's review; ``owner``/``review`` are set by
-    the review when it reopens a lost opportunity."""
-    if actor is not None and review is None:
+    the review when it reopens a lost opportunity. An opportunity is won only by a subscription
+    made for it (``by_deal``, whose service has checked the actor's rights)."""
+    if actor is not None and review is None and not by_deal:
         _may_move(actor, opportunity)
     if to not in Stage.values:
         raise ValidationError({"stage": [_("Choose a valid stage.")]})
@@ -205,6 +206,9 @@ def opportunity_transition(*, actor, opportunity: Opportunity, to: str, reason=N
         raise ValidationError({"stage": [
             _("The opportunity is at %(old)s; it cannot move to %(new)s.") % {
                 "old": Stage(old).label, "new": Stage(to).label}]})
+    if to == Stage.WON and not by_deal:
+        raise ValidationError({"stage": [_("An opportunity is won by subscribing a unit for "
+                                           "it: use “Subscribe a unit” on the opportunity.")]})
     if old == Stage.LOST and review is None:
         raise ValidationError({"stage": [_("A lost opportunity comes back only through the "
                                            "sales manager's review.")]})

@@ -26,6 +26,7 @@ from linli.core.events import record_event
 from linli.directory.models import Person
 from linli.sales.choices import ChangeKind
 from linli.sales.models import (
+    Opportunity,
     QueueNumber,
     Quote,
     SalesProject,
@@ -33,6 +34,7 @@ from linli.sales.models import (
     Subscription,
     SubscriptionChange,
 )
+from linli.sales.services.opportunities import opportunity_transition
 from linli.sales.services.projects import sale_unit_transition
 from linli.sales.services.shared import (
     add_error,
@@ -44,20 +46,20 @@ from linli.sales.services.shared import (
 )
 from linli.sales.states import (
     QUEUE_TRANSITIONS,
+    SUBSCRIBABLE,
     SUBSCRIPTION_TRANSITIONS,
     ApprovalStatus,
     LostAppliesTo,
     ProjectStatus,
     QueueStatus,
     SaleStatus,
+    Stage,
     SubscriptionStatus,
 )
 
 # A queue deposit is small (诚意金); anything above is a typing error.
 MAX_QUEUE_DEPOSIT = Decimal(200_000)
 MAX_PRICE = Decimal(1_000_000_000)
-# Units that can be subscribed: free, or reserved (for the reserving buyer).
-SUBSCRIBABLE = (SaleStatus.AVAILABLE, SaleStatus.RESERVED)
 
 
 def _money_checks(errors, field: str, value, *, high: Decimal, label_high=None) -> None:
@@ -180,6 +182,35 @@ def _lock_subscribable(sale_unit: SaleUnit, errors, field: str = "sale_unit_id")
     return locked
 
 
+# An opportunity is credited with a subscription from negotiating on; a won one may buy more.
+DEAL_STAGES = (Stage.NEGOTIATING, Stage.WON)
+
+
+def _deal_opportunity(opportunity: Opportunity | None, sale_unit: SaleUnit,
+                      person: Person | None, errors) -> Opportunity | None:
+    """The opportunity a subscription is credited to, its row locked: the one chosen (checked
+    against the unit's project, the buyer and its stage), or else the buyer's opportunity of the
+    project if it is negotiating or won."""
+    if opportunity is None:
+        if person is None:
+            return None
+        return (Opportunity.objects.select_for_update()
+                .filter(project_id=sale_unit.project_id, person_id=person.pk,
+                        stage__in=DEAL_STAGES).order_by("-stage_entered_at", "-pk").first())
+    locked = Opportunity.objects.select_for_update().select_related("person").get(
+        pk=opportunity.pk)
+    if locked.project_id != sale_unit.project_id:
+        add_error(errors, "opportunity_id", _("Choose an opportunity of the unit's project."))
+    if person is not None and locked.person_id != person.pk:
+        add_error(errors, "person_id", _("The buyer must be the opportunity's customer, "
+                                         "%(name)s.") % {"name": locked.person.name})
+    if locked.stage not in DEAL_STAGES:
+        add_error(errors, "opportunity_id", _(
+            "The opportunity is at %(stage)s: a unit is subscribed for it once it is "
+            "negotiating.") % {"stage": Stage(locked.stage).label})
+    return locked
+
+
 @transaction.atomic
 def subscription_transition(*, actor, subscription: Subscription, to: str, note: str = "",
                             permission: str = "sales.change_subscription",
@@ -199,14 +230,19 @@ def subscription_transition(*, actor, subscription: Subscription, to: str, note:
 def subscription_create(*, actor, sale_unit: SaleUnit, person: Person | None, deposit,
                         quote: Quote | None = None, on: dt.date | None = None,
                         buyer_name: str = "",
-                        queue_number: QueueNumber | None = None) -> Subscription:
+                        queue_number: QueueNumber | None = None,
+                        opportunity: Opportunity | None = None) -> Subscription:
     """Reserve ``sale_unit`` for ``person`` with ``deposit``, at the total of ``quote`` (of this
-    unit, not waiting for or refused approval) or else at the unit's list price."""
+    unit, not waiting for or refused approval) or else at the unit's list price. The sale is
+    credited to ``opportunity`` (or the buyer's negotiating opportunity of the project), which
+    is won by it."""
     require(actor, "sales.add_subscription", sale_unit)
     on = on or timezone.localdate()
     errors: dict[str, list[str]] = {}
     locked = _lock_subscribable(sale_unit, errors)
     _buyer_checks(errors, person, sale_unit.tenant_id)
+    # Another company's opportunity is of another project: refused by the project check.
+    deal = _deal_opportunity(opportunity, locked, person, errors)
     total = None
     if quote is not None:
         if quote.sale_unit_id != sale_unit.pk:
@@ -232,9 +268,13 @@ def subscription_create(*, actor, sale_unit: SaleUnit, person: Person | None, de
         number=next_number(Subscription, sale_unit.tenant_id, f"RG{on:%Y%m%d}-"),
         sale_unit=sale_unit, quote=quote, queue_number=queue_number, person=person,
         buyer_name=(buyer_name or "").strip()[:200] or person.name, subscribed_on=on,
-        area=locked.built_area, total=total, deposit=deposit, created_by=actor)
+        area=locked.built_area, total=total, deposit=deposit, opportunity=deal,
+        created_by=actor)
     record_event(subscription, "subscription.created", actor=actor, new=str(total),
                  note=locked.unit.room_code)
+    if deal is not None and deal.stage != Stage.WON:
+        opportunity_transition(actor=actor, opportunity=deal, to=Stage.WON, by_deal=True,
+                               note=subscription.number)
     return subscription
 
 

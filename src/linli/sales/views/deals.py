@@ -31,6 +31,7 @@ from linli.sales.forms import (
     CancelForm,
     ContractForm,
     FilingForm,
+    OpportunitySubscriptionForm,
     PaymentForm,
     QueueConvertForm,
     QueueNumberForm,
@@ -196,7 +197,7 @@ class SubscriptionDetailView(ScopedDetailView):
 
     def get_scoped_queryset(self):
         return selectors.subscription_list(self.request.user).select_related(
-            "contract", "queue_number", "lost_reason")
+            "contract", "queue_number", "lost_reason", "opportunity")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -215,6 +216,22 @@ class SubscriptionDetailView(ScopedDetailView):
         return context
 
 
+def _subscribe(request, form, success: str, **kwargs):
+    """Write the subscription of a valid subscription form: its detail page, or None with the
+    refusal on the form."""
+    data = form.cleaned_data
+    try:
+        subscription = services.subscription_create(
+            actor=request.user, deposit=data["deposit"], quote=data["quote"],
+            on=data["subscribed_on"], buyer_name=data["buyer_name"], **kwargs)
+    except ValidationError as exc:
+        add_service_errors(form, exc, {"sale_unit_id": "sale_unit", "quote_id": "quote"})
+        return None
+    messages.success(request, success % {"unit": subscription.sale_unit.unit.room_code,
+                                         "number": subscription.number})
+    return redirect("sales:subscription_detail", pk=subscription.pk)
+
+
 @login_required
 def subscription_create(request, pk):
     """Subscribe the unit ``pk`` (reached from the sales-control chart)."""
@@ -227,22 +244,40 @@ def subscription_create(request, pk):
                             initial={"subscribed_on": timezone.localdate(),
                                      "quote": quotes.first()})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            subscription = services.subscription_create(
-                actor=user, sale_unit=sale_unit, person=data["person"], deposit=data["deposit"],
-                quote=data["quote"], on=data["subscribed_on"], buyer_name=data["buyer_name"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(unit)s is subscribed: %(number)s.") % {
-                "unit": sale_unit.unit.room_code, "number": subscription.number})
-            return redirect("sales:subscription_detail", pk=subscription.pk)
+        done = _subscribe(request, form, _("%(unit)s is subscribed: %(number)s."),
+                          sale_unit=sale_unit, person=form.cleaned_data["person"])
+        if done:
+            return done
     price = sale_unit.list_total
     intro = (_("List price: %(price)s yuan.") % {"price": f"{price:,.0f}"}) if price else ""
     return _buyer_page(request, form, _("Subscribe %(unit)s") % {
         "unit": sale_unit.unit.room_code},
         reverse("sales:sale_unit_detail", args=[sale_unit.pk]), intro)
+
+
+@login_required
+def opportunity_subscribe(request, pk):
+    """Subscribe a unit for the opportunity ``pk``: its customer buys, the opportunity is won."""
+    user = request.user
+    opportunity = selectors.opportunity_get(user, pk)
+    back = reverse("sales:opportunity_detail", args=[opportunity.pk])
+    if not selectors.opportunity_rights(user, opportunity).may_subscribe:
+        messages.error(request, _("A unit is subscribed for an opportunity once it is "
+                                  "negotiating, by someone who may subscribe units."))
+        return redirect(back)
+    units, quotes = selectors.deal_choices(user, opportunity)
+    form = OpportunitySubscriptionForm(request.POST or None, units=units, quotes=quotes,
+                                       initial={"subscribed_on": timezone.localdate(),
+                                                "quote": quotes.first()})
+    if request.method == "POST" and form.is_valid():
+        done = _subscribe(request, form,
+                          _("%(unit)s is subscribed: %(number)s; the opportunity is won."),
+                          sale_unit=form.cleaned_data["sale_unit"], person=opportunity.person,
+                          opportunity=opportunity)
+        if done:
+            return done
+    return form_page(request, form, _("Subscribe a unit for %(name)s") % {
+        "name": opportunity.person.name}, back)
 
 
 @login_required
@@ -370,22 +405,21 @@ class ContractDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         user, contract = self.request.user, self.object
         lines = sorted(contract.lines.all(), key=lambda line: line.seq)
-        open_ = contract.status != ContractStatus.CANCELLED
-        change = open_ and user.has_perm("sales.change_contract", contract)
+        rights = selectors.contract_rights(user, contract)
         today = timezone.localdate()
         context.update({
             "lines": lines,
             "receivable": sum(line.receivable for line in lines),
             "payments": selectors.payment_list(user, {"contract": contract.pk}),
-            "can_pay": open_ and user.has_perm("sales.add_payment", contract),
-            "can_file": change and contract.status == ContractStatus.SIGNED,
-            "can_settle": change and contract.settled_on is None,
-            "can_cancel": change,
+            "can_pay": rights.can_pay,
+            "can_file": rights.can_file,
+            "can_settle": rights.can_settle,
+            "can_cancel": rights.can_cancel,
             "payment_form": PaymentForm(lines=contract.lines.all(),
                                         initial={"paid_on": today}),
             "filing_form": FilingForm(initial={"filed_on": today}),
             "settlement_form": SettlementForm(initial={"settled_on": today}),
-            "lost_reasons": _lost_reasons(user, "contract") if change else [],
+            "lost_reasons": _lost_reasons(user, "contract") if rights.can_cancel else [],
             "timeline": timeline_for(user, contract, limit=20),
         })
         return context
@@ -447,6 +481,8 @@ urlpatterns = [
     path("queue-numbers/<int:pk>/convert/", queue_number_convert, name="queue_number_convert"),
     path("units/<int:pk>/subscribe/", subscription_create, name="subscription_create"),
     path("subscriptions/", SubscriptionListView.as_view(), name="subscriptions"),
+    path("opportunities/<int:pk>/subscribe/", opportunity_subscribe,
+         name="opportunity_subscribe"),
     path("subscriptions/<int:pk>/", SubscriptionDetailView.as_view(),
          name="subscription_detail"),
     path("subscriptions/<int:pk>/cancel/", subscription_cancel, name="subscription_cancel"),

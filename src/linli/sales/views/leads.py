@@ -30,7 +30,8 @@ from linli.sales.forms import (
     NoteForm,
 )
 from linli.sales.models import Lead, OwnershipDispute
-from linli.sales.services.leads import may_work_here, protecting_lead
+from linli.sales.services.leads import protecting_lead
+from linli.sales.services.shared import require
 from linli.sales.states import DisputeStatus, LeadChannel, LeadStatus
 from linli.sales.views.shared import form_page
 
@@ -116,21 +117,15 @@ class LeadDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, lead = self.request.user, self.object
-        open_ = lead.status in (LeadStatus.NEW, LeadStatus.WORKING, LeadStatus.POOLED)
-        is_owner = lead.owner_id == user.pk
-        can_decide = user.has_perm("sales.decide_lead", lead)
+        rights = selectors.lead_rights(user, lead)
         context.update({
             "opportunity": selectors.opportunity_list(user).filter(lead=lead).first(),
-            "can_work": is_owner and lead.status in (LeadStatus.NEW, LeadStatus.WORKING),
-            "can_claim": (lead.owner_id is None and lead.status in (LeadStatus.NEW,
-                                                                    LeadStatus.POOLED)
-                          and may_work_here(user, lead)),
-            "can_convert": (open_ and lead.status != LeadStatus.POOLED and lead.owner_id
-                            and (is_owner or can_decide)
-                            and user.has_perm("sales.add_opportunity", lead)),
-            "can_close": open_ and (is_owner or can_decide),
+            "can_work": rights.can_work,
+            "can_claim": rights.can_claim,
+            "can_convert": rights.can_convert,
+            "can_close": rights.can_close,
             "assign_form": AssignForm(reps=selectors.reps_of(user, lead))
-            if can_decide and lead.status != LeadStatus.CONVERTED else None,
+            if rights.can_decide and lead.status != LeadStatus.CONVERTED else None,
             "timeline": timeline_for(user, lead, limit=30),
         })
         return context
@@ -258,7 +253,26 @@ def lead_rules(request):
     return render(request, "sales/lead_rules.html", {
         "form": form if can_change else None, "policy": policy,
         "rules": selectors.assignment_rule_list(user),
-        "can_add": user.has_perm("sales.add_assignmentrule")})
+        "can_add": user.has_perm("sales.add_assignmentrule"),
+        "can_edit": user.has_perm("sales.change_assignmentrule")})
+
+
+def _rule_form_page(request, form, staff, write, success: str, title: str):
+    """The assignment-rule form: on a valid POST ``write(**fields)`` with the reps and the
+    manager as users, then back to the lead rules."""
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        by_pk = {str(u.pk): u for u in staff}
+        data["reps"] = [by_pk[pk] for pk in data["reps"]]
+        data["manager"] = by_pk.get(data["manager"])
+        try:
+            write(**data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("sales:lead_rules")
+    return form_page(request, form, title, reverse("sales:lead_rules"))
 
 
 @login_required
@@ -268,23 +282,38 @@ def assignment_rule_create(request):
     staff = selectors.sales_staff(user)
     form = AssignmentRuleForm(request.POST or None, projects=selectors.project_list(user),
                               users=staff)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        by_pk = {str(u.pk): u for u in staff}
-        try:
-            services.assignment_rule_create(
-                actor=user, project=data.pop("project"), channel=data.pop("channel"),
-                reps=[by_pk[pk] for pk in data.pop("reps")],
-                manager=by_pk.get(data.pop("manager")), **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Assignment rule added."))
-            return redirect("sales:lead_rules")
-    return form_page(request, form, _("New assignment rule"), reverse("sales:lead_rules"))
+    return _rule_form_page(
+        request, form, staff, lambda **data: services.assignment_rule_create(actor=user, **data),
+        _("Assignment rule added."), _("New assignment rule"))
+
+
+@login_required
+def assignment_rule_edit(request, pk):
+    user = request.user
+    rule = selectors.assignment_rule_get(user, pk)
+    require(user, "sales.change_assignmentrule", rule)
+    staff = selectors.sales_staff(user)
+    form = AssignmentRuleForm(
+        request.POST or None, projects=selectors.project_list(user).filter(pk=rule.project_id),
+        users=staff, initial={
+            "project": rule.project_id, "name": rule.name, "method": rule.method,
+            "channel": rule.channel, "for_vip": rule.for_vip,
+            "reps": [str(u.pk) for u in rule.reps.all()],
+            "manager": str(rule.manager_id or ""), "capacity": rule.capacity,
+            "position": rule.position, "valid_from": rule.valid_from,
+            "valid_to": rule.valid_to})
+    # A rule stays with its project: make another rule for another project.
+    form.fields["project"].disabled = True
+
+    def write(*, project, **data):
+        return services.assignment_rule_update(actor=user, rule=rule, **data)
+
+    return _rule_form_page(request, form, staff, write, _("Assignment rule saved."),
+                           _("Assignment rule %(name)s") % {"name": rule.name})
 
 
 urlpatterns += [
     path("lead-rules/", lead_rules, name="lead_rules"),
     path("lead-rules/new/", assignment_rule_create, name="assignment_rule_create"),
+    path("lead-rules/<int:pk>/edit/", assignment_rule_edit, name="assignment_rule_edit"),
 ]

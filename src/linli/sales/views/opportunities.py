@@ -36,8 +36,6 @@ from linli.sales.forms import (
 )
 from linli.sales.models import LostReason, Opportunity
 from linli.sales.states import (
-    OPEN_STAGES,
-    STAGE_TRANSITIONS,
     LostAppliesTo,
     LostReview,
     Stage,
@@ -89,25 +87,23 @@ class OpportunityDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, opportunity = self.request.user, self.object
-        is_open = opportunity.stage in OPEN_STAGES
-        may_move = user.has_perm("sales.change_opportunity", opportunity) and (
-            opportunity.owner_id == user.pk or user.has_perm("sales.decide_lead", opportunity))
-        units = _project_units(user, opportunity)
+        rights = selectors.opportunity_rights(user, opportunity)
+        may_move = rights.may_move
+        units = _project_units(user, opportunity) if may_move else None
         context.update({
             "history": selectors.stage_history(opportunity),
             "visits": selectors.visit_list(user, opportunity)[:20],
             "appointments": selectors.appointment_list(user, {"opportunity": opportunity.pk}),
             "units_shown": opportunity.units_shown.select_related("unit"),
-            "moves": [Stage(s) for s in Stage.values
-                      if s in STAGE_TRANSITIONS[opportunity.stage] and s != Stage.LOST]
-            if may_move and is_open else [],
-            "may_move": may_move and is_open,
+            "subscriptions": selectors.subscription_list(user, {"opportunity": opportunity.pk}),
+            "moves": rights.moves,
+            "may_move": may_move,
+            "may_subscribe": rights.may_subscribe,
             "lose_form": LoseForm(reasons=_reasons(user, opportunity.stage))
-            if may_move and is_open else None,
-            "visit_form": VisitForm(sale_units=units) if may_move and is_open else None,
-            "appointment_form": AppointmentForm(sale_units=units) if may_move and is_open
-            else None,
-            "follow_up_form": FollowUpForm() if may_move and is_open else None,
+            if may_move else None,
+            "visit_form": VisitForm(sale_units=units) if may_move else None,
+            "appointment_form": AppointmentForm(sale_units=units) if may_move else None,
+            "follow_up_form": FollowUpForm() if may_move else None,
             "review_form": ReviewForm(reps=selectors.reps_of(user, opportunity))
             if (opportunity.review == LostReview.PENDING
                 and user.has_perm("sales.decide_lead", opportunity)) else None,
@@ -156,6 +152,8 @@ def opportunity_action(request, pk):
     user = request.user
     opportunity = selectors.opportunity_get(user, pk)
     action = request.POST.get("action", "")
+    if action in ("appointment_done", "appointment_cancelled"):
+        return _appointment_close(request, opportunity, done=action == "appointment_done")
     units = _project_units(user, opportunity)
     forms = {"visit": VisitForm(request.POST, sale_units=units),
              "appointment": AppointmentForm(request.POST, sale_units=units),
@@ -196,6 +194,23 @@ def opportunity_action(request, pk):
         messages.success(request, _("Saved."))
     if action == "review" and request.POST.get("next") == "lost":
         return redirect("sales:lost")
+    return _back(request, opportunity)
+
+
+def _appointment_close(request, opportunity, done: bool):
+    raw = request.POST.get("appointment", "")
+    appointment = selectors.appointment_list(request.user, {"opportunity": opportunity.pk}).filter(
+        pk=int(raw)).first() if raw.isdigit() and len(raw) < 18 else None
+    if appointment is None:
+        messages.error(request, _("Choose a viewing of this opportunity."))
+        return _back(request, opportunity)
+    try:
+        services.appointment_close(actor=request.user, appointment=appointment, done=done)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Viewing marked done; its units count as shown.") if done
+                         else _("Viewing cancelled."))
     return _back(request, opportunity)
 
 
