@@ -113,3 +113,23 @@ def test_other_offices_get_404_on_deals(world):
         assert sub.number not in other.get("/sales/subscriptions/").content.decode()
     sub.refresh_from_db()
     assert sub.status == "active"
+
+
+def test_a_new_buyer_is_added_to_the_directory_and_found_on_return(world):
+    sales = make_deal_sales(world)
+    unit = sales.unit(1)
+    client = _client(make_user(world.tenant, world.branch_a, [*DEALS, "directory.add_person"]))
+    form_url = f"/sales/units/{unit.pk}/subscribe/?q=陈"
+    page = client.get(form_url).content.decode()
+    assert "Nobody found." in page and 'data-testid="buyer-new"' in page
+    new = f"/directory/people/new/?next=/sales/units/{unit.pk}/subscribe/%3Fq%3D%E9%99%88"
+    added = client.post(new, {"name": "陈红", "phones": "13900001111",
+                              "org_unit": world.branch_a.pk})
+    assert added.status_code == 302
+    back = added["Location"]
+    assert back.startswith(f"/sales/units/{unit.pk}/subscribe/?q=")
+    assert "陈红 (#" in client.get(back).content.decode()
+    # Another site is never where the form sends the user back to.
+    away = client.post("/directory/people/new/?next=https://evil.example/", {
+        "name": "陈明", "phones": "13900002222", "org_unit": world.branch_a.pk})
+    assert away["Location"].startswith("/directory/people/")

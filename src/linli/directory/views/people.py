@@ -7,12 +7,15 @@ Personal data is masked on the server; the person page offers logged reveal butt
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -185,11 +188,28 @@ def _person_for(request, pk, permission: str) -> Person:
     return person
 
 
+def _came_from(request) -> str:
+    """The local page that sent the user to add a person (``next``), if any."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return ""
+
+
+def _with_search(url: str, q: str) -> str:
+    """``url`` with its search ``q`` set: the page that sent the user finds the new person."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "q"] + [("q", q)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 @login_required
 @permission_required("directory.add_person", raise_exception=True)
 def person_create(request):
     form = PersonForm(request.POST or None, actor=request.user,
                       permission="directory.add_person")
+    came_from = _came_from(request)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(
@@ -200,8 +220,10 @@ def person_create(request):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("“%(name)s” added.") % {"name": person.name})
+            if came_from:
+                return redirect(_with_search(came_from, person.name))
             return redirect("directory:person_detail", pk=person.pk)
-    return _form_page(request, form, _("New person"), reverse("directory:people"))
+    return _form_page(request, form, _("New person"), came_from or reverse("directory:people"))
 
 
 @login_required
