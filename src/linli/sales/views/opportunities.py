@@ -95,7 +95,9 @@ class OpportunityDetailView(ScopedDetailView):
             "visits": selectors.visit_list(user, opportunity)[:20],
             "appointments": selectors.appointment_list(user, {"opportunity": opportunity.pk}),
             "units_shown": opportunity.units_shown.select_related("unit"),
-            "subscriptions": selectors.subscription_list(user, {"opportunity": opportunity.pk}),
+            # Only a won opportunity has subscriptions: subscribing wins it.
+            "subscriptions": selectors.subscription_list(user, {"opportunity": opportunity.pk})
+            if opportunity.stage == Stage.WON else [],
             "moves": rights.moves,
             "may_move": may_move,
             "may_subscribe": rights.may_subscribe,
