@@ -28,7 +28,8 @@ from linli.outreach.models import (
     SubsidyRule,
     SubsidyStatement,
 )
-from linli.outreach.selectors import partner_criteria
+from linli.outreach.selectors.filtering import filtered
+from linli.outreach.selectors.registry import partner_criteria
 from linli.outreach.states import FUNNEL, PromotionStage
 
 # --- scheduling -----------------------------------------------------------------------------
@@ -99,19 +100,16 @@ def channel_get(actor, pk) -> DistributionChannel:
 
 # --- distributions --------------------------------------------------------------------------
 
-DISTRIBUTION_FILTERS = ("status", "edition", "channel", "agent")
+DISTRIBUTION_FILTERS = {"status": "status", "edition": "edition_id", "channel": "channel_id",
+                        "agent": "agent_id"}
 
 
 def distribution_list(actor, filters: dict | None = None,
                       action: str = "view") -> QuerySet[Distribution]:
     """Distributions with ``recipient_count`` and ``confirmed_count``; ``filters``: status,
     edition (id), channel (id), agent (id)."""
-    filters = filters or {}
-    qs = Distribution.objects.restrict(actor, action).select_related(
-        "edition", "channel", "agent__organization")
-    for key in DISTRIBUTION_FILTERS:
-        if filters.get(key):
-            qs = qs.filter(**{key if key == "status" else f"{key}_id": filters[key]})
+    qs = filtered(Distribution.objects.restrict(actor, action).select_related(
+        "edition", "channel", "agent__organization"), DISTRIBUTION_FILTERS, filters or {})
     return qs.annotate(
         recipient_count=Count("recipients", distinct=True),
         confirmed_count=Count("recipients", filter=Q(recipients__confirmed_at__isnull=False),
@@ -153,12 +151,9 @@ PROMOTION_FILTERS = {"stage": "stage", "city": "partner__organization__city",
 
 def promotion_list(actor, filters: dict | None = None,
                    action: str = "view") -> QuerySet[Promotion]:
-    filters = filters or {}
-    qs = Promotion.objects.restrict(actor, action).select_related(
-        "partner__organization", "partner__agent__organization")
-    for key, lookup in PROMOTION_FILTERS.items():
-        if filters.get(key):
-            qs = qs.filter(**{lookup: filters[key]})
+    qs = filtered(Promotion.objects.restrict(actor, action).select_related(
+        "partner__organization", "partner__agent__organization"), PROMOTION_FILTERS,
+        filters or {})
     return qs.order_by("partner__organization__name_pinyin", "pk")
 
 
@@ -220,16 +215,15 @@ def subsidy_rule_get(actor, pk) -> SubsidyRule:
     return get_object_or_404(subsidy_rule_list(actor), pk=pk)
 
 
+STATEMENT_FILTERS = {"status": "status", "agent": "agent_id"}
+
+
 def statement_list(actor, filters: dict | None = None,
                    action: str = "view") -> QuerySet[SubsidyStatement]:
-    filters = filters or {}
-    qs = SubsidyStatement.objects.restrict(actor, action).select_related(
-        "agent__organization", "approved_by")
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("agent"):
-        qs = qs.filter(agent_id=filters["agent"])
-    return qs.order_by("-month", "pk")
+    """Statements; ``filters``: status, agent (id)."""
+    return filtered(SubsidyStatement.objects.restrict(actor, action).select_related(
+        "agent__organization", "approved_by"), STATEMENT_FILTERS, filters or {}).order_by(
+        "-month", "pk")
 
 
 def statement_get(actor, pk, action: str = "view") -> SubsidyStatement:
