@@ -368,6 +368,41 @@ def test_spot_check_draws_per_city_and_agent_reproducibly(world, corrector):
     assert len(other) == 12
 
 
+def test_spot_check_draws_only_companies_whose_contacts_are_in_use(world, corrector):
+    agent = make_agent(world, "抽查代理")
+    in_use, never, correcting, verifying = [
+        make_partner(world, name, agent=agent)
+        for name in ("已启用物业", "未纠正物业", "纠正中物业", "复核中物业")]
+    services.reviews_open(actor=corrector, tenant=world.tenant,
+                          partners=[in_use, correcting, verifying])
+    for partner in (in_use, verifying):
+        review = services.review_answer(actor=corrector, review=partner.contact_review,
+                                        reason="confirmed")
+        services.review_transition(actor=corrector, review=review, phase="verify")
+    services.review_transition(actor=corrector, review=in_use.contact_review, phase="in_use")
+    candidates = selectors.spot_check_candidates(corrector, world.tenant)
+    assert sorted(p.organization.name for p in candidates) == ["已启用物业", "未纠正物业"]
+    check = services.spot_check_draw(actor=corrector, tenant=world.tenant, org_unit=world.root,
+                                     month=dt.date(2026, 6, 1), per_group=5, seed=5)
+    assert sorted(check.sample) == sorted([in_use.pk, never.pk])
+    # Reproducible: the same seed draws the same companies from the same registry.
+    assert services.spot_check_sample(candidates, per_group=5, seed=5) == check.sample
+    # A company put on the correction list again leaves the candidates.
+    services.reviews_open(actor=corrector, tenant=world.tenant, partners=[in_use])
+    assert [p.organization.name for p in selectors.spot_check_candidates(
+        corrector, world.tenant)] == ["未纠正物业"]
+
+
+def test_no_spot_check_while_every_company_is_under_correction(world, corrector, company):
+    services.reviews_open(actor=corrector, tenant=world.tenant, partners=[company])
+    with pytest.raises(ValidationError) as exc:
+        services.spot_check_draw(actor=corrector, tenant=world.tenant, org_unit=world.root,
+                                 month=dt.date(2026, 6, 1))
+    assert exc.value.message_dict == {"month": [
+        "There is no signed company with an agent whose contacts are in use to draw from."]}
+    assert (SpotCheck.objects.count(), Campaign.objects.count()) == (0, 0)
+
+
 def test_spot_check_refusals(world, corrector):
     _spot_registry(world)
     month = dt.date(2026, 4, 1)

@@ -69,10 +69,15 @@ def correction_list(actor, filters: dict | None = None) -> QuerySet[ContactCorre
 
 
 def spot_check_candidates(actor, tenant) -> QuerySet[Partner]:
-    """The companies a spot check draws from: signed companies with an agent."""
+    """The companies a spot check draws from: signed companies with an agent whose contacts
+    are in use (OUT-3, phase 3) — their review is in use, or they were never put on the
+    correction list. A company still being corrected or verified is left out: its contacts
+    are not the ones in use yet."""
     partners = (Partner.objects.restrict(actor, "view") if actor is not None
                 else Partner.objects.filter(tenant=tenant))
-    return partners.filter(signing_status=SigningStatus.SIGNED, agent__isnull=False)
+    return partners.filter(
+        Q(contact_review__isnull=True) | Q(contact_review__phase=ReviewPhase.IN_USE),
+        signing_status=SigningStatus.SIGNED, agent__isnull=False)
 
 
 def spot_checks(actor) -> QuerySet[SpotCheck]:

@@ -347,8 +347,9 @@ def spot_check_sample(partners, *, per_group: int, seed: int) -> list[int]:
 @transaction.atomic
 def spot_check_draw(*, actor, tenant: Tenant, org_unit, month: date, per_group: int = 3,
                     seed: int | None = None) -> SpotCheck:
-    """Draw this month's spot check among the signed companies in use (with an agent) and
-    make its callback campaign; one spot check a month."""
+    """Draw this month's spot check among the signed companies with an agent whose contacts
+    are in use (``selectors.spot_check_candidates``) and make its callback campaign; one spot
+    check a month."""
     _same_tenant(actor, tenant.pk)
     _require(actor, "outreach.add_spotcheck", org_unit)
     month = month.replace(day=1)
@@ -363,8 +364,8 @@ def spot_check_draw(*, actor, tenant: Tenant, org_unit, month: date, per_group: 
     candidates = selectors.spot_check_candidates(actor, tenant)
     sample = spot_check_sample(candidates, per_group=per_group, seed=seed)
     if not sample:
-        raise ValidationError({"month": [_("There is no signed company with an agent to "
-                                           "draw from.")]})
+        raise ValidationError({"month": [_("There is no signed company with an agent whose "
+                                           "contacts are in use to draw from.")]})
     campaign = campaign_create(
         actor=actor, tenant=tenant, org_unit=org_unit,
         name=_("Spot check %(month)s") % {"month": month.strftime("%Y-%m")},
