@@ -168,7 +168,7 @@ def test_a_move_out_of_order_is_refused(world, operator):
     with pytest.raises(ValidationError) as caught:
         services.distribution_transition(actor=operator, distribution=distribution, to="sent")
     assert caught.value.message_dict == {"status": [
-        "A distribution that is draft cannot become sent."]}
+        "A distribution cannot go from “Draft” to “Sent”."]}
     services.distribution_transition(actor=operator, distribution=distribution, to="cancelled")
     with pytest.raises(ValidationError):
         services.distribution_transition(actor=operator, distribution=distribution,
@@ -328,7 +328,7 @@ def test_screens(world, operator, django_capture_on_commit_callbacks):
     assert page.count('data-delivery="sent"') == 3
     assert page.count('data-delivery="failed"') == 1
     refused = client.post(f"/outreach/distributions/{distribution.pk}/schedule/", follow=True)
-    assert "A distribution that is sent cannot become scheduled." in refused.content.decode()
+    assert "A distribution cannot go from “Sent” to “Scheduled”." in refused.content.decode()
     for url in ("/outreach/editions/", f"/outreach/editions/{edition.pk}/",
                 "/outreach/distributions/", "/outreach/distributions/new/"):
         assert client.get(url).status_code == 200

@@ -88,7 +88,7 @@ def test_a_refused_callback_writes_nothing(world, operator):
                                        outcome="connected", received=True, opinion="不要了",
                                        decline_reason="unwilling")
     assert caught.value.message_dict == {"stage": [
-        "A company at “Revenue share” cannot move to “Declined”."]}
+        "A company cannot go from “Revenue share” to “Declined”."]}
     recipient.refresh_from_db()
     assert (recipient.confirmed_at, recipient.opinion, recipient.call_task.attempts) == (
         None, "", 0)
@@ -101,7 +101,7 @@ def test_stages_move_one_at_a_time(world, operator):
     with pytest.raises(ValidationError) as caught:
         services.promotion_transition(actor=operator, promotion=promotion, to="mall")
     assert caught.value.message_dict == {"stage": [
-        "A company at “Handbook mailed” cannot move to “Mall operating”."]}
+        "A company cannot go from “Handbook mailed” to “Mall operating”."]}
     with pytest.raises(ValidationError) as caught:
         services.promotion_transition(actor=operator, promotion=promotion, to="declined")
     assert caught.value.message_dict == {"reason": [
@@ -115,6 +115,40 @@ def test_stages_move_one_at_a_time(world, operator):
     with pytest.raises(PermissionDenied):
         services.promotion_transition(actor=stranger, promotion=promotion, to="declined",
                                       reason="unwilling")
+
+
+def test_distribution_promotion_and_statement_moves_are_checked_alike(world, operator):
+    agent, targets = make_targets(world)
+    distribution = _sent(world, operator, agent=agent)
+    services.distribution_callback(actor=operator, recipient=_recipient(distribution,
+                                                                        targets[0]),
+                                   outcome="connected", received=True)
+    promotion = Promotion.objects.get(partner=targets[0])
+    statement = services.statement_build(actor=operator, agent=agent, month=dt.date(2026, 6, 1))
+    moves = [
+        (lambda to: services.distribution_transition(
+            actor=operator, distribution=distribution, to=to), "status", "sent", "draft",
+         "Choose a status from the list.", "The distribution already has this status.",
+         "A distribution cannot go from “Sent” to “Draft”."),
+        (lambda to: services.promotion_transition(actor=operator, promotion=promotion, to=to),
+         "stage", "received", "mailed", "Choose a stage from the list.",
+         "The company is already at this stage.",
+         "A company cannot go from “Received” to “Handbook mailed”."),
+        (lambda to: services.statement_transition(actor=operator, statement=statement, to=to),
+         "status", "draft", "paid", "Choose a status from the list.",
+         "The statement already has this status.",
+         "A statement cannot go from “Awaiting approval” to “Paid”."),
+    ]
+    for move, field, current, out_of_order, unknown, same, refused in moves:
+        for to, message in (("lost", unknown), (current, same), (out_of_order, refused)):
+            with pytest.raises(ValidationError) as caught:
+                move(to)
+            assert caught.value.message_dict == {field: [message]}
+    distribution.refresh_from_db()
+    promotion.refresh_from_db()
+    statement.refresh_from_db()
+    assert (distribution.status, promotion.stage, statement.status) == (
+        "sent", "received", "draft")
 
 
 def test_funnel_by_city_and_agent(world, operator):
@@ -195,7 +229,7 @@ def test_statement_counts_confirmed_receipts_only_and_is_approved_before_paid(wo
     with pytest.raises(ValidationError) as caught:
         services.statement_transition(actor=operator, statement=statement, to="paid")
     assert caught.value.message_dict == {"status": [
-        "A statement that is “Awaiting approval” cannot become “Paid”."]}
+        "A statement cannot go from “Awaiting approval” to “Paid”."]}
     services.statement_transition(actor=operator, statement=statement, to="approved")
     statement.refresh_from_db()
     assert (statement.status, statement.approved_by) == ("approved", operator)

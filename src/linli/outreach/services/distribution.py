@@ -37,7 +37,7 @@ from linli.outreach.models import (
 )
 from linli.outreach.services.campaigns import campaign_create
 from linli.outreach.services.promotion import promotions_mail
-from linli.outreach.services.shared import _full_clean, _require, _same_tenant
+from linli.outreach.services.shared import _check_move, _full_clean, _require, _same_tenant
 from linli.outreach.states import DISTRIBUTION_TRANSITIONS, DistributionStatus
 
 CALLBACK_AFTER = timedelta(days=7)
@@ -275,12 +275,10 @@ def distribution_transition(*, actor, distribution: Distribution, to: str,
     distribution = Distribution.objects.select_for_update(of=("self",)).select_related(
         "edition", "channel", "agent", "tenant", "org_unit").get(pk=distribution.pk)
     old = distribution.status
-    if to not in DISTRIBUTION_TRANSITIONS.get(old, ()):
-        raise ValidationError({"status": [
-            _("A distribution that is %(old)s cannot become %(new)s.") % {
-                "old": DistributionStatus(old).label.lower(),
-                "new": DistributionStatus(to).label.lower() if to in DistributionStatus.values
-                else to}]})
+    _check_move("status", DistributionStatus, DISTRIBUTION_TRANSITIONS, old, to,
+                unknown=_("Choose a status from the list."),
+                same=_("The distribution already has this status."),
+                refused=_("A distribution cannot go from “%(old)s” to “%(new)s”."))
     fields = ["status", "updated_at"]
     if to == DistributionStatus.SCHEDULED:
         _schedule(actor, distribution)

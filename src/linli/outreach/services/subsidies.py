@@ -25,7 +25,7 @@ from linli.outreach.models import (
     SubsidyRule,
     SubsidyStatement,
 )
-from linli.outreach.services.shared import _full_clean, _require, _same_tenant
+from linli.outreach.services.shared import _check_move, _full_clean, _require, _same_tenant
 from linli.outreach.states import STATEMENT_TRANSITIONS, DistributionStatus, StatementStatus
 
 
@@ -128,11 +128,10 @@ def statement_transition(*, actor, statement: SubsidyStatement, to: str) -> Subs
     _require(actor, "outreach.approve_subsidystatement", statement)
     statement = SubsidyStatement.objects.select_for_update().get(pk=statement.pk)
     old = statement.status
-    if to not in STATEMENT_TRANSITIONS.get(old, ()):
-        raise ValidationError({"status": [
-            _("A statement that is “%(old)s” cannot become “%(new)s”.") % {
-                "old": StatementStatus(old).label,
-                "new": StatementStatus(to).label if to in StatementStatus.values else to}]})
+    _check_move("status", StatementStatus, STATEMENT_TRANSITIONS, old, to,
+                unknown=_("Choose a status from the list."),
+                same=_("The statement already has this status."),
+                refused=_("A statement cannot go from “%(old)s” to “%(new)s”."))
     now, fields = timezone.now(), ["status", "updated_at"]
     if to == StatementStatus.APPROVED:
         statement.approved_by = actor if getattr(actor, "pk", None) else None
