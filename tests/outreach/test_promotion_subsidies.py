@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from linli.outreach import services
 from linli.outreach.distribution import selectors
@@ -237,6 +239,31 @@ def test_statement_counts_confirmed_receipts_only_and_is_approved_before_paid(wo
     services.statement_transition(actor=operator, statement=statement, to="paid")
     statement.refresh_from_db()
     assert statement.status == "paid"
+
+
+def test_a_statement_takes_the_same_queries_however_many_rounds(world, operator):
+    agent, targets = make_targets(world)
+    _rule(world, operator, dt.date(2026, 1, 1), min_companies=2, min_offices=0)
+    may, june, july = dt.date(2026, 5, 1), dt.date(2026, 6, 1), dt.date(2026, 7, 1)
+    for month, rounds in ((may, 1), (june, 1), (july, 3)):
+        for _round in range(rounds):
+            sent = _sent(world, operator, agent=agent, month=month)
+            for partner in targets[:2]:
+                services.distribution_callback(actor=operator,
+                                               recipient=_recipient(sent, partner),
+                                               outcome="connected", received=True)
+    # May's statement warms the caches (content types) a first statement fills.
+    services.statement_build(actor=operator, agent=agent, month=may)
+    queries = {}
+    for month in (june, july):
+        with CaptureQueriesContext(connection) as captured:
+            statement = services.statement_build(actor=operator, agent=agent, month=month)
+        queries[month] = len(captured)
+    assert queries[june] == queries[july] <= 11, queries
+    assert list(statement.lines.order_by("pk").values_list("companies", "offices", "amount")) == [
+        (2, 0, Decimal("80.00"))] * 3
+    assert statement.total == Decimal("240.00")
+    assert SubsidyLine.objects.filter(statement=statement, recipients__isnull=False).count() == 6
 
 
 def test_a_round_below_the_thresholds_earns_nothing(world, operator):
