@@ -8,7 +8,9 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from linli.core.events import events_for
@@ -303,6 +305,29 @@ def test_answered_sheet_import(world, corrector, company, agent):
         == {"阳光物业": "corrected", "倒闭物业": "company_closed"}
     assert sorted(ContactCorrection.objects.values_list("field", "new_value")) == [
         ("contact_mobile", "+8613700002222"), ("contact_name", "张经理")]
+
+
+def test_an_answered_list_locks_each_review_once(world, corrector, company, agent):
+    other = make_partner(world, "晨光物业", agent=agent)
+    answers = [services.Answer(review=review, reason="corrected", note="代理商已核实", values={
+        "contact_name": f"新经理{n}", "contact_mobile": f"1370000222{n}",
+        "email": f"pm{n}@example.cn"}) for n, review in enumerate(_open(world, corrector,
+                                                                         company, other))]
+    with CaptureQueriesContext(connection) as captured:
+        assert services.answers_write(actor=corrector, tenant=world.tenant,
+                                      answers=answers) == 2
+    reads = [q["sql"] for q in captured if q["sql"].startswith("SELECT")
+             and 'FROM "outreach_contactreview"' in q["sql"]]
+    assert len(reads) == 1, reads  # both reviews, locked together: not once per value
+    if connection.vendor == "postgresql":
+        assert reads[0].endswith('FOR UPDATE OF "outreach_contactreview"')
+    assert sorted(ContactCorrection.objects.values_list(
+        "partner__organization__name", "field", "new_value")) == [
+        ("晨光物业", "contact_mobile", "+8613700002221"), ("晨光物业", "contact_name", "新经理1"),
+        ("晨光物业", "email", "pm1@example.cn"),
+        ("阳光物业", "contact_mobile", "+8613700002220"), ("阳光物业", "contact_name", "新经理0"),
+        ("阳光物业", "email", "pm0@example.cn")]
+    assert set(ContactReview.objects.values_list("reason", flat=True)) == {"corrected"}
 
 
 def test_bad_answered_sheet_is_refused_row_by_row_and_writes_nothing(world, corrector,
