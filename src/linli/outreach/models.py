@@ -405,8 +405,9 @@ class DistributionChannel(TenantOwned, TimeStamped):
     department = models.CharField(_("owner department"), max_length=100)
     day_of_month = models.PositiveSmallIntegerField(
         _("day of month"), null=True, blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(28)],
-        help_text=_("Empty: irregular, the date is chosen each time."))
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("1 to 31; a day past the month's end is its last day. Empty: irregular, "
+                    "the date is chosen each time."))
     active = models.BooleanField(_("active"), default=True)
 
     history = history()

@@ -74,6 +74,7 @@ def register() -> None:
         "outreach.content_planned": _("Content planned"),
         "outreach.content_status": _("Content status changed"),
         "outreach.edition_created": _("Edition created"),
+        "outreach.channel_created": _("Distribution channel added"),
         "outreach.distribution_created": _("Distribution created"),
         "outreach.distribution_moved": _("Distribution status changed"),
         "outreach.promotion_moved": _("Promotion stage changed"),

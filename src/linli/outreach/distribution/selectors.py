@@ -3,6 +3,7 @@ inside the viewer's scope (missing and out of scope are the same 404)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -36,10 +37,12 @@ from linli.outreach.states import FUNNEL, PromotionStage
 
 def scheduled_date(tenant_id: int, channel: DistributionChannel, month: dt.date,
                    chosen: dt.date | None = None) -> dt.date | None:
-    """The channel's day of ``month`` (or the ``chosen`` day of an irregular channel), rolled
-    to the next working day of the tenant's calendar when it is a weekend or a holiday."""
+    """The channel's day of ``month`` (its last day when the month is shorter, e.g. the 31st
+    in April), or the ``chosen`` day of an irregular channel, rolled to the next working day
+    of the tenant's calendar when it is a weekend or a holiday."""
     if channel.day_of_month:
-        day = month.replace(day=channel.day_of_month)
+        last = calendar.monthrange(month.year, month.month)[1]
+        day = month.replace(day=min(channel.day_of_month, last))
     elif chosen is not None:
         day = chosen
     else:

@@ -42,6 +42,7 @@ from linli.outreach.services.corrections import (  # noqa: F401
 from linli.outreach.services.distribution import (  # noqa: F401
     CALLBACK_AFTER,
     DEFAULT_CHANNELS,
+    channel_create,
     channel_update,
     channels_install,
     distribution_create,

@@ -26,6 +26,7 @@ from linli.core.notifications.catalogue import register_event
 from linli.core.notifications.choices import MessageChannel
 from linli.core.notifications.services import Address, Notice, notify_all
 from linli.core.tenancy import Tenant
+from linli.directory.services.organizations import KEEP
 from linli.outreach.choices import ChannelMedium, EditionKind, RecipientStatus, Rollout
 from linli.outreach.distribution import selectors
 from linli.outreach.models import (
@@ -132,14 +133,62 @@ def channels_install(*, tenant: Tenant) -> list[DistributionChannel]:
         for code, name, medium, department, day in DEFAULT_CHANNELS if code not in existing])
 
 
+def _check_channel(channel: DistributionChannel) -> None:
+    """A channel's values, or a ValidationError with a clear message on each field at fault:
+    a known medium, a day of month from 1 to 31 or none (irregular), a code, a name and an
+    owner department."""
+    errors: dict[str, list[str]] = {}
+    if channel.medium not in ChannelMedium.values:
+        errors["medium"] = [_("Choose paper, e-mail, website or social media.")]
+    day = channel.day_of_month
+    if day is not None and (isinstance(day, bool) or not isinstance(day, int)
+                            or not 1 <= day <= 31):
+        errors["day_of_month"] = [_("Give a day of the month from 1 to 31, or none for an "
+                                    "irregular channel.")]
+    try:
+        _full_clean(channel, exclude=["tenant", "medium", "day_of_month"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def channel_update(*, actor, channel: DistributionChannel, **fields) -> DistributionChannel:
-    """Change a channel's name, owner department, day of month or whether it is active."""
+def channel_create(*, actor, tenant: Tenant, code: str, name: str, medium: str,
+                   department: str, day_of_month: int | None = None,
+                   active: bool = True) -> DistributionChannel:
+    """A channel of the tenant's own, with its owner department and day of the month (none:
+    irregular); its code is unique in the tenant."""
+    _same_tenant(actor, tenant.pk)
+    _require(actor, "outreach.add_distributionchannel", None)
+    channel = DistributionChannel(
+        tenant=tenant, code=(code or "").strip(), name=(name or "").strip(), medium=medium,
+        department=(department or "").strip(), day_of_month=day_of_month, active=active)
+    _check_channel(channel)
+    # The tenant row is locked so that two saves of one code cannot both pass the check.
+    Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if DistributionChannel.objects.filter(tenant=tenant, code=channel.code).exists():
+        raise ValidationError({"code": [_("Your organisation already has a channel with this "
+                                          "code.")]})
+    channel.save()
+    record_event(channel, "outreach.channel_created", actor=actor, new=channel.name)
+    return channel
+
+
+@transaction.atomic
+def channel_update(*, actor, channel: DistributionChannel, name=KEEP, department=KEEP,
+                   day_of_month=KEEP, active=KEEP) -> DistributionChannel:
+    """Change a channel's name, owner department, day of month (None: irregular) or whether
+    it is active; its code and medium stay."""
+    _same_tenant(actor, channel.tenant_id)
     _require(actor, "outreach.change_distributionchannel", channel)
-    for name in ("name", "department", "day_of_month", "active"):
-        if name in fields:
-            setattr(channel, name, fields[name])
-    _full_clean(channel, exclude=["tenant"])
+    channel = DistributionChannel.objects.select_for_update().get(pk=channel.pk)
+    changes = {"name": name, "department": department, "day_of_month": day_of_month,
+               "active": active}
+    for field_name, value in changes.items():
+        if value is not KEEP:
+            setattr(channel, field_name, value.strip() if isinstance(value, str) else value)
+    _check_channel(channel)
     channel.save()
     return channel
 
