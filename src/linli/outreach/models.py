@@ -463,7 +463,8 @@ class Distribution(OrgScoped, TimeStamped):
 
 class DistributionRecipient(OrgScoped):
     """One company on a distribution's list and how its copy fared; an e-mail's delivery is
-    its outbox message's. ``confirmed_at``: the callback confirmed receipt."""
+    its outbox message's, and ``downloaded_at`` when the company first opened its signed
+    download link. ``confirmed_at``: the callback confirmed receipt."""
 
     distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE,
                                      related_name="recipients",
@@ -481,6 +482,8 @@ class DistributionRecipient(OrgScoped):
                                   related_name="+", verbose_name=_("callback"))
     confirmed_at = models.DateTimeField(_("receipt confirmed at"), null=True, blank=True)
     opinion = models.TextField(_("opinion"), blank=True)
+    # When the company first opened its e-mail's download link (recorded once).
+    downloaded_at = models.DateTimeField(_("first downloaded at"), null=True, blank=True)
     subsidy_line = models.ForeignKey("SubsidyLine", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="recipients")
 

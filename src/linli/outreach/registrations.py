@@ -77,6 +77,7 @@ def register() -> None:
         "outreach.channel_created": _("Distribution channel added"),
         "outreach.distribution_created": _("Distribution created"),
         "outreach.distribution_moved": _("Distribution status changed"),
+        "outreach.edition_downloaded": _("Downloaded from the e-mail's link"),
         "outreach.promotion_moved": _("Promotion stage changed"),
         "outreach.promotion_decline_confirmed": _("Decline confirmed by callback"),
         "outreach.subsidy_rule_created": _("Subsidy rule added"),

@@ -143,6 +143,8 @@ class RecipientOut(Schema):
     call_task_id: int | None
     confirmed_at: datetime | None
     opinion: str
+    downloaded_at: datetime | None = Field(
+        description="When the company first opened its e-mail's download link")
 
 
 class DistributionOut(Schema):
@@ -239,11 +241,9 @@ def distribution_create(request, payload: DistributionIn):
              summary="Schedule, send, put back to draft or cancel a distribution")
 def distribution_move(request, distribution_id: PathId, payload: DistributionMoveIn):
     actor = request.auth
-    distribution = selectors.distribution_get(actor, distribution_id)
-    link = request.build_absolute_uri(reverse("outreach:edition_file",
-                                              args=[distribution.edition_id]))
-    services.distribution_transition(actor=actor, distribution=distribution, to=payload.to,
-                                     link=link)
+    services.distribution_transition(
+        actor=actor, distribution=selectors.distribution_get(actor, distribution_id),
+        to=payload.to)
     return _detail(actor, distribution_id)
 
 

@@ -31,7 +31,7 @@ from linli.outreach.models import (
 )
 from linli.outreach.selectors.filtering import filtered
 from linli.outreach.selectors.registry import partner_criteria
-from linli.outreach.states import FUNNEL, PromotionStage
+from linli.outreach.states import FUNNEL, DistributionStatus, PromotionStage
 
 # --- scheduling -----------------------------------------------------------------------------
 
@@ -133,6 +133,16 @@ def recipients_of(actor, distribution: Distribution) -> QuerySet[DistributionRec
 def recipient_get(actor, pk) -> DistributionRecipient:
     return get_object_or_404(DistributionRecipient.objects.restrict(actor, "view").select_related(
         "distribution", "partner__organization", "call_task"), pk=pk)
+
+
+def download_recipient(recipient_id: int, edition_id: int) -> DistributionRecipient | None:
+    """The recipient a signed download link names, with its edition, when that recipient got
+    that edition in a sent distribution; None otherwise. A system read: the link's signature
+    (``outreach.download_links``) is what entitles its holder, who has no account."""
+    return DistributionRecipient.objects.select_related(
+        "distribution__edition", "partner__organization").filter(
+        pk=recipient_id, distribution__edition_id=edition_id,
+        distribution__status=DistributionStatus.SENT).first()
 
 
 def delivery_counts(recipients) -> dict[str, int]:

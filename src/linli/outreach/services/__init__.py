@@ -50,6 +50,7 @@ from linli.outreach.services.distribution import (  # noqa: F401
     distributions_send_due,
     document_check,
     edition_create,
+    recipient_download,
 )
 from linli.outreach.services.promotion import (  # noqa: F401
     distribution_callback,

@@ -16,7 +16,6 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +26,7 @@ from linli.core.notifications.choices import MessageChannel
 from linli.core.notifications.services import Address, Notice, notify_all
 from linli.core.tenancy import Tenant
 from linli.directory.services.organizations import KEEP
+from linli.outreach import download_links
 from linli.outreach.choices import ChannelMedium, EditionKind, RecipientStatus, Rollout
 from linli.outreach.distribution import selectors
 from linli.outreach.models import (
@@ -68,9 +68,10 @@ register_event(
     label=gettext_lazy("A handbook or newsletter e-mailed to a company"),
     subject={"en": "{{ title }}", "zh-hans": "{{ title }}"},
     body={"en": "Dear {{ company }},\n\nplease find our {{ kind }} “{{ title }}” at "
-                "{{ link }}.\n\nWe will call you in a few days to hear your opinion.",
-          "zh-hans": "{{ company }}：\n\n您好！我们的{{ kind }}《{{ title }}》请见 {{ link }}。"
-                     "\n\n几天后客服将致电了解您的意见。"},
+                "{{ link }} (the link works until {{ valid_until }}).\n\nWe will call you in "
+                "a few days to hear your opinion.",
+          "zh-hans": "{{ company }}：\n\n您好！我们的{{ kind }}《{{ title }}》请见 {{ link }}"
+                     "（链接有效期至 {{ valid_until }}）。\n\n几天后客服将致电了解您的意见。"},
 )
 
 
@@ -260,13 +261,16 @@ def _valid_email(address: str) -> bool:
     return True
 
 
-def _send(actor, distribution: Distribution, link: str) -> None:
-    """Mail or e-mail every recipient, start their promotion and book their callbacks."""
+def _send(actor, distribution: Distribution) -> None:
+    """Mail or e-mail every recipient, start their promotion and book their callbacks. Each
+    e-mail carries the company's own signed, expiring link to the edition's document, on the
+    site's public address (``outreach.download_links``)."""
     recipients = list(distribution.recipients.select_related("partner__organization"))
     if not recipients:
         return
     edition, now = distribution.edition, timezone.now()
     if distribution.channel.medium == ChannelMedium.EMAIL:
+        valid_until = download_links.valid_until().isoformat()
         notices = []
         for recipient in recipients:
             if not _valid_email(recipient.address):
@@ -278,8 +282,9 @@ def _send(actor, distribution: Distribution, link: str) -> None:
                 recipients=[Address(MessageChannel.EMAIL, recipient.address)],
                 dedup_key=f"outreach-distribution-{distribution.pk}-{recipient.partner_id}",
                 context={"title": edition.title, "kind": edition.get_kind_display(),
-                         "company": recipient.partner.organization.name, "link": link,
-                         "recipient": recipient.pk}))
+                         "company": recipient.partner.organization.name,
+                         "link": download_links.download_url(recipient.pk, edition.pk),
+                         "valid_until": valid_until, "recipient": recipient.pk}))
         # One outbox message per company, written in a constant number of statements; the
         # outbox's task delivers each after the commit.
         messages = {m.payload["recipient"]: m for m in notify_all(
@@ -314,12 +319,11 @@ def _send(actor, distribution: Distribution, link: str) -> None:
 
 
 @transaction.atomic
-def distribution_transition(*, actor, distribution: Distribution, to: str,
-                            link: str = "") -> Distribution:
+def distribution_transition(*, actor, distribution: Distribution, to: str) -> Distribution:
     """The distribution state machine, the one place its status changes: lock the row,
     check the move against ``DISTRIBUTION_TRANSITIONS`` and do what the new status means —
     scheduled: fix the list of companies; draft again: drop it; sent: mail or e-mail them
-    (``link`` is where the e-mail points to the edition); cancelled: nothing is sent."""
+    (each e-mail with its own download link); cancelled: nothing is sent."""
     _require(actor, "outreach.change_distribution", distribution)
     distribution = Distribution.objects.select_for_update(of=("self",)).select_related(
         "edition", "channel", "agent", "tenant", "org_unit").get(pk=distribution.pk)
@@ -334,7 +338,7 @@ def distribution_transition(*, actor, distribution: Distribution, to: str,
     elif to == DistributionStatus.DRAFT:
         distribution.recipients.all().delete()
     elif to == DistributionStatus.SENT:
-        _send(actor, distribution, link)
+        _send(actor, distribution)
         distribution.sent_at = timezone.now()
         fields += ["sent_at", "callback_campaign"]
     distribution.status = to
@@ -353,8 +357,26 @@ def distributions_send_due(today: dt.date | None = None) -> list[Distribution]:
     for distribution in due:
         try:
             sent.append(distribution_transition(
-                actor=None, distribution=distribution, to=DistributionStatus.SENT,
-                link=reverse("outreach:edition_file", args=[distribution.edition_id])))
+                actor=None, distribution=distribution, to=DistributionStatus.SENT))
         except ValidationError:
             continue  # moved by someone else meanwhile
     return sent
+
+
+def recipient_download(*, token: str) -> DistributionRecipient:
+    """The recipient (with its edition) a company's signed download link names: the link's
+    signature and age are checked here (``download_links.LinkInvalid`` for a changed link or
+    one not for a sent edition, ``download_links.LinkExpired`` for an old one), as the holder
+    has no account. The first download is recorded on the recipient's delivery, once however
+    many downloads run at once (one conditional update)."""
+    recipient_id, edition_id = download_links.read(token)
+    recipient = selectors.download_recipient(recipient_id, edition_id)
+    if recipient is None:
+        raise download_links.LinkInvalid
+    now = timezone.now()
+    if DistributionRecipient.objects.filter(pk=recipient.pk, downloaded_at__isnull=True).update(
+            downloaded_at=now):
+        recipient.downloaded_at = now
+        record_event(recipient.distribution, "outreach.edition_downloaded",
+                     new=recipient.partner.organization.name)
+    return recipient
