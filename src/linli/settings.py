@@ -237,6 +237,15 @@ SMS_PROVIDER_OPTIONS = {
 }
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
 
+# --- links from outside ---------------------------------------------------------------------
+# The product's public address, for the links of e-mails: a background job has no request to
+# take the host from, and the companies that get a handbook open it from their own mailbox.
+LINLI_SITE_URL = os.environ.get("LINLI_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if not LINLI_SITE_URL.startswith(("http://", "https://")):
+    raise RuntimeError("LINLI_SITE_URL must start with http:// or https://")
+# How long the signed download link of a handbook or newsletter e-mailed to a company works.
+OUTREACH_DOWNLOAD_LINK_DAYS = int(os.environ.get("OUTREACH_DOWNLOAD_LINK_DAYS", "30"))
+
 # --- uploads --------------------------------------------------------------------------------
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))

@@ -386,6 +386,13 @@ def _outreach_batch(estate: Estate, k: int) -> None:
                                    new_value=f"p{partner.pk}@yg.cn", source="agent")
         outreach.review_answer(actor=None, review=partner.contact_review, reason="confirmed",
                                note=f"已更正{k}")
+    # The batch's last signed company is verified and back in use: the spot check draws among
+    # the companies whose contacts are in use.
+    verified = [p for p in partners if p.signing_status == "signed"][-1].contact_review
+    outreach.review_transition(actor=None, review=verified, phase="verify")
+    for correction in verified.corrections.order_by("pk"):
+        outreach.correction_verify(actor=None, correction=correction, accept=True)
+    outreach.review_transition(actor=None, review=verified, phase="in_use")
     outreach.spot_check_draw(actor=None, tenant=world.tenant, org_unit=world.branch_a,
                              month=dt.date(2030, k, 1), per_group=3)
     outreach.content_create(actor=None, tenant=world.tenant, org_unit=world.branch_a,

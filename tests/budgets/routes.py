@@ -56,6 +56,8 @@ NOT_PAGES = {
     "/outreach/corrections/changes/<int:pk>/verify/": "accepts or rejects a correction (POST)",
     "/outreach/content/<int:pk>/status/": "moves a calendar entry to another status (POST)",
     "/outreach/editions/<int:pk>/file/": "serves an edition's stored document",
+    "/outreach/download/<str:token>/": "serves an edition's document to the holder of a "
+                                       "company's signed link (no sign-in)",
     "/outreach/recipients/<int:pk>/callback/": "logs the callback of one recipient (POST)",
     "/sales/quotes/<int:pk>/decision/": "approves or rejects a quote (POST)",
     "/sales/units/<int:pk>/subscribe/": "the subscription form (its buyer search lists at "

@@ -1,14 +1,17 @@
 """Browser test of handbook distribution and subsidies: an operator creates an edition with
 its document, schedules its e-mail distribution (the 13th of June 2026 is a Saturday, so it
 goes on Monday the 15th), sends it and sees each company's status — sent, or failed with the
-reason — then approves an agent's subsidy statement.
+reason — then approves an agent's subsidy statement; a company without an account downloads
+the handbook from its e-mail's link, and the operator sees that it did.
 
 LINLI_SCREENSHOT_DIR=docs/img refreshes outreach-distribution-*.png.
 """
 
 import datetime as dt
 import os
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +28,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 from django.core import mail  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 
 from linli.core.services import user_language_set  # noqa: E402
 from linli.outreach import services  # noqa: E402
@@ -120,3 +124,43 @@ def test_an_operator_distributes_an_edition_and_approves_a_subsidy(
     page.screenshot(path=str(screenshot_dir / "outreach-distribution-statement.png"))
     assert SubsidyStatement.objects.get().status == "approved"
     assert errors == []
+
+
+def test_a_company_opens_its_handbook_link_without_an_account(
+        browser, live_server, estate, settings, screenshot_dir):
+    settings.LINLI_SITE_URL = live_server.url
+    handbook = services.edition_create(
+        actor=None, tenant=estate.tenant, org_unit=estate.root, kind="handbook",
+        title="物业管理软件产品手册 V3", version="3", month=dt.date(2026, 6, 1),
+        file=SimpleUploadedFile("handbook-v3.pdf", b"%PDF-1.4\n% product handbook\n"))
+    distribution = services.distribution_create(
+        actor=None, tenant=estate.tenant, org_unit=estate.root, edition=handbook,
+        channel=DistributionChannel.objects.get(tenant=estate.tenant, code="email"))
+    for to in ("scheduled", "sent"):
+        services.distribution_transition(actor=None, distribution=distribution, to=to)
+    message = next(m for m in mail.outbox if m.to == ["pm@yangguang.example.cn"])
+    link = re.search(re.escape(live_server.url) + r"/outreach/download/[\w.:-]+/",
+                     message.body).group(0)
+
+    # The company, not signed in anywhere, clicks the link in its mailbox.
+    company = browser.new_context(locale="en-US", accept_downloads=True, viewport=DESKTOP)
+    page = company.new_page()
+    page.set_content(f'<a href="{link}">物业管理软件产品手册 V3</a>')
+    with page.expect_download() as download:
+        page.get_by_role("link").click()
+    assert download.value.suggested_filename.endswith("handbook-v3.pdf")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    # A link cut short gets a page that says so.
+    page.goto(link[:-8] + "/")
+    expect(page.get_by_test_id("download-link")).to_be_visible()
+    expect(page.locator("h1")).to_have_text("This download link is not valid")
+    page.screenshot(path=str(screenshot_dir / "outreach-download-link.png"))
+    company.close()
+
+    # The operator sees who downloaded.
+    page = browser.new_page(viewport=DESKTOP)
+    _sign_in(page, live_server, "operator")
+    page.goto(f"{live_server.url}/outreach/distributions/{distribution.pk}/")
+    downloaded = page.locator("main tr", has=page.locator("[data-downloaded=yes]"))
+    expect(downloaded).to_have_count(1)
+    expect(downloaded).to_contain_text("阳光物业")

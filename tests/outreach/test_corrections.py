@@ -8,7 +8,9 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from linli.core.events import events_for
@@ -305,6 +307,29 @@ def test_answered_sheet_import(world, corrector, company, agent):
         ("contact_mobile", "+8613700002222"), ("contact_name", "张经理")]
 
 
+def test_an_answered_list_locks_each_review_once(world, corrector, company, agent):
+    other = make_partner(world, "晨光物业", agent=agent)
+    answers = [services.Answer(review=review, reason="corrected", note="代理商已核实", values={
+        "contact_name": f"新经理{n}", "contact_mobile": f"1370000222{n}",
+        "email": f"pm{n}@example.cn"}) for n, review in enumerate(_open(world, corrector,
+                                                                         company, other))]
+    with CaptureQueriesContext(connection) as captured:
+        assert services.answers_write(actor=corrector, tenant=world.tenant,
+                                      answers=answers) == 2
+    reads = [q["sql"] for q in captured if q["sql"].startswith("SELECT")
+             and 'FROM "outreach_contactreview"' in q["sql"]]
+    assert len(reads) == 1, reads  # both reviews, locked together: not once per value
+    if connection.vendor == "postgresql":
+        assert reads[0].endswith('FOR UPDATE OF "outreach_contactreview"')
+    assert sorted(ContactCorrection.objects.values_list(
+        "partner__organization__name", "field", "new_value")) == [
+        ("晨光物业", "contact_mobile", "+8613700002221"), ("晨光物业", "contact_name", "新经理1"),
+        ("晨光物业", "email", "pm1@example.cn"),
+        ("阳光物业", "contact_mobile", "+8613700002220"), ("阳光物业", "contact_name", "新经理0"),
+        ("阳光物业", "email", "pm0@example.cn")]
+    assert set(ContactReview.objects.values_list("reason", flat=True)) == {"corrected"}
+
+
 def test_bad_answered_sheet_is_refused_row_by_row_and_writes_nothing(world, corrector,
                                                                      company, agent):
     other = make_partner(world, "未列入物业", agent=agent)
@@ -366,6 +391,41 @@ def test_spot_check_draws_per_city_and_agent_reproducibly(world, corrector):
     other = services.spot_check_sample(selectors.spot_check_candidates(corrector, world.tenant),
                                        per_group=3, seed=7)
     assert len(other) == 12
+
+
+def test_spot_check_draws_only_companies_whose_contacts_are_in_use(world, corrector):
+    agent = make_agent(world, "抽查代理")
+    in_use, never, correcting, verifying = [
+        make_partner(world, name, agent=agent)
+        for name in ("已启用物业", "未纠正物业", "纠正中物业", "复核中物业")]
+    services.reviews_open(actor=corrector, tenant=world.tenant,
+                          partners=[in_use, correcting, verifying])
+    for partner in (in_use, verifying):
+        review = services.review_answer(actor=corrector, review=partner.contact_review,
+                                        reason="confirmed")
+        services.review_transition(actor=corrector, review=review, phase="verify")
+    services.review_transition(actor=corrector, review=in_use.contact_review, phase="in_use")
+    candidates = selectors.spot_check_candidates(corrector, world.tenant)
+    assert sorted(p.organization.name for p in candidates) == ["已启用物业", "未纠正物业"]
+    check = services.spot_check_draw(actor=corrector, tenant=world.tenant, org_unit=world.root,
+                                     month=dt.date(2026, 6, 1), per_group=5, seed=5)
+    assert sorted(check.sample) == sorted([in_use.pk, never.pk])
+    # Reproducible: the same seed draws the same companies from the same registry.
+    assert services.spot_check_sample(candidates, per_group=5, seed=5) == check.sample
+    # A company put on the correction list again leaves the candidates.
+    services.reviews_open(actor=corrector, tenant=world.tenant, partners=[in_use])
+    assert [p.organization.name for p in selectors.spot_check_candidates(
+        corrector, world.tenant)] == ["未纠正物业"]
+
+
+def test_no_spot_check_while_every_company_is_under_correction(world, corrector, company):
+    services.reviews_open(actor=corrector, tenant=world.tenant, partners=[company])
+    with pytest.raises(ValidationError) as exc:
+        services.spot_check_draw(actor=corrector, tenant=world.tenant, org_unit=world.root,
+                                 month=dt.date(2026, 6, 1))
+    assert exc.value.message_dict == {"month": [
+        "There is no signed company with an agent whose contacts are in use to draw from."]}
+    assert (SpotCheck.objects.count(), Campaign.objects.count()) == (0, 0)
 
 
 def test_spot_check_refusals(world, corrector):

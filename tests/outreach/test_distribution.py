@@ -3,6 +3,7 @@ the real 2026 calendar, target lists, the distribution state machine and real e-
 status per recipient; bad input and scope."""
 
 import datetime as dt
+import re
 from unittest import mock
 
 import pytest
@@ -28,11 +29,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _mail_and_media(settings, tmp_path):
-    """E-mail into ``mail.outbox`` and uploads into a folder of this test alone."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "media")}}}
+def _media(private_media):
+    """Uploads into a folder of this test alone (e-mail goes to ``mail.outbox``)."""
 
 
 @pytest.fixture
@@ -168,7 +166,7 @@ def test_a_move_out_of_order_is_refused(world, operator):
     with pytest.raises(ValidationError) as caught:
         services.distribution_transition(actor=operator, distribution=distribution, to="sent")
     assert caught.value.message_dict == {"status": [
-        "A distribution that is draft cannot become sent."]}
+        "A distribution cannot go from “Draft” to “Sent”."]}
     services.distribution_transition(actor=operator, distribution=distribution, to="cancelled")
     with pytest.raises(ValidationError):
         services.distribution_transition(actor=operator, distribution=distribution,
@@ -189,8 +187,7 @@ def test_email_is_really_sent_with_a_status_per_recipient(
     with (mock.patch("linli.core.notifications.channels.send_mail",
                      side_effect=[1, OSError("mailbox full"), 1]),
           django_capture_on_commit_callbacks(execute=True)):
-        services.distribution_transition(actor=operator, distribution=distribution, to="sent",
-                                         link="https://linli.example/outreach/editions/1/file/")
+        services.distribution_transition(actor=operator, distribution=distribution, to="sent")
     recipients = list(selectors.recipients_of(operator, distribution))
     assert [(r.address, r.delivery_status, r.delivery_reason) for r in recipients] == [
         ("pm0@example.cn", "sent", ""),
@@ -207,17 +204,21 @@ def test_email_is_really_sent_with_a_status_per_recipient(
     assert tasks[0].next_call_at - distribution.sent_at > dt.timedelta(days=6, hours=23)
 
 
-def test_email_through_the_backend(world, operator, django_capture_on_commit_callbacks):
+def test_email_through_the_backend(world, operator, settings,
+                                   django_capture_on_commit_callbacks):
+    settings.LINLI_SITE_URL = "https://linli.example.cn"
     make_targets(world)
     distribution = _distribution(world, operator)
     services.distribution_transition(actor=operator, distribution=distribution, to="scheduled")
     with django_capture_on_commit_callbacks(execute=True):
-        services.distribution_transition(actor=operator, distribution=distribution, to="sent",
-                                         link="https://linli.example/e/1")
+        services.distribution_transition(actor=operator, distribution=distribution, to="sent")
     assert sorted(m.to[0] for m in mail.outbox) == [
         "office@example.cn", "pm0@example.cn", "pm1@example.cn"]
     assert mail.outbox[0].subject == "物业管理软件产品手册 V3"
-    assert "https://linli.example/e/1" in mail.outbox[0].body
+    # Every company gets a link of its own, absolute on the site's public address.
+    links = {link for m in mail.outbox for link in re.findall(
+        r"https://linli\.example\.cn/outreach/download/[\w.:-]+/", m.body)}
+    assert len(links) == 3
 
 
 def test_paper_distribution_by_an_agent_in_pilot_cities(world, operator):
@@ -328,7 +329,7 @@ def test_screens(world, operator, django_capture_on_commit_callbacks):
     assert page.count('data-delivery="sent"') == 3
     assert page.count('data-delivery="failed"') == 1
     refused = client.post(f"/outreach/distributions/{distribution.pk}/schedule/", follow=True)
-    assert "A distribution that is sent cannot become scheduled." in refused.content.decode()
+    assert "A distribution cannot go from “Sent” to “Scheduled”." in refused.content.decode()
     for url in ("/outreach/editions/", f"/outreach/editions/{edition.pk}/",
                 "/outreach/distributions/", "/outreach/distributions/new/"):
         assert client.get(url).status_code == 200

@@ -40,7 +40,7 @@ def test_a_distribution_is_scheduled_and_sent_once(world):
     for refusal in refusals:
         assert isinstance(refusal, ValidationError), refusal
         assert refusal.message_dict == {"status": [
-            "A distribution that is scheduled cannot become scheduled."]}
+            "The distribution already has this status."]}
     assert DistributionRecipient.objects.count() == 4
 
 

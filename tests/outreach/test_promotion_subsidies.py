@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from linli.outreach import services
 from linli.outreach.distribution import selectors
@@ -88,7 +90,7 @@ def test_a_refused_callback_writes_nothing(world, operator):
                                        outcome="connected", received=True, opinion="不要了",
                                        decline_reason="unwilling")
     assert caught.value.message_dict == {"stage": [
-        "A company at “Revenue share” cannot move to “Declined”."]}
+        "A company cannot go from “Revenue share” to “Declined”."]}
     recipient.refresh_from_db()
     assert (recipient.confirmed_at, recipient.opinion, recipient.call_task.attempts) == (
         None, "", 0)
@@ -101,7 +103,7 @@ def test_stages_move_one_at_a_time(world, operator):
     with pytest.raises(ValidationError) as caught:
         services.promotion_transition(actor=operator, promotion=promotion, to="mall")
     assert caught.value.message_dict == {"stage": [
-        "A company at “Handbook mailed” cannot move to “Mall operating”."]}
+        "A company cannot go from “Handbook mailed” to “Mall operating”."]}
     with pytest.raises(ValidationError) as caught:
         services.promotion_transition(actor=operator, promotion=promotion, to="declined")
     assert caught.value.message_dict == {"reason": [
@@ -115,6 +117,40 @@ def test_stages_move_one_at_a_time(world, operator):
     with pytest.raises(PermissionDenied):
         services.promotion_transition(actor=stranger, promotion=promotion, to="declined",
                                       reason="unwilling")
+
+
+def test_distribution_promotion_and_statement_moves_are_checked_alike(world, operator):
+    agent, targets = make_targets(world)
+    distribution = _sent(world, operator, agent=agent)
+    services.distribution_callback(actor=operator, recipient=_recipient(distribution,
+                                                                        targets[0]),
+                                   outcome="connected", received=True)
+    promotion = Promotion.objects.get(partner=targets[0])
+    statement = services.statement_build(actor=operator, agent=agent, month=dt.date(2026, 6, 1))
+    moves = [
+        (lambda to: services.distribution_transition(
+            actor=operator, distribution=distribution, to=to), "status", "sent", "draft",
+         "Choose a status from the list.", "The distribution already has this status.",
+         "A distribution cannot go from “Sent” to “Draft”."),
+        (lambda to: services.promotion_transition(actor=operator, promotion=promotion, to=to),
+         "stage", "received", "mailed", "Choose a stage from the list.",
+         "The company is already at this stage.",
+         "A company cannot go from “Received” to “Handbook mailed”."),
+        (lambda to: services.statement_transition(actor=operator, statement=statement, to=to),
+         "status", "draft", "paid", "Choose a status from the list.",
+         "The statement already has this status.",
+         "A statement cannot go from “Awaiting approval” to “Paid”."),
+    ]
+    for move, field, current, out_of_order, unknown, same, refused in moves:
+        for to, message in (("lost", unknown), (current, same), (out_of_order, refused)):
+            with pytest.raises(ValidationError) as caught:
+                move(to)
+            assert caught.value.message_dict == {field: [message]}
+    distribution.refresh_from_db()
+    promotion.refresh_from_db()
+    statement.refresh_from_db()
+    assert (distribution.status, promotion.stage, statement.status) == (
+        "sent", "received", "draft")
 
 
 def test_funnel_by_city_and_agent(world, operator):
@@ -195,7 +231,7 @@ def test_statement_counts_confirmed_receipts_only_and_is_approved_before_paid(wo
     with pytest.raises(ValidationError) as caught:
         services.statement_transition(actor=operator, statement=statement, to="paid")
     assert caught.value.message_dict == {"status": [
-        "A statement that is “Awaiting approval” cannot become “Paid”."]}
+        "A statement cannot go from “Awaiting approval” to “Paid”."]}
     services.statement_transition(actor=operator, statement=statement, to="approved")
     statement.refresh_from_db()
     assert (statement.status, statement.approved_by) == ("approved", operator)
@@ -203,6 +239,31 @@ def test_statement_counts_confirmed_receipts_only_and_is_approved_before_paid(wo
     services.statement_transition(actor=operator, statement=statement, to="paid")
     statement.refresh_from_db()
     assert statement.status == "paid"
+
+
+def test_a_statement_takes_the_same_queries_however_many_rounds(world, operator):
+    agent, targets = make_targets(world)
+    _rule(world, operator, dt.date(2026, 1, 1), min_companies=2, min_offices=0)
+    may, june, july = dt.date(2026, 5, 1), dt.date(2026, 6, 1), dt.date(2026, 7, 1)
+    for month, rounds in ((may, 1), (june, 1), (july, 3)):
+        for _round in range(rounds):
+            sent = _sent(world, operator, agent=agent, month=month)
+            for partner in targets[:2]:
+                services.distribution_callback(actor=operator,
+                                               recipient=_recipient(sent, partner),
+                                               outcome="connected", received=True)
+    # May's statement warms the caches (content types) a first statement fills.
+    services.statement_build(actor=operator, agent=agent, month=may)
+    queries = {}
+    for month in (june, july):
+        with CaptureQueriesContext(connection) as captured:
+            statement = services.statement_build(actor=operator, agent=agent, month=month)
+        queries[month] = len(captured)
+    assert queries[june] == queries[july] <= 11, queries
+    assert list(statement.lines.order_by("pk").values_list("companies", "offices", "amount")) == [
+        (2, 0, Decimal("80.00"))] * 3
+    assert statement.total == Decimal("240.00")
+    assert SubsidyLine.objects.filter(statement=statement, recipients__isnull=False).count() == 6
 
 
 def test_a_round_below_the_thresholds_earns_nothing(world, operator):

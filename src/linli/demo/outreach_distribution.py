@@ -72,9 +72,7 @@ def distribution_stage(ctx: DemoContext) -> None:
         channel=channels["email"], rollout="pilot", cities=PILOT_CITIES)
     for distribution in (paper, email):
         for to in ("scheduled", "sent"):
-            services.distribution_transition(actor=operator, distribution=distribution, to=to,
-                                             link="http://localhost:8000/outreach/editions/"
-                                                  f"{distribution.edition_id}/file/")
+            services.distribution_transition(actor=operator, distribution=distribution, to=to)
     confirmed = 0
     for n, recipient in enumerate(paper.recipients.order_by("pk")):
         if n % 6 == 5:

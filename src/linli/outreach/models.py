@@ -405,8 +405,9 @@ class DistributionChannel(TenantOwned, TimeStamped):
     department = models.CharField(_("owner department"), max_length=100)
     day_of_month = models.PositiveSmallIntegerField(
         _("day of month"), null=True, blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(28)],
-        help_text=_("Empty: irregular, the date is chosen each time."))
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("1 to 31; a day past the month's end is its last day. Empty: irregular, "
+                    "the date is chosen each time."))
     active = models.BooleanField(_("active"), default=True)
 
     history = history()
@@ -462,7 +463,8 @@ class Distribution(OrgScoped, TimeStamped):
 
 class DistributionRecipient(OrgScoped):
     """One company on a distribution's list and how its copy fared; an e-mail's delivery is
-    its outbox message's. ``confirmed_at``: the callback confirmed receipt."""
+    its outbox message's, and ``downloaded_at`` when the company first opened its signed
+    download link. ``confirmed_at``: the callback confirmed receipt."""
 
     distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE,
                                      related_name="recipients",
@@ -480,6 +482,8 @@ class DistributionRecipient(OrgScoped):
                                   related_name="+", verbose_name=_("callback"))
     confirmed_at = models.DateTimeField(_("receipt confirmed at"), null=True, blank=True)
     opinion = models.TextField(_("opinion"), blank=True)
+    # When the company first opened its e-mail's download link (recorded once).
+    downloaded_at = models.DateTimeField(_("first downloaded at"), null=True, blank=True)
     subsidy_line = models.ForeignKey("SubsidyLine", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="recipients")
 

@@ -16,8 +16,8 @@ from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
 from linli.outreach import services
-from linli.outreach.api.registry import _agent, _call, _invalid, _org_unit
-from linli.outreach.choices import DeclineReason, EditionKind, Rollout
+from linli.outreach.api.registry import _agent, _call, _changes, _invalid, _org_unit
+from linli.outreach.choices import ChannelMedium, DeclineReason, EditionKind, Rollout
 from linli.outreach.distribution import selectors
 from linli.outreach.models import (
     Distribution,
@@ -88,11 +88,47 @@ def edition_create(request, org_unit_id: Form[Id], kind: Form[EditionKind],
     return Status(201, edition)
 
 
+class DistributionChannelIn(Schema):
+    code: str = Field(..., min_length=1, max_length=30, pattern=r"^[-a-zA-Z0-9_]+$",
+                      description="Unique in your organisation; letters, digits, - and _")
+    name: str = Field(..., min_length=1, max_length=100)
+    medium: ChannelMedium
+    department: str = Field(..., min_length=1, max_length=100,
+                            description="The owner department")
+    day_of_month: int | None = Field(None, description="1 to 31 (a day past the month's end "
+                                                       "is its last day); null: irregular")
+    active: bool = True
+
+
+class DistributionChannelPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    department: str | None = Field(None, min_length=1, max_length=100)
+    day_of_month: int | None = Field(None, description="1 to 31; null: irregular")
+    active: bool | None = None
+
+
 @router.get("/distribution-channels", response=list[ChannelOut],
             summary="Channels with their owner department and day of month")
 @scoped(DistributionChannel, "list")
 def channel_list(request):
     return selectors.channel_list(request.auth)
+
+
+@router.post("/distribution-channels", response={201: ChannelOut},
+             summary="Add a channel with its owner department and day of month")
+def channel_create(request, payload: DistributionChannelIn):
+    actor = request.auth
+    return Status(201, _call(services.channel_create, actor=actor, tenant=actor.tenant,
+                             **payload.dict()))
+
+
+@router.patch("/distribution-channels/{channel_id}", response=ChannelOut,
+              summary="Change a channel's name, owner department, day of month or activity")
+def channel_patch(request, channel_id: PathId, payload: DistributionChannelPatch):
+    actor = request.auth
+    channel = selectors.channel_get(actor, channel_id)
+    return _call(services.channel_update, actor=actor, channel=channel,
+                 **_changes(payload, frozenset({"day_of_month"})))
 
 
 # --- distributions --------------------------------------------------------------------------
@@ -107,6 +143,8 @@ class RecipientOut(Schema):
     call_task_id: int | None
     confirmed_at: datetime | None
     opinion: str
+    downloaded_at: datetime | None = Field(
+        description="When the company first opened its e-mail's download link")
 
 
 class DistributionOut(Schema):
@@ -203,11 +241,9 @@ def distribution_create(request, payload: DistributionIn):
              summary="Schedule, send, put back to draft or cancel a distribution")
 def distribution_move(request, distribution_id: PathId, payload: DistributionMoveIn):
     actor = request.auth
-    distribution = selectors.distribution_get(actor, distribution_id)
-    link = request.build_absolute_uri(reverse("outreach:edition_file",
-                                              args=[distribution.edition_id]))
-    services.distribution_transition(actor=actor, distribution=distribution, to=payload.to,
-                                     link=link)
+    services.distribution_transition(
+        actor=actor, distribution=selectors.distribution_get(actor, distribution_id),
+        to=payload.to)
     return _detail(actor, distribution_id)
 
 

@@ -47,6 +47,12 @@ def _call(service, **kwargs):
                                for k, v in exc.error_dict.items()}) from exc
 
 
+def _changes(payload, nullable: frozenset[str] = frozenset()) -> dict:
+    """The fields a PATCH sent; null is a value only for the ``nullable`` fields."""
+    return {name: value for name, value in payload.dict(exclude_unset=True).items()
+            if value is not None or name in nullable}
+
+
 def _org_unit(actor, pk: int, permission: str):
     unit = units_where(actor, permission).filter(pk=pk).first()
     if unit is None:
@@ -253,8 +259,7 @@ def partner_create(request, payload: OutreachPartnerIn):
 def partner_patch(request, partner_id: PathId, payload: OutreachPartnerPatch):
     actor = request.auth
     partner = selectors.partner_get(actor, partner_id)
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items()
-               if v is not None or k in {"agent_id", "households", "occupancy_rate"}}
+    changes = _changes(payload, frozenset({"agent_id", "households", "occupancy_rate"}))
     if "agent_id" in changes:
         changes["agent"] = _agent(actor, changes.pop("agent_id"))
     _call(services.partner_update, actor=actor, partner=partner, **changes)
@@ -305,7 +310,7 @@ def agent_create(request, payload: OutreachAgentIn):
 def agent_patch(request, agent_id: PathId, payload: OutreachAgentPatch):
     actor = request.auth
     agent = selectors.agent_get(actor, agent_id)
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    changes = _changes(payload)
     _call(services.agent_update, actor=actor, agent=agent, **changes)
     return selectors.agent_get(actor, agent_id)
 

@@ -37,10 +37,10 @@ class EditionForm(forms.Form):
 class ChannelForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     department = forms.CharField(label=_("Owner department"), max_length=100)
-    day_of_month = forms.IntegerField(label=_("Day of month"), required=False, min_value=1,
-                                      max_value=28,
-                                      help_text=_("Empty: irregular, the date is chosen each "
-                                                  "time."))
+    day_of_month = forms.IntegerField(
+        label=_("Day of month"), required=False, min_value=1, max_value=31,
+        help_text=_("1 to 31; a day past the month's end is its last day. Empty: irregular, "
+                    "the date is chosen each time."))
     active = forms.BooleanField(label=_("Active"), required=False)
 
 

@@ -3,6 +3,7 @@ inside the viewer's scope (missing and out of scope are the same 404)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -28,17 +29,20 @@ from linli.outreach.models import (
     SubsidyRule,
     SubsidyStatement,
 )
-from linli.outreach.selectors import partner_criteria
-from linli.outreach.states import FUNNEL, PromotionStage
+from linli.outreach.selectors.filtering import filtered
+from linli.outreach.selectors.registry import partner_criteria
+from linli.outreach.states import FUNNEL, DistributionStatus, PromotionStage
 
 # --- scheduling -----------------------------------------------------------------------------
 
 def scheduled_date(tenant_id: int, channel: DistributionChannel, month: dt.date,
                    chosen: dt.date | None = None) -> dt.date | None:
-    """The channel's day of ``month`` (or the ``chosen`` day of an irregular channel), rolled
-    to the next working day of the tenant's calendar when it is a weekend or a holiday."""
+    """The channel's day of ``month`` (its last day when the month is shorter, e.g. the 31st
+    in April), or the ``chosen`` day of an irregular channel, rolled to the next working day
+    of the tenant's calendar when it is a weekend or a holiday."""
     if channel.day_of_month:
-        day = month.replace(day=channel.day_of_month)
+        last = calendar.monthrange(month.year, month.month)[1]
+        day = month.replace(day=min(channel.day_of_month, last))
     elif chosen is not None:
         day = chosen
     else:
@@ -99,19 +103,16 @@ def channel_get(actor, pk) -> DistributionChannel:
 
 # --- distributions --------------------------------------------------------------------------
 
-DISTRIBUTION_FILTERS = ("status", "edition", "channel", "agent")
+DISTRIBUTION_FILTERS = {"status": "status", "edition": "edition_id", "channel": "channel_id",
+                        "agent": "agent_id"}
 
 
 def distribution_list(actor, filters: dict | None = None,
                       action: str = "view") -> QuerySet[Distribution]:
     """Distributions with ``recipient_count`` and ``confirmed_count``; ``filters``: status,
     edition (id), channel (id), agent (id)."""
-    filters = filters or {}
-    qs = Distribution.objects.restrict(actor, action).select_related(
-        "edition", "channel", "agent__organization")
-    for key in DISTRIBUTION_FILTERS:
-        if filters.get(key):
-            qs = qs.filter(**{key if key == "status" else f"{key}_id": filters[key]})
+    qs = filtered(Distribution.objects.restrict(actor, action).select_related(
+        "edition", "channel", "agent__organization"), DISTRIBUTION_FILTERS, filters or {})
     return qs.annotate(
         recipient_count=Count("recipients", distinct=True),
         confirmed_count=Count("recipients", filter=Q(recipients__confirmed_at__isnull=False),
@@ -134,6 +135,16 @@ def recipient_get(actor, pk) -> DistributionRecipient:
         "distribution", "partner__organization", "call_task"), pk=pk)
 
 
+def download_recipient(recipient_id: int, edition_id: int) -> DistributionRecipient | None:
+    """The recipient a signed download link names, with its edition, when that recipient got
+    that edition in a sent distribution; None otherwise. A system read: the link's signature
+    (``outreach.download_links``) is what entitles its holder, who has no account."""
+    return DistributionRecipient.objects.select_related(
+        "distribution__edition", "partner__organization").filter(
+        pk=recipient_id, distribution__edition_id=edition_id,
+        distribution__status=DistributionStatus.SENT).first()
+
+
 def delivery_counts(recipients) -> dict[str, int]:
     counts = {"queued": 0, "sent": 0, "failed": 0}
     for recipient in recipients:
@@ -153,12 +164,9 @@ PROMOTION_FILTERS = {"stage": "stage", "city": "partner__organization__city",
 
 def promotion_list(actor, filters: dict | None = None,
                    action: str = "view") -> QuerySet[Promotion]:
-    filters = filters or {}
-    qs = Promotion.objects.restrict(actor, action).select_related(
-        "partner__organization", "partner__agent__organization")
-    for key, lookup in PROMOTION_FILTERS.items():
-        if filters.get(key):
-            qs = qs.filter(**{lookup: filters[key]})
+    qs = filtered(Promotion.objects.restrict(actor, action).select_related(
+        "partner__organization", "partner__agent__organization"), PROMOTION_FILTERS,
+        filters or {})
     return qs.order_by("partner__organization__name_pinyin", "pk")
 
 
@@ -220,16 +228,15 @@ def subsidy_rule_get(actor, pk) -> SubsidyRule:
     return get_object_or_404(subsidy_rule_list(actor), pk=pk)
 
 
+STATEMENT_FILTERS = {"status": "status", "agent": "agent_id"}
+
+
 def statement_list(actor, filters: dict | None = None,
                    action: str = "view") -> QuerySet[SubsidyStatement]:
-    filters = filters or {}
-    qs = SubsidyStatement.objects.restrict(actor, action).select_related(
-        "agent__organization", "approved_by")
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("agent"):
-        qs = qs.filter(agent_id=filters["agent"])
-    return qs.order_by("-month", "pk")
+    """Statements; ``filters``: status, agent (id)."""
+    return filtered(SubsidyStatement.objects.restrict(actor, action).select_related(
+        "agent__organization", "approved_by"), STATEMENT_FILTERS, filters or {}).order_by(
+        "-month", "pk")
 
 
 def statement_get(actor, pk, action: str = "view") -> SubsidyStatement:

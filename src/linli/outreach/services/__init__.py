@@ -42,6 +42,7 @@ from linli.outreach.services.corrections import (  # noqa: F401
 from linli.outreach.services.distribution import (  # noqa: F401
     CALLBACK_AFTER,
     DEFAULT_CHANNELS,
+    channel_create,
     channel_update,
     channels_install,
     distribution_create,
@@ -49,6 +50,7 @@ from linli.outreach.services.distribution import (  # noqa: F401
     distributions_send_due,
     document_check,
     edition_create,
+    recipient_download,
 )
 from linli.outreach.services.promotion import (  # noqa: F401
     distribution_callback,

@@ -180,7 +180,10 @@ def correction_record(*, actor, partner: Partner, field: str, new_value: str, so
 
 
 def _record(actor, partner: Partner, field: str, new_value: str, source: str,
-            contact: Contact | None, note: str) -> ContactCorrection:
+            contact: Contact | None, note: str,
+            review: ContactReview | None = None) -> ContactCorrection:
+    """Record one corrected value; ``review``: the company's review, already locked by the
+    caller (an agent's answer), else it is locked (or opened) here."""
     errors = {}
     if field not in CorrectionField.values:
         errors["field"] = [_("Choose the field to correct from the list.")]
@@ -192,7 +195,8 @@ def _record(actor, partner: Partner, field: str, new_value: str, source: str,
     if errors:
         raise ValidationError(errors)
     value = _clean_value(field, new_value)
-    review = _review_for_correction(actor, partner)
+    if review is None:
+        review = _review_for_correction(actor, partner)
     if field in CONTACT_FIELDS and contact is None:
         contact = _main_contact(partner)
     old = _current_value(partner, field, contact)
@@ -273,9 +277,15 @@ class Answer:
     values: dict[str, str] = field(default_factory=dict)
 
 
-def _answer(actor, answer: Answer, now) -> ContactReview:
-    review = ContactReview.objects.select_for_update(of=("self",)).select_related(
-        "partner__organization").get(pk=answer.review.pk)
+def _lock_reviews(pks) -> dict[int, ContactReview]:
+    """The reviews ``pks``, each locked once, in primary-key order, with their company."""
+    return {review.pk: review for review in ContactReview.objects.select_for_update(
+        of=("self",)).select_related("partner__organization").filter(pk__in=pks)
+        .order_by("pk")}
+
+
+def _answer(actor, answer: Answer, review: ContactReview, now) -> ContactReview:
+    """Write an agent's answer on ``review``, locked by the caller for the whole answer."""
     if actor is not None and not actor.has_perm("outreach.change_contactreview", review):
         _require(actor, "outreach.answer_contactreview", review)
     if answer.reason not in AnswerReason.values:
@@ -288,7 +298,7 @@ def _answer(actor, answer: Answer, now) -> ContactReview:
     for field_name, value in answer.values.items():
         if value:
             _record(actor, review.partner, field_name, value, CorrectionSource.AGENT, None,
-                    answer.note)
+                    answer.note, review=review)
     review.reason, review.answer_note = answer.reason, answer.note
     review.answered_by = actor if getattr(actor, "pk", None) else None
     review.answered_at = now
@@ -304,20 +314,21 @@ def review_answer(*, actor, review: ContactReview, reason: str, note: str = "",
                   values: dict[str, str] | None = None) -> ContactReview:
     """The agent's answer about one company of its list (reason, corrected values)."""
     _same_tenant(actor, review.tenant_id)
-    return _answer(actor, Answer(review=review, reason=reason, note=note,
-                                 values=values or {}), timezone.now())
+    return _answer(actor, Answer(review=review, reason=reason, note=note, values=values or {}),
+                   _lock_reviews([review.pk])[review.pk], timezone.now())
 
 
 @transaction.atomic
 def answers_write(*, actor, tenant: Tenant, answers: list[Answer]) -> int:
-    """An agent's answered list (the import): every answer or none."""
+    """An agent's answered list (the import): every answer or none. Each company's review is
+    locked once, all of them up front in primary-key order."""
     _same_tenant(actor, tenant.pk)
+    if any(answer.review.tenant_id != tenant.pk for answer in answers):
+        raise ValidationError({"company": [_("Choose a company of your own organisation.")]})
+    locked = _lock_reviews([answer.review.pk for answer in answers])
     now = timezone.now()
     for answer in answers:
-        if answer.review.tenant_id != tenant.pk:
-            raise ValidationError({"company": [_("Choose a company of your own "
-                                                 "organisation.")]})
-        _answer(actor, answer, now)
+        _answer(actor, answer, locked[answer.review.pk], now)
     return len(answers)
 
 
@@ -347,8 +358,9 @@ def spot_check_sample(partners, *, per_group: int, seed: int) -> list[int]:
 @transaction.atomic
 def spot_check_draw(*, actor, tenant: Tenant, org_unit, month: date, per_group: int = 3,
                     seed: int | None = None) -> SpotCheck:
-    """Draw this month's spot check among the signed companies in use (with an agent) and
-    make its callback campaign; one spot check a month."""
+    """Draw this month's spot check among the signed companies with an agent whose contacts
+    are in use (``selectors.spot_check_candidates``) and make its callback campaign; one spot
+    check a month."""
     _same_tenant(actor, tenant.pk)
     _require(actor, "outreach.add_spotcheck", org_unit)
     month = month.replace(day=1)
@@ -363,8 +375,8 @@ def spot_check_draw(*, actor, tenant: Tenant, org_unit, month: date, per_group: 
     candidates = selectors.spot_check_candidates(actor, tenant)
     sample = spot_check_sample(candidates, per_group=per_group, seed=seed)
     if not sample:
-        raise ValidationError({"month": [_("There is no signed company with an agent to "
-                                           "draw from.")]})
+        raise ValidationError({"month": [_("There is no signed company with an agent whose "
+                                           "contacts are in use to draw from.")]})
     campaign = campaign_create(
         actor=actor, tenant=tenant, org_unit=org_unit,
         name=_("Spot check %(month)s") % {"month": month.strftime("%Y-%m")},

@@ -16,7 +16,6 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +25,8 @@ from linli.core.notifications.catalogue import register_event
 from linli.core.notifications.choices import MessageChannel
 from linli.core.notifications.services import Address, Notice, notify_all
 from linli.core.tenancy import Tenant
+from linli.directory.services.organizations import KEEP
+from linli.outreach import download_links
 from linli.outreach.choices import ChannelMedium, EditionKind, RecipientStatus, Rollout
 from linli.outreach.distribution import selectors
 from linli.outreach.models import (
@@ -37,7 +38,7 @@ from linli.outreach.models import (
 )
 from linli.outreach.services.campaigns import campaign_create
 from linli.outreach.services.promotion import promotions_mail
-from linli.outreach.services.shared import _full_clean, _require, _same_tenant
+from linli.outreach.services.shared import _check_move, _full_clean, _require, _same_tenant
 from linli.outreach.states import DISTRIBUTION_TRANSITIONS, DistributionStatus
 
 CALLBACK_AFTER = timedelta(days=7)
@@ -67,9 +68,10 @@ register_event(
     label=gettext_lazy("A handbook or newsletter e-mailed to a company"),
     subject={"en": "{{ title }}", "zh-hans": "{{ title }}"},
     body={"en": "Dear {{ company }},\n\nplease find our {{ kind }} “{{ title }}” at "
-                "{{ link }}.\n\nWe will call you in a few days to hear your opinion.",
-          "zh-hans": "{{ company }}：\n\n您好！我们的{{ kind }}《{{ title }}》请见 {{ link }}。"
-                     "\n\n几天后客服将致电了解您的意见。"},
+                "{{ link }} (the link works until {{ valid_until }}).\n\nWe will call you in "
+                "a few days to hear your opinion.",
+          "zh-hans": "{{ company }}：\n\n您好！我们的{{ kind }}《{{ title }}》请见 {{ link }}"
+                     "（链接有效期至 {{ valid_until }}）。\n\n几天后客服将致电了解您的意见。"},
 )
 
 
@@ -132,14 +134,62 @@ def channels_install(*, tenant: Tenant) -> list[DistributionChannel]:
         for code, name, medium, department, day in DEFAULT_CHANNELS if code not in existing])
 
 
+def _check_channel(channel: DistributionChannel) -> None:
+    """A channel's values, or a ValidationError with a clear message on each field at fault:
+    a known medium, a day of month from 1 to 31 or none (irregular), a code, a name and an
+    owner department."""
+    errors: dict[str, list[str]] = {}
+    if channel.medium not in ChannelMedium.values:
+        errors["medium"] = [_("Choose paper, e-mail, website or social media.")]
+    day = channel.day_of_month
+    if day is not None and (isinstance(day, bool) or not isinstance(day, int)
+                            or not 1 <= day <= 31):
+        errors["day_of_month"] = [_("Give a day of the month from 1 to 31, or none for an "
+                                    "irregular channel.")]
+    try:
+        _full_clean(channel, exclude=["tenant", "medium", "day_of_month"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def channel_update(*, actor, channel: DistributionChannel, **fields) -> DistributionChannel:
-    """Change a channel's name, owner department, day of month or whether it is active."""
+def channel_create(*, actor, tenant: Tenant, code: str, name: str, medium: str,
+                   department: str, day_of_month: int | None = None,
+                   active: bool = True) -> DistributionChannel:
+    """A channel of the tenant's own, with its owner department and day of the month (none:
+    irregular); its code is unique in the tenant."""
+    _same_tenant(actor, tenant.pk)
+    _require(actor, "outreach.add_distributionchannel", None)
+    channel = DistributionChannel(
+        tenant=tenant, code=(code or "").strip(), name=(name or "").strip(), medium=medium,
+        department=(department or "").strip(), day_of_month=day_of_month, active=active)
+    _check_channel(channel)
+    # The tenant row is locked so that two saves of one code cannot both pass the check.
+    Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if DistributionChannel.objects.filter(tenant=tenant, code=channel.code).exists():
+        raise ValidationError({"code": [_("Your organisation already has a channel with this "
+                                          "code.")]})
+    channel.save()
+    record_event(channel, "outreach.channel_created", actor=actor, new=channel.name)
+    return channel
+
+
+@transaction.atomic
+def channel_update(*, actor, channel: DistributionChannel, name=KEEP, department=KEEP,
+                   day_of_month=KEEP, active=KEEP) -> DistributionChannel:
+    """Change a channel's name, owner department, day of month (None: irregular) or whether
+    it is active; its code and medium stay."""
+    _same_tenant(actor, channel.tenant_id)
     _require(actor, "outreach.change_distributionchannel", channel)
-    for name in ("name", "department", "day_of_month", "active"):
-        if name in fields:
-            setattr(channel, name, fields[name])
-    _full_clean(channel, exclude=["tenant"])
+    channel = DistributionChannel.objects.select_for_update().get(pk=channel.pk)
+    changes = {"name": name, "department": department, "day_of_month": day_of_month,
+               "active": active}
+    for field_name, value in changes.items():
+        if value is not KEEP:
+            setattr(channel, field_name, value.strip() if isinstance(value, str) else value)
+    _check_channel(channel)
     channel.save()
     return channel
 
@@ -211,13 +261,16 @@ def _valid_email(address: str) -> bool:
     return True
 
 
-def _send(actor, distribution: Distribution, link: str) -> None:
-    """Mail or e-mail every recipient, start their promotion and book their callbacks."""
+def _send(actor, distribution: Distribution) -> None:
+    """Mail or e-mail every recipient, start their promotion and book their callbacks. Each
+    e-mail carries the company's own signed, expiring link to the edition's document, on the
+    site's public address (``outreach.download_links``)."""
     recipients = list(distribution.recipients.select_related("partner__organization"))
     if not recipients:
         return
     edition, now = distribution.edition, timezone.now()
     if distribution.channel.medium == ChannelMedium.EMAIL:
+        valid_until = download_links.valid_until().isoformat()
         notices = []
         for recipient in recipients:
             if not _valid_email(recipient.address):
@@ -229,8 +282,9 @@ def _send(actor, distribution: Distribution, link: str) -> None:
                 recipients=[Address(MessageChannel.EMAIL, recipient.address)],
                 dedup_key=f"outreach-distribution-{distribution.pk}-{recipient.partner_id}",
                 context={"title": edition.title, "kind": edition.get_kind_display(),
-                         "company": recipient.partner.organization.name, "link": link,
-                         "recipient": recipient.pk}))
+                         "company": recipient.partner.organization.name,
+                         "link": download_links.download_url(recipient.pk, edition.pk),
+                         "valid_until": valid_until, "recipient": recipient.pk}))
         # One outbox message per company, written in a constant number of statements; the
         # outbox's task delivers each after the commit.
         messages = {m.payload["recipient"]: m for m in notify_all(
@@ -265,29 +319,26 @@ def _send(actor, distribution: Distribution, link: str) -> None:
 
 
 @transaction.atomic
-def distribution_transition(*, actor, distribution: Distribution, to: str,
-                            link: str = "") -> Distribution:
+def distribution_transition(*, actor, distribution: Distribution, to: str) -> Distribution:
     """The distribution state machine, the one place its status changes: lock the row,
     check the move against ``DISTRIBUTION_TRANSITIONS`` and do what the new status means —
     scheduled: fix the list of companies; draft again: drop it; sent: mail or e-mail them
-    (``link`` is where the e-mail points to the edition); cancelled: nothing is sent."""
+    (each e-mail with its own download link); cancelled: nothing is sent."""
     _require(actor, "outreach.change_distribution", distribution)
     distribution = Distribution.objects.select_for_update(of=("self",)).select_related(
         "edition", "channel", "agent", "tenant", "org_unit").get(pk=distribution.pk)
     old = distribution.status
-    if to not in DISTRIBUTION_TRANSITIONS.get(old, ()):
-        raise ValidationError({"status": [
-            _("A distribution that is %(old)s cannot become %(new)s.") % {
-                "old": DistributionStatus(old).label.lower(),
-                "new": DistributionStatus(to).label.lower() if to in DistributionStatus.values
-                else to}]})
+    _check_move("status", DistributionStatus, DISTRIBUTION_TRANSITIONS, old, to,
+                unknown=_("Choose a status from the list."),
+                same=_("The distribution already has this status."),
+                refused=_("A distribution cannot go from “%(old)s” to “%(new)s”."))
     fields = ["status", "updated_at"]
     if to == DistributionStatus.SCHEDULED:
         _schedule(actor, distribution)
     elif to == DistributionStatus.DRAFT:
         distribution.recipients.all().delete()
     elif to == DistributionStatus.SENT:
-        _send(actor, distribution, link)
+        _send(actor, distribution)
         distribution.sent_at = timezone.now()
         fields += ["sent_at", "callback_campaign"]
     distribution.status = to
@@ -306,8 +357,26 @@ def distributions_send_due(today: dt.date | None = None) -> list[Distribution]:
     for distribution in due:
         try:
             sent.append(distribution_transition(
-                actor=None, distribution=distribution, to=DistributionStatus.SENT,
-                link=reverse("outreach:edition_file", args=[distribution.edition_id])))
+                actor=None, distribution=distribution, to=DistributionStatus.SENT))
         except ValidationError:
             continue  # moved by someone else meanwhile
     return sent
+
+
+def recipient_download(*, token: str) -> DistributionRecipient:
+    """The recipient (with its edition) a company's signed download link names: the link's
+    signature and age are checked here (``download_links.LinkInvalid`` for a changed link or
+    one not for a sent edition, ``download_links.LinkExpired`` for an old one), as the holder
+    has no account. The first download is recorded on the recipient's delivery, once however
+    many downloads run at once (one conditional update)."""
+    recipient_id, edition_id = download_links.read(token)
+    recipient = selectors.download_recipient(recipient_id, edition_id)
+    if recipient is None:
+        raise download_links.LinkInvalid
+    now = timezone.now()
+    if DistributionRecipient.objects.filter(pk=recipient.pk, downloaded_at__isnull=True).update(
+            downloaded_at=now):
+        recipient.downloaded_at = now
+        record_event(recipient.distribution, "outreach.edition_downloaded",
+                     new=recipient.partner.organization.name)
+    return recipient

@@ -13,7 +13,7 @@ from linli.core.events import record_event
 from linli.outreach.choices import CallOutcome, DeclineReason
 from linli.outreach.models import DistributionRecipient, Promotion
 from linli.outreach.services.campaigns import call_record
-from linli.outreach.services.shared import _require, _same_tenant
+from linli.outreach.services.shared import _check_move, _require, _same_tenant
 from linli.outreach.states import PROMOTION_TRANSITIONS, PromotionStage
 
 
@@ -39,11 +39,10 @@ def promotion_transition(*, actor, promotion: Promotion, to: str, reason: str = 
         _same_tenant(actor, promotion.tenant_id)
     promotion = Promotion.objects.select_for_update().get(pk=promotion.pk)
     old = promotion.stage
-    if to not in PROMOTION_TRANSITIONS.get(old, ()):
-        label = PromotionStage(to).label if to in PromotionStage.values else to
-        raise ValidationError({"stage": [
-            _("A company at “%(old)s” cannot move to “%(new)s”.") % {
-                "old": PromotionStage(old).label, "new": label}]})
+    _check_move("stage", PromotionStage, PROMOTION_TRANSITIONS, old, to,
+                unknown=_("Choose a stage from the list."),
+                same=_("The company is already at this stage."),
+                refused=_("A company cannot go from “%(old)s” to “%(new)s”."))
     fields = ["stage", "stage_changed_at", "decline_reason", "decline_confirmed",
               "updated_at"]
     if to == PromotionStage.DECLINED:

@@ -25,7 +25,7 @@ from linli.outreach.models import (
     SubsidyRule,
     SubsidyStatement,
 )
-from linli.outreach.services.shared import _full_clean, _require, _same_tenant
+from linli.outreach.services.shared import _check_move, _full_clean, _require, _same_tenant
 from linli.outreach.states import STATEMENT_TRANSITIONS, DistributionStatus, StatementStatus
 
 
@@ -68,6 +68,12 @@ def rule_on(tenant_id: int, day: dt.date) -> SubsidyRule | None:
     return _overlapping(tenant_id, day, day).first()
 
 
+def _in_force(rules: list[SubsidyRule], day: dt.date) -> SubsidyRule | None:
+    """The rule of ``rules`` valid on ``day`` (at most one: validities never overlap)."""
+    return next((r for r in rules
+                 if r.valid_from <= day and (r.valid_to is None or day <= r.valid_to)), None)
+
+
 def _month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     start = month.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1)
@@ -95,29 +101,39 @@ def statement_build(*, actor, agent: Agent, month: dt.date) -> SubsidyStatement:
     if not recipients:
         raise ValidationError({"month": [_("No distribution of this agent in this month has "
                                            "a receipt confirmed by callback yet.")]})
-    statement = SubsidyStatement.objects.create(
-        tenant_id=agent.tenant_id, org_unit_id=agent.org_unit_id, agent=agent, month=start)
-    total = Decimal("0.00")
+    # The month's rules, lines and counted recipients are read and written in a constant
+    # number of statements, however many rounds the agent handed out.
+    rules = list(_overlapping(agent.tenant_id, start, end - dt.timedelta(days=1)))
+    by_distribution: dict[int, list[DistributionRecipient]] = {}
+    for recipient in recipients:
+        by_distribution.setdefault(recipient.distribution_id, []).append(recipient)
+    lines, counted_by_line = [], []
     for distribution in distributions:
-        counted = [r for r in recipients if r.distribution_id == distribution.pk]
+        counted = by_distribution.get(distribution.pk)
         if not counted:
             continue
         offices = sum(1 for r in counted
                       if r.partner.organization.kind == OrganizationKind.MANAGEMENT_OFFICE)
         companies = len(counted) - offices
-        rule = rule_on(agent.tenant_id, distribution.scheduled_for)
+        rule = _in_force(rules, distribution.scheduled_for)
         met = rule is not None and companies >= rule.min_companies and (
             offices >= rule.min_offices)
-        line = SubsidyLine.objects.create(
-            tenant_id=agent.tenant_id, org_unit_id=agent.org_unit_id, statement=statement,
+        lines.append(SubsidyLine(
+            tenant_id=agent.tenant_id, org_unit_id=agent.org_unit_id,
             distribution=distribution, rule=rule, companies=companies, offices=offices,
-            amount=rule.amount if met else Decimal("0.00"))
-        DistributionRecipient.objects.filter(pk__in=[r.pk for r in counted]).update(
-            subsidy_line=line)
-        total += line.amount
-    statement.total = total
-    statement.save(update_fields=["total"])
-    record_event(statement, "outreach.statement_built", actor=actor, new=str(total))
+            amount=rule.amount if met else Decimal("0.00")))
+        counted_by_line.append(counted)
+    statement = SubsidyStatement.objects.create(
+        tenant_id=agent.tenant_id, org_unit_id=agent.org_unit_id, agent=agent, month=start,
+        total=sum((line.amount for line in lines), Decimal("0.00")))
+    for line in lines:
+        line.statement = statement
+    SubsidyLine.objects.bulk_create(lines)
+    for line, counted in zip(lines, counted_by_line, strict=True):
+        for recipient in counted:
+            recipient.subsidy_line = line
+    DistributionRecipient.objects.bulk_update(recipients, ["subsidy_line"], batch_size=1000)
+    record_event(statement, "outreach.statement_built", actor=actor, new=str(statement.total))
     return statement
 
 
@@ -128,11 +144,10 @@ def statement_transition(*, actor, statement: SubsidyStatement, to: str) -> Subs
     _require(actor, "outreach.approve_subsidystatement", statement)
     statement = SubsidyStatement.objects.select_for_update().get(pk=statement.pk)
     old = statement.status
-    if to not in STATEMENT_TRANSITIONS.get(old, ()):
-        raise ValidationError({"status": [
-            _("A statement that is “%(old)s” cannot become “%(new)s”.") % {
-                "old": StatementStatus(old).label,
-                "new": StatementStatus(to).label if to in StatementStatus.values else to}]})
+    _check_move("status", StatementStatus, STATEMENT_TRANSITIONS, old, to,
+                unknown=_("Choose a status from the list."),
+                same=_("The statement already has this status."),
+                refused=_("A statement cannot go from “%(old)s” to “%(new)s”."))
     now, fields = timezone.now(), ["status", "updated_at"]
     if to == StatementStatus.APPROVED:
         statement.approved_by = actor if getattr(actor, "pk", None) else None

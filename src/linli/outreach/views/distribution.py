@@ -4,18 +4,20 @@ scope and missing are the same 404, visible but not allowed a 403."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.private_files import private_file_response
 from linli.core.scoped_views import ScopedDetailView, ScopedListView
-from linli.outreach import services
+from linli.outreach import download_links, services
 from linli.outreach.distribution import selectors
 from linli.outreach.distribution.forms import (
     CallbackForm,
@@ -86,16 +88,48 @@ def edition_create(request):
     return _form_page(request, form, _("New edition"), reverse("outreach:editions"))
 
 
+def _document(edition: Edition):
+    """The edition's stored document as a download, named after the edition."""
+    if not edition.file:
+        raise Http404
+    response = private_file_response(edition.file, edition.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{edition.pk}-{edition.file_name}")
+    return response
+
+
 @login_required
 @permission_required("outreach.view_edition", raise_exception=True)
 def edition_file(request, pk):
     """The edition's document, to those who may see the edition."""
-    edition = selectors.edition_get(request.user, pk)
-    if not edition.file:
-        raise Http404
-    response = private_file_response(edition.file, edition.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{edition.pk}-{edition.file_name}"'
-    return response
+    return _document(selectors.edition_get(request.user, pk))
+
+
+def edition_download(request, token):
+    """The edition's document for the holder of a company's signed link from its e-mail: no
+    sign-in (the companies have no account); a changed or expired link, or an edition
+    without a document, gets a page that says so."""
+    try:
+        recipient = services.recipient_download(token=token)
+    except download_links.LinkExpired:
+        return _link_page(request, 410, _("This download link has expired"), _(
+            "Download links in our e-mails work for %(days)d days. Ask the platform's "
+            "customer service for a new copy.") % {"days": settings.OUTREACH_DOWNLOAD_LINK_DAYS})
+    except download_links.LinkInvalid:
+        return _link_page(request, 404, _("This download link is not valid"), _(
+            "The link is incomplete or was changed. Open it again from the e-mail, copying "
+            "the whole address, or ask the platform's customer service for a new copy."))
+    try:
+        return _document(recipient.distribution.edition)
+    except Http404:
+        return _link_page(request, 404, _("There is no document to download"), _(
+            "This edition has no document yet. Ask the platform's customer service for a "
+            "copy."))
+
+
+def _link_page(request, status: int, title: str, text: str):
+    return render(request, "outreach/download_link.html", {"title": title, "text": text},
+                  status=status)
 
 
 @login_required
@@ -196,10 +230,8 @@ def distribution_move(request, pk, move):
     if move not in MOVES:
         raise Http404
     distribution = selectors.distribution_get(actor, pk)
-    link = request.build_absolute_uri(reverse("outreach:edition_file",
-                                              args=[distribution.edition_id]))
     _act(request, lambda _data: services.distribution_transition(
-        actor=actor, distribution=distribution, to=MOVES[move], link=link),
+        actor=actor, distribution=distribution, to=MOVES[move]),
         lambda moved: _("The distribution is now %(status)s.") % {
             "status": moved.get_status_display().lower()})
     return redirect("outreach:distribution_detail", pk=distribution.pk)
@@ -349,6 +381,7 @@ urlpatterns = [
     path("editions/new/", edition_create, name="edition_create"),
     path("editions/<int:pk>/", EditionDetailView.as_view(), name="edition_detail"),
     path("editions/<int:pk>/file/", edition_file, name="edition_file"),
+    path("download/<str:token>/", edition_download, name="edition_download"),
     path("channels/<int:pk>/edit/", channel_edit, name="channel_edit"),
     path("distributions/", DistributionListView.as_view(), name="distributions"),
     path("distributions/new/", distribution_create, name="distribution_create"),
