@@ -331,7 +331,8 @@ PAGES = [
     Page("lead rules", "/sales/lead-rules/", 7, user="admin"),
     Page("calendar feed", "/sales/calendar/<str:token>.ics", 4, user=None,
          url=lambda e: f"/sales/calendar/{e.sales.feed_token}.ics"),
-    # Sales reports (this year by default): a fixed number of grouped queries each.
+    # Sales reports (the last twelve months by default): a fixed number of grouped queries
+    # each.
     Page("sales reports", "/sales/reports/", 8, grows=False, status=302),
     *[Page(f"sales report {key}", "/sales/reports/<slug:key>/", budget,
            url=f"/sales/reports/{key}/")

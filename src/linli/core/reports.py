@@ -59,10 +59,11 @@ def default_period() -> tuple[dt.date, dt.date]:
     return today.replace(day=1), today
 
 
-def year_to_date() -> tuple[dt.date, dt.date]:
-    """This year so far: 1 January to today."""
+def last_twelve_months() -> tuple[dt.date, dt.date]:
+    """The longest period a report covers, ending today: today's date about a year ago (365
+    days back) to today."""
     today = timezone.localdate()
-    return today.replace(month=1, day=1), today
+    return today - dt.timedelta(days=LONGEST_DAYS - 1), today
 
 
 def month_period(year: int, month: int) -> tuple[dt.date, dt.date]:

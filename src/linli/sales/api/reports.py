@@ -24,7 +24,7 @@ SalesReportKey = Enum("SalesReportKey", {key.replace("-", "_"): key for key in s
 
 class SalesReportQueryIn(Schema):
     start: date | None = Field(None, description=(
-        "First local day; default 1 January of this year; not before 2000-01-01. funnel, "
+        "First local day; default 365 days before today; not before 2000-01-01. funnel, "
         "lost and reps"))
     end: date | None = Field(None, description=(
         "Last local day, included; default today; at most 366 days after the start. funnel, "

@@ -1,6 +1,6 @@
 """The filters every sales report takes, checked once for the screens and the API.
 
-``start``/``end`` are local days (both included; default this year so far); ``project`` a
+``start``/``end`` are local days (both included; default the last twelve months); ``project`` a
 sales project the viewer sees; ``rep`` an active user of the viewer's tenant; ``as_of`` the
 day the receivables are read on (default today). A report uses the ones that make sense to
 it (``FIELDS``) and ignores the others.
@@ -61,7 +61,7 @@ def filters_check(actor, *, start: dt.date | None = None, end: dt.date | None = 
     (out of scope and missing look the same)."""
     errors: dict[str, list] = {}
     try:
-        start, end = reports.days_check(start, end, default=reports.year_to_date)
+        start, end = reports.days_check(start, end, default=reports.last_twelve_months)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if project is not None and not SalesProject.objects.restrict(actor, "view").filter(
