@@ -282,6 +282,12 @@ PAGES = [
     Page("lost reasons", f"{V1}/lost-reasons", 8, url=f"{V1}/lost-reasons?size=200"),
     Page("lost reason", f"{V1}/lost-reasons/{{reason_id}}", 7, grows=False,
          url=lambda e: f"{V1}/lost-reasons/{e.sales.lost_reason.pk}"),
+    # A fixed number of grouped queries each. The rep report's rows are the reps, not the
+    # records: more batches change its numbers, not always its length.
+    *[Page(f"sales report {key}", f"{V1}/sales-reports/{{report}}", budget,
+           url=f"{V1}/sales-reports/{key}", grows=key != "reps")
+      for key, budget in {"funnel": 11, "lost": 13, "reps": 12, "sell-through": 9,
+                          "receivables": 11}.items()],
 ]
 
 

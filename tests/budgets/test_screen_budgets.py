@@ -331,6 +331,15 @@ PAGES = [
     Page("lead rules", "/sales/lead-rules/", 7, user="admin"),
     Page("calendar feed", "/sales/calendar/<str:token>.ics", 4, user=None,
          url=lambda e: f"/sales/calendar/{e.sales.feed_token}.ics"),
+    # Sales reports (the last twelve months by default): a fixed number of grouped queries
+    # each.
+    Page("sales reports", "/sales/reports/", 8, grows=False, status=302),
+    *[Page(f"sales report {key}", "/sales/reports/<slug:key>/", budget,
+           url=f"/sales/reports/{key}/")
+      for key, budget in {"funnel": 15, "lost": 17, "reps": 16, "sell-through": 12,
+                          "receivables": 14}.items()],
+    Page("sales report of a project", "/sales/reports/<slug:key>/", 17,
+         url=lambda e: f"/sales/reports/reps/?project={e.sales.sales.project.pk}"),
 ]
 
 

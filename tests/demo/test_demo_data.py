@@ -13,6 +13,7 @@ def test_demo_data_is_complete_and_idempotent():
     _a_project_on_sale_priced_by_the_seed_rules()
     _deals_in_every_stage()
     _leads_from_every_channel_and_opportunities_in_every_stage()
+    _sales_reports_have_figures()
     assert [code for code in Tenant.objects.order_by("code").values_list("code", flat=True)] == [
         "demo-huating", "demo-jinhua", "demo-linli",
     ]
@@ -97,3 +98,33 @@ def _leads_from_every_channel_and_opportunities_in_every_stage():
     assert not lost.filter(lost_reason__isnull=True).exists()
     assert lost.filter(review="pending").count() == 10
     assert OwnershipDispute.objects.filter(status="pending").count() == 2
+
+
+def _sales_reports_have_figures():
+    """The sales manager's reports over the demo's deals (May to November 2026) and its leads
+    (the last 150 days) show every kind of figure."""
+    import datetime as dt
+
+    from linli.sales.reports import selectors as reports
+
+    manager = User.objects.get(username="salesmanager")
+
+    def rows(key, section, **filters):
+        report = reports.report(manager, key, reports.filters_check(manager, **filters))
+        return {row.label: [c.value for c in row.cells]
+                for row in next(s for s in report.sections if s.key == section).rows}
+
+    # The opportunities are opened when the demo is built: within the default twelve months.
+    assert rows("funnel", "steps")["Opportunities"][0] == 60
+    period = {"start": dt.date(2026, 5, 1), "end": dt.date(2026, 12, 31)}
+    steps = rows("funnel", "steps", **period)
+    assert (steps["Subscriptions"][0], steps["Contracts"][0], steps["Filed online"][0]) == (
+        190, 140, 80)
+    lost = rows("lost", "stages", **period)
+    assert lost["Subscription"][:2] == [190, 20]
+    assert lost["Contract · after filing"][:2] == [80, 1]
+    reps = rows("reps", "reps", **period)
+    assert {"刘婷", "孙伟"} <= set(reps)
+    assert reps["刘婷"][5] > reps["孙伟"][5] > 0
+    assert rows("sell-through", "projects")["华庭·翠湖苑一期"][0] == 288
+    assert rows("receivables", "projects")["华庭·翠湖苑一期"][0] == 30

@@ -18,6 +18,8 @@ from linli.directory.models import Building, Community
 from linli.directory.services import property as property_services
 from linli.sales import services
 from linli.sales.models import LostReason, PriceList, SalesProject, SaleUnit
+from linli.sales.registrations import MODELS, REP_DEALS
+from tests.builders import make_user
 from tests.directory.builders import make_building, make_community, make_person
 
 _seq = itertools.count(1)
@@ -266,3 +268,106 @@ def make_deal_sales(world, org_unit=None, floors: int = 3, name: str | None = No
 def mortgage_lines(total: Decimal, down: Decimal, on: dt.date = START) -> list:
     return [services.LineIn("down_payment", on, down),
             services.LineIn("loan", on + dt.timedelta(days=30), total - down)]
+
+
+# --- the sales reports (SAL-6) --------------------------------------------------------------
+
+SEE_ALL = [f"sales.view_{model}" for model in (*MODELS, "lead", "opportunity", "stagemove",
+                                                "lostreason", "visit", "appointment")]
+DEALER = [*REP_PERMS, *REP_DEALS, *SEE_ALL]
+
+
+def _reason(tenant, applies_to: str, name: str) -> LostReason:
+    return services.lost_reason_create(actor=None, tenant=tenant, applies_to=applies_to,
+                                       name=name)
+
+
+def walk(rep, opportunity, *stages):
+    """Move ``opportunity`` through ``stages`` as ``rep`` (visited by a visit)."""
+    for stage in stages:
+        if stage == "visited":
+            services.visit_register(actor=rep, opportunity=opportunity, note="来访")
+        else:
+            services.opportunity_transition(actor=rep, opportunity=opportunity, to=stage)
+
+
+class ReportBook:
+    """The hand-built book of the sales reports' tests (tests/sales/test_reports.py tells
+    every number it gives)."""
+
+    def __init__(self, world):
+        self.world = world
+        tenant = world.tenant
+        self.today = timezone.localdate()
+        self.viewer = make_user(tenant, world.branch_a, SEE_ALL, username="report.viewer",
+                                display_name="报表经理")
+        self.li = make_user(tenant, world.branch_a, DEALER, username="li.na",
+                            display_name="李娜")
+        self.zhou = make_user(tenant, world.branch_a, DEALER, username="zhou.qiang",
+                              display_name="周强")
+        self.sales = make_deal_sales(world, name="翠湖苑")
+        self.phase2 = make_deal_sales(world, floors=2, name="翠湖苑二期楼")
+        self.price_too_high = _reason(tenant, "opportunity", "价格超预算")
+        self.elsewhere = _reason(tenant, "opportunity", "选择了竞品")
+        self.no_loan = _reason(tenant, "subscription", "贷款未获批")
+        self.withdrew = _reason(tenant, "contract", "买受人退房")
+        self._pipeline()
+        self._deals()
+
+    def _pipeline(self):
+        li, zhou, sales = self.li, self.zhou, self.sales
+        opportunities = []
+        for n in range(4):
+            lead = make_lead(sales, li, phone=f"1380000000{n}", name=f"客户{n}")
+            opportunities.append(services.opportunity_create(actor=li, lead=lead))
+        self.o1, self.o2, self.o3, self.o5 = opportunities
+        make_lead(sales, li, phone="13800000009", name="只留电话")
+        self.o4 = services.opportunity_create(
+            actor=zhou, lead=make_lead(sales, zhou, phone="13900000001", name="周的客户"))
+        make_lead(sales, zhou, phone="13900000002", name="周的线索")
+        make_lead(self.phase2, zhou, phone="13900000003", name="二期线索")
+        walk(li, self.o1, "visited", "viewing", "negotiating", "won")
+        walk(li, self.o2, "visited", "viewing", "negotiating")
+        services.opportunity_transition(actor=li, opportunity=self.o2, to="lost",
+                                        reason=self.price_too_high, competitor="万科·未来城")
+        walk(li, self.o3, "visited")
+        services.opportunity_transition(actor=li, opportunity=self.o3, to="lost",
+                                        reason=self.elsewhere)
+        walk(zhou, self.o4, "visited", "viewing")
+
+    def _deals(self):
+        day, li, zhou = self.today, self.li, self.zhou
+
+        def subscribe(rep, number, deposit):
+            unit = SaleUnit.objects.get(building=self.sales.building, unit__number=number)
+            return services.subscription_create(
+                actor=rep, sale_unit=unit, person=make_person(self.world, f"买受人{number}"),
+                deposit=Decimal(deposit), on=day)
+
+        s1 = subscribe(li, "101", 50000)
+        self.c1 = services.contract_create(
+            actor=li, subscription=s1, plan_kind="full", signed_on=day,
+            lines=[services.LineIn("full", day, s1.total)])
+        services.payment_record(actor=li, contract=self.c1, line=None, amount=Decimal(100000),
+                                paid_on=day)
+        services.contract_file(actor=None, contract=self.c1, filing_number="杭网备001",
+                               filed_on=day)
+        s2 = subscribe(li, "102", 20000)
+        self.c2 = services.contract_create(
+            actor=li, subscription=s2, plan_kind="mortgage", signed_on=day,
+            lines=[services.LineIn("down_payment", day, Decimal(147200)),
+                   services.LineIn("loan", day + dt.timedelta(days=30), Decimal(400000))],
+            loan_amount=Decimal(400000), bank="工商银行", down_payment=Decimal(147200))
+        s5 = subscribe(li, "301", 20000)
+        c3 = services.contract_create(actor=li, subscription=s5, plan_kind="full",
+                                      signed_on=day,
+                                      lines=[services.LineIn("full", day, s5.total)])
+        services.contract_cancel(actor=None, contract=c3, reason=self.withdrew, note="退房")
+        self.s3 = subscribe(zhou, "201", 30000)
+        s4 = subscribe(zhou, "202", 10000)
+        services.subscription_cancel(actor=zhou, subscription=s4, reason=self.no_loan,
+                                     note="贷款未获批")
+        held = SaleUnit.objects.get(building=self.sales.building, unit__number="302")
+        services.sale_unit_transition(actor=None, sale_unit=held, to="held")
+        reserved = SaleUnit.objects.filter(project=self.phase2.project).order_by("pk").first()
+        services.sale_unit_transition(actor=None, sale_unit=reserved, to="reserved")

@@ -10,6 +10,7 @@ Called by the sales stage once its units are priced; deterministic from the demo
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from decimal import Decimal
 
@@ -78,10 +79,13 @@ def deals_build(ctx: DemoContext, project: SalesProject, free: list[SaleUnit],
         return people_services.person_create(actor=None, tenant=tenant, org_unit=org_unit,
                                              name=ctx.faker.name(), phones=[])
 
+    # The rep makes two deals in three, the manager the third: the rep report has both.
+    sellers = itertools.cycle((rep, rep, manager))
+
     def subscribe(su: SaleUnit, on: dt.date):
         deposit = Decimal(rng.choice((20000, 30000, 50000, 100000)))
-        return services.subscription_create(actor=None, sale_unit=su, person=buyer(),
-                                            deposit=deposit, on=on)
+        return services.subscription_create(actor=next(sellers), sale_unit=su,
+                                            person=buyer(), deposit=deposit, on=on)
 
     units = iter(free)
     # Active subscriptions, a few with a change waiting for the manager.
@@ -108,8 +112,9 @@ def deals_build(ctx: DemoContext, project: SalesProject, free: list[SaleUnit],
         sub = subscribe(su, _day(rng, START, 90))
         signed_on = sub.subscribed_on + dt.timedelta(days=rng.randrange(3, 15))
         kind, lines, extra = _plan(rng, sub.total, signed_on)
-        contract = services.contract_create(actor=None, subscription=sub, plan_kind=kind,
-                                            lines=lines, signed_on=signed_on, **extra)
+        contract = services.contract_create(actor=sub.created_by, subscription=sub,
+                                            plan_kind=kind, lines=lines, signed_on=signed_on,
+                                            **extra)
         _pay(rng, contract, signed_on + dt.timedelta(days=rng.choice((0, 60, 200))))
         if n >= SIGNED:
             services.contract_file(actor=None, contract=contract,

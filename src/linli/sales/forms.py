@@ -6,11 +6,14 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.forms import add_service_errors
 from linli.directory.choices import Orientation
 from linli.sales.choices import ChangeKind, PaymentMethod, PlanKind
 from linli.sales.models import MAX_AREA, MAX_UNIT_PRICE, MIN_AREA
+from linli.sales.reports.selectors import filters_check
 from linli.sales.states import (
     AssignmentMethod,
     Intention,
@@ -464,3 +467,48 @@ class AssignmentRuleForm(forms.Form):
         choices = [(u.pk, str(u)) for u in users]
         self.fields["reps"].choices = choices
         self.fields["manager"].choices = _blank(choices)
+
+
+class SalesReportForm(forms.Form):
+    """The filters of a sales report (SAL-6): only the fields the report uses
+    (``reports.selectors.FIELDS``); checked by ``filters_check`` as the API's are."""
+
+    start = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("Until"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    project = forms.TypedChoiceField(label=_("Project"), required=False, coerce=int,
+                                     empty_value=None)
+    rep = forms.TypedChoiceField(label=_("Rep"), required=False, coerce=int, empty_value=None)
+    as_of = forms.DateField(label=_("As of"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, actor, fields: tuple[str, ...], projects, reps, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in fields:
+                del self.fields[name]
+        if "project" in self.fields:
+            self.fields["project"].choices = [("", _("All projects")), *projects]
+        if "rep" in self.fields:
+            self.fields["rep"].choices = [("", _("All reps")),
+                                          *((u.pk, u.display_name or u.username) for u in reps)]
+        self.actor = actor
+        self.filters = None
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.filters = filters_check(self.actor, **{name: data.get(name)
+                                                        for name in self.fields})
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+        return data
+
+    def checked_filters(self):
+        """The filters asked for (the defaults when nothing was), or None when refused."""
+        if not self.is_bound:
+            return filters_check(self.actor)
+        return self.filters if self.is_valid() else None

@@ -93,6 +93,8 @@ def register() -> None:
                      "list-details"),
             MenuItem(_("Lead rules"), "sales:lead_rules", "sales.view_assignmentrule",
                      "adjustments"),
+            MenuItem(_("Sales reports"), "sales:reports", "sales.view_opportunity",
+                     "chart-bar"),
         )))
     from linli.sales import timeline
 

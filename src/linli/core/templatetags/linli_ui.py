@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import math
 import uuid
+from decimal import Decimal
 
 from django import forms, template
+from django.template.defaultfilters import floatformat
 from django.template.loader import get_template
 from django.utils.html import format_html
 
@@ -156,3 +158,12 @@ def idempotency_field() -> str:
     """A fresh key for a form that a phone may send twice (core/idempotent_forms.py)."""
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD,
                        uuid.uuid4().hex)
+
+
+@register.filter
+def figure(value):
+    """A report's figure as the page shows it: an amount of money in yuan or a count with
+    its thousands grouped, anything else (a percentage, a name) as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return "" if value is None else value
+    return floatformat(value, "0g" if value == int(value) else "2g")

@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from linli.sales.api import deals, leads, opportunities, projects
+from linli.sales.api import deals, leads, opportunities, projects, reports
 
 router = Router()
-for part in (projects, leads, opportunities, deals):
+for part in (projects, leads, opportunities, deals, reports):
     router.add_router("", part.router)

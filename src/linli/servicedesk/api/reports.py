@@ -7,7 +7,6 @@ that return exactly the orders it counts.
 
 from datetime import date
 from enum import Enum
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -16,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
 from linli.core.restapi.errors import ApiError
+from linli.core.restapi.reports import FigureOut, ReportPagingOut, ReportSectionOut, report_parts
 from linli.core.restapi.scoping import unscoped
 from linli.core.restapi.types import Id
 from linli.servicedesk.reports import selectors
@@ -41,45 +41,6 @@ class ReportQueryIn(PeriodIn):
         "last). The other reports ignore it."))
 
 
-# A report's output is plain pydantic models: they are validated from the dicts of
-# ``_report_out`` alone, and a year's complaint register has some 100,000 cells, which ninja
-# Schemas (made to read model instances too) check several times slower.
-class CellOut(BaseModel):
-    value: Any
-    drill: dict[str, str] | None = Field(
-        None, description="Filters of GET /work-orders returning the orders counted")
-
-
-class RowOut(BaseModel):
-    key: str
-    label: str
-    cells: list[CellOut]
-
-
-class ColumnOut(BaseModel):
-    key: str
-    label: str
-
-
-class ReportSectionOut(BaseModel):
-    key: str
-    title: str
-    columns: list[ColumnOut]
-    rows: list[RowOut]
-
-
-class FigureOut(BaseModel):
-    label: str
-    value: Any
-
-
-class ReportPagingOut(BaseModel):
-    page: int
-    size: int
-    count: int = Field(description="Rows in the whole period")
-    pages: int
-
-
 class ReportOut(BaseModel):
     report: str
     title: str
@@ -99,21 +60,8 @@ class DashboardOut(Schema):
 
 
 def _report_out(report: selectors.Report) -> dict:
-    return {
-        "report": report.key, "title": str(report.title), "start": report.period.start,
-        "end": report.period.end, "community": report.period.community,
-        "figures": [{"label": str(label), "value": value} for label, value in report.figures],
-        "sections": [{
-            "key": s.key, "title": str(s.title),
-            "columns": [{"key": k, "label": str(label)} for k, label in s.columns],
-            "rows": [{"key": r.key, "label": r.label,
-                      "cells": [{"value": c.value, "drill": c.drill} for c in r.cells]}
-                     for r in s.rows]} for s in report.sections],
-        "paging": None if report.paging is None else {
-            "page": report.paging.number, "size": report.paging.paginator.per_page,
-            "count": report.paging.paginator.count,
-            "pages": report.paging.paginator.num_pages},
-    }
+    return {**report_parts(report), "start": report.period.start, "end": report.period.end,
+            "community": report.period.community}
 
 
 @router.get("/service-reports/{report}", response=ReportOut, summary="A service-desk report")

@@ -17,11 +17,9 @@ runs without JIT compilation and with room to count in memory (``core.planner``)
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -30,8 +28,18 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import OrgUnit, User
+from linli.core import reports
 from linli.core.personal_data.masking import mask_phone
-from linli.core.planner import report_planning
+from linli.core.reports import (  # noqa: F401 (the report's shape, read by the views and API)
+    Cell,
+    Report,
+    Row,
+    Section,
+    default_period,
+    midnight,
+    month_period,
+    percent,
+)
 from linli.core.scope import scope_for
 from linli.directory.models import Community
 from linli.servicedesk.choices import (
@@ -46,8 +54,6 @@ from linli.servicedesk.choices import (
 from linli.servicedesk.models import Callback, Category, WorkOrder, WorkOrderClock
 from linli.servicedesk.states import AFTER_WORK, OPEN, WORKING, Status
 
-EARLIEST = dt.date(2000, 1, 1)
-LONGEST_DAYS = 366
 DUE_SOON = dt.timedelta(hours=2)
 REPEAT_ROWS = 50
 # The complaint register is a list: a year of a tenant's complaints is read a page at a time.
@@ -57,21 +63,10 @@ REGISTER_PAGE_SIZE = 200
 
 
 @dataclass(frozen=True)
-class Period:
+class Period(reports.Period):
     """Local days ``start`` … ``end`` (both included), optionally one community."""
 
-    start: dt.date
-    end: dt.date
     community: int | None = None
-
-    @property
-    def since(self) -> dt.datetime:
-        return _midnight(self.start)
-
-    @property
-    def until(self) -> dt.datetime:
-        """The first moment after the period."""
-        return _midnight(self.end + dt.timedelta(days=1))
 
     def drill(self) -> dict[str, str]:
         found = {"created_from": self.start.isoformat(), "created_to": self.end.isoformat()}
@@ -80,83 +75,11 @@ class Period:
         return found
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def default_period() -> tuple[dt.date, dt.date]:
-    """This month so far: the first of the month to today."""
-    today = timezone.localdate()
-    return today.replace(day=1), today
-
-
-def month_period(year: int, month: int) -> tuple[dt.date, dt.date]:
-    first = dt.date(year, month, 1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, following - dt.timedelta(days=1)
-
-
 def period_check(start: dt.date | None, end: dt.date | None,
                  community: int | None = None) -> Period:
     """The period asked for, or a ValidationError naming the field at fault (``start`` or
-    ``end``); a missing day takes the default period's."""
-    default_start, default_end = default_period()
-    latest = default_end + dt.timedelta(days=LONGEST_DAYS)
-    for name, day in (("start", start), ("end", end)):
-        if day is not None and day > latest:
-            raise ValidationError({name: _("A report ends within a year from today at the "
-                                           "latest.")})
-    start = start or (end.replace(day=1) if end else default_start)
-    end = end or (max(start, default_end) if start <= default_end
-                  else month_period(start.year, start.month)[1])
-    if start < EARLIEST:
-        raise ValidationError({"start": _("A report starts on 1 January 2000 at the earliest.")})
-    if end < start:
-        raise ValidationError({"end": _("The end comes before the start.")})
-    if (end - start).days + 1 > LONGEST_DAYS:
-        raise ValidationError({"end": _("A report covers at most 366 days; choose a shorter "
-                                        "period.")})
-    return Period(start, end, community)
-
-
-# --- the shape of a report ------------------------------------------------------------------
-
-
-@dataclass
-class Cell:
-    value: Any
-    drill: dict[str, str] | None = None  # filters of the order list showing the rows counted
-
-
-@dataclass
-class Row:
-    key: str
-    label: str
-    cells: list[Cell]
-
-
-@dataclass
-class Section:
-    key: str
-    title: str | Promise
-    columns: list[tuple[str, str | Promise]]
-    rows: list[Row] = field(default_factory=list)
-    chart: str = "bar"  # bar, stack, line, pie or "" (a table only)
-    note: str | Promise = ""
-
-    @property
-    def total(self) -> int:
-        return sum(c.value for r in self.rows for c in r.cells if isinstance(c.value, int))
-
-
-@dataclass
-class Report:
-    key: str
-    title: str | Promise
-    period: Period
-    sections: list[Section]
-    figures: list[tuple[str | Promise, Any]] = field(default_factory=list)  # headline numbers
-    paging: Page | None = None  # a listing report's page of rows; None: every row
+    ``end``); a missing day takes the default period's (this month so far)."""
+    return Period(*reports.days_check(start, end), community)
 
 
 # --- conditions shared by the counts and the drill-down ---------------------------------------
@@ -438,13 +361,9 @@ def sla(user, period: Period) -> Report:
             Cell(row[state], _drill(period, clock=kind.value, clock_state=state)
                  if row[state] else None) for state in CLOCK_STATES]))
         decided = row["met"] + row["breached"]
-        figures.append((kind.label, _percent(row["met"], decided)))
+        figures.append((kind.label, percent(row["met"], decided)))
     section.note = _("Compliance: met among the clocks that are met or breached.")
     return Report("sla", _("Service-level compliance"), period, [section], figures)
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "—"
 
 
 def times(user, period: Period) -> Report:
@@ -482,11 +401,11 @@ def backlog(user, period: Period) -> Report:
     ranges = {}
     for key, _label, fewest, most in AGE_BUCKETS:
         newest = today - dt.timedelta(days=fewest)
-        condition = Q(created_at__lt=_midnight(newest + dt.timedelta(days=1)))
+        condition = Q(created_at__lt=midnight(newest + dt.timedelta(days=1)))
         oldest = None
         if most is not None:
             oldest = today - dt.timedelta(days=most)
-            condition &= Q(created_at__gte=_midnight(oldest))
+            condition &= Q(created_at__gte=midnight(oldest))
         ranges[key] = (condition, oldest, newest)
     counted = qs.aggregate(**{key: Count("pk", filter=c) for key, (c, _o, _n) in ranges.items()})
     section = Section("age", _("Open orders by age"), [("orders", _("Open orders"))])
@@ -533,7 +452,7 @@ def callbacks(user, period: Period) -> Report:
     return Report("callbacks", _("Callbacks and satisfaction"), period,
                   [states, satisfaction], [
                       (_("Resolved orders"), counted["resolved"]),
-                      (_("Callback rate"), _percent(counted["done"], asked)),
+                      (_("Callback rate"), percent(counted["done"], asked)),
                       (_("Average satisfaction"),
                        f"{average:.2f}" if average is not None else "—")])
 
@@ -705,6 +624,7 @@ def register(user, period: Period, page: int | str | None = 1) -> Report:
                       [(_("Complaints"), len(section.rows))])
     # The page holds the rows read above, so that showing it reads nothing again.
     paging.object_list = section.rows
+    section.paging = paging
     return Report("register", _("Complaint register"), period, [section],
                   [(_("Complaints"), paging.paginator.count)], paging=paging)
 
@@ -728,10 +648,7 @@ PAGED = {"register"}
 def report(user, key: str, period: Period, *, page: int | str | None = 1) -> Report:
     """Report ``key``; a listing report (``PAGED``) holds page ``page`` of its rows, or all of
     them when ``page`` is None."""
-    with report_planning():
-        if key in PAGED:
-            return REPORTS[key](user, period, page=page)
-        return REPORTS[key](user, period)
+    return reports.run(REPORTS, PAGED, user, key, period, page)
 
 
 # --- dashboards ---------------------------------------------------------------------------
@@ -771,7 +688,7 @@ def dashboard_counts(user, community: int | None = None) -> dict[str, int]:
         orders = orders.filter(community_id=community)
         callbacks = callbacks.filter(work_order__community_id=community)
     live = Q(status__in=OPEN)
-    counts = orders.filter(Q(status__in=OPEN | AFTER_WORK) | Q(created_at__gte=_midnight(today))
+    counts = orders.filter(Q(status__in=OPEN | AFTER_WORK) | Q(created_at__gte=midnight(today))
                            ).aggregate(
         breached=Count("pk", filter=live & Q(_breached_now(now))),
         due_soon=Count("pk", filter=live & Q(_due_soon(now))),
@@ -784,10 +701,10 @@ def dashboard_counts(user, community: int | None = None) -> dict[str, int]:
         after_work=Count("pk", filter=Q(status__in=AFTER_WORK)),
         review=Count("pk", filter=Q(review_status=ReviewStatus.PENDING)),
         formal=Count("pk", filter=live & Q(is_formal=True)),
-        today=Count("pk", filter=Q(created_at__gte=_midnight(today))),
+        today=Count("pk", filter=Q(created_at__gte=midnight(today))),
         open=Count("pk", filter=live),
     )
-    end_of_today = _midnight(today + dt.timedelta(days=1))
+    end_of_today = midnight(today + dt.timedelta(days=1))
     counts["callbacks_due"] = callbacks.filter(due_at__lt=end_of_today).count()
     return counts
 

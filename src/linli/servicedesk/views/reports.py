@@ -16,17 +16,12 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.exchange.exports import FORMATS, ExportColumn, export_response
+from linli.core.exchange.exports import FORMATS, export_response
+from linli.core.reports import EXPORT_COLUMNS, chart_data, export_rows, tables
 from linli.servicedesk.forms import MonthForm, ReportForm
 from linli.servicedesk.reports import selectors
 
 REPORT_PERMISSION = "servicedesk.report_workorder"
-EXPORT_COLUMNS = [
-    ExportColumn(_("Section"), "section"),
-    ExportColumn(_("Label"), "label"),
-    ExportColumn(_("Measure"), "measure"),
-    ExportColumn(_("Value"), "value"),
-]
 DESCRIPTIONS = {
     "volume": _("Orders registered by type, category, community, channel and day."),
     "sla": _("Each clock met, breached or still running."),
@@ -44,43 +39,6 @@ def order_list_url(drill: dict | None) -> str:
         return ""
     # ``figure`` only makes the list say that it shows the orders behind a figure.
     return f"{reverse('servicedesk:work_order_list')}?{urlencode({**drill, 'figure': 'on'})}"
-
-
-def export_rows(report: selectors.Report) -> list[dict]:
-    rows = [{"section": str(report.title), "label": str(label), "measure": "", "value": value}
-            for label, value in report.figures]
-    for section in report.sections:
-        for row in section.rows:
-            for (_key, column), cell in zip(section.columns, row.cells, strict=True):
-                rows.append({"section": str(section.title), "label": row.label,
-                             "measure": str(column), "value": cell.value})
-    return rows
-
-
-def chart_data(report: selectors.Report) -> list[dict]:
-    """What the page's ECharts read: per section its labels, its series and the order-list
-    link of every point (the drill-down on click)."""
-    charts = []
-    for section in report.sections:
-        if not section.chart or not section.rows:
-            continue
-        charts.append({
-            "key": section.key, "type": section.chart,
-            "labels": [row.label for row in section.rows],
-            "series": [{"name": str(label),
-                        "values": [row.cells[i].value for row in section.rows],
-                        "links": [order_list_url(row.cells[i].drill) for row in section.rows]}
-                       for i, (_key, label) in enumerate(section.columns)],
-        })
-    return charts
-
-
-def _tables(report: selectors.Report) -> list[dict]:
-    return [{"section": section,
-             "rows": [{"label": row.label,
-                       "cells": [{"value": cell.value, "url": order_list_url(cell.drill)}
-                                 for cell in row.cells]} for row in section.rows]}
-            for section in report.sections]
 
 
 @login_required
@@ -120,8 +78,8 @@ def report_page(request, key: str):
     query = {k: v for k, v in request.GET.items() if k in ("start", "end", "community")}
     return render(request, "servicedesk/reports/report.html", {
         "form": form, "key": key, "title": report.title, "report": report,
-        "tables": _tables(report), "charts": chart_data(report),
-        "query": urlencode(query), "page_obj": report.paging,
+        "tables": tables(report, order_list_url), "charts": chart_data(report, order_list_url),
+        "query": urlencode(query),
     })
 
 

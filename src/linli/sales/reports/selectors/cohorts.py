@@ -1,0 +1,58 @@
+"""What the funnel, lost and rep reports count, defined once so that their numbers agree: each
+kind of record is counted when it began in the period — leads registered, opportunities
+opened, subscriptions made, contracts signed — in the viewer's scope, of the chosen project and
+rep. A lead and an opportunity belong to their owner; a subscription and a contract to the user
+who made them (they carry no owner nor opportunity of their own).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from linli.sales.models import Contract, Lead, Opportunity, SalesProject, StageMove, Subscription
+from linli.sales.reports.selectors.filters import Filters
+from linli.sales.states import ContractStatus, Stage, SubscriptionStatus
+
+# The stages an opportunity walks through, in order (one step forward at a time).
+WALK = (Stage.NEW, Stage.VISITED, Stage.VIEWING, Stage.NEGOTIATING, Stage.WON)
+# A subscription lost as such: cancelled without a contract (one cancelled with its contract
+# is the contract's loss).
+LOST_SUBSCRIPTION = Q(status=SubscriptionStatus.CANCELLED, contract__isnull=True)
+LOST_CONTRACT = Q(status=ContractStatus.CANCELLED)
+
+
+def leads(actor, f: Filters) -> QuerySet[Lead]:
+    qs = f.moments(Lead.objects.restrict(actor, "view"), "created_at")
+    return f.of_rep(f.of_project(qs), "owner_id").order_by()
+
+
+def opportunities(actor, f: Filters) -> QuerySet[Opportunity]:
+    qs = f.moments(Opportunity.objects.restrict(actor, "view"), "created_at")
+    return f.of_rep(f.of_project(qs), "owner_id").order_by()
+
+
+def subscriptions(actor, f: Filters) -> QuerySet[Subscription]:
+    qs = f.days(Subscription.objects.restrict(actor, "view"), "subscribed_on")
+    return f.of_rep(f.of_project(qs, "sale_unit__project_id"), "created_by_id").order_by()
+
+
+def contracts(actor, f: Filters) -> QuerySet[Contract]:
+    qs = f.days(Contract.objects.restrict(actor, "view"), "signed_on")
+    return f.of_rep(f.of_project(qs, "sale_unit__project_id"), "created_by_id").order_by()
+
+
+def reached(actor, stage: str) -> Q:
+    """Opportunities that reached ``stage``: at it or beyond now, lost at it or beyond, or
+    moved to it or beyond at some time (an opportunity reopened after a loss keeps the stages
+    it had reached)."""
+    later = WALK[WALK.index(stage):]
+    moved = (StageMove.objects.restrict(actor, "view").filter(to_stage__in=later)
+             .values("opportunity_id"))
+    return (Q(stage__in=later) | Q(stage=Stage.LOST, lost_stage__in=later)
+            | Q(pk__in=moved))
+
+
+def project_names(actor, ids) -> dict[int, str]:
+    """The names of the visible projects among ``ids``."""
+    return dict(SalesProject.objects.restrict(actor, "view").filter(pk__in=list(ids))
+                .values_list("pk", "name"))
