@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.models import User
 from linli.core import reports
+from linli.sales import selectors as sales_selectors
 from linli.sales.models import SalesProject
 
 # The filters of each report, in the order the form shows them.
@@ -64,11 +64,9 @@ def filters_check(actor, *, start: dt.date | None = None, end: dt.date | None = 
         start, end = reports.days_check(start, end, default=reports.last_twelve_months)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if project is not None and not SalesProject.objects.restrict(actor, "view").filter(
-            pk=project).exists():
+    if project is not None and sales_selectors.project_find(actor, project) is None:
         errors["project"] = [_("Choose a sales project you can see.")]
-    if rep is not None and not User.objects.filter(
-            Q(tenant_id=actor.tenant_id), is_active=True, pk=rep).exists():
+    if rep is not None and sales_selectors.colleague_find(actor, rep) is None:
         errors["rep"] = [_("Choose an active user of your company.")]
     if as_of is not None and not (reports.EARLIEST <= as_of
                                   <= timezone.localdate() + dt.timedelta(
