@@ -118,13 +118,14 @@ def _sales_reports_have_figures():
     assert rows("funnel", "steps")["Opportunities"][0] == 60
     period = {"start": dt.date(2026, 5, 1), "end": dt.date(2026, 12, 31)}
     steps = rows("funnel", "steps", **period)
+    # 190 subscriptions of the deals and 6 that won opportunities.
     assert (steps["Subscriptions"][0], steps["Contracts"][0], steps["Filed online"][0]) == (
-        190, 140, 80)
+        196, 140, 80)
     lost = rows("lost", "stages", **period)
-    assert lost["Subscription"][:2] == [190, 20]
+    assert lost["Subscription"][:2] == [196, 20]
     assert lost["Contract · after filing"][:2] == [80, 1]
     reps = rows("reps", "reps", **period)
     assert {"刘婷", "孙伟"} <= set(reps)
     assert reps["刘婷"][5] > reps["孙伟"][5] > 0
     assert rows("sell-through", "projects")["华庭·翠湖苑一期"][0] == 288
-    assert rows("receivables", "projects")["华庭·翠湖苑一期"][0] == 30
+    assert rows("receivables", "projects")["华庭·翠湖苑一期"][0] == 36
