@@ -326,7 +326,8 @@ class ReportBook:
             actor=zhou, lead=make_lead(sales, zhou, phone="13900000001", name="周的客户"))
         make_lead(sales, zhou, phone="13900000002", name="周的线索")
         make_lead(self.phase2, zhou, phone="13900000003", name="二期线索")
-        walk(li, self.o1, "visited", "viewing", "negotiating", "won")
+        # o1 is won by the subscription of unit 101 (``_deals``).
+        walk(li, self.o1, "visited", "viewing", "negotiating")
         walk(li, self.o2, "visited", "viewing", "negotiating")
         services.opportunity_transition(actor=li, opportunity=self.o2, to="lost",
                                         reason=self.price_too_high, competitor="万科·未来城")
@@ -338,13 +339,15 @@ class ReportBook:
     def _deals(self):
         day, li, zhou = self.today, self.li, self.zhou
 
-        def subscribe(rep, number, deposit):
+        def subscribe(rep, number, deposit, opportunity=None):
             unit = SaleUnit.objects.get(building=self.sales.building, unit__number=number)
+            person = opportunity.person if opportunity else make_person(
+                self.world, f"买受人{number}")
             return services.subscription_create(
-                actor=rep, sale_unit=unit, person=make_person(self.world, f"买受人{number}"),
-                deposit=Decimal(deposit), on=day)
+                actor=rep, sale_unit=unit, person=person, buyer_name=f"买受人{number}",
+                deposit=Decimal(deposit), on=day, opportunity=opportunity)
 
-        s1 = subscribe(li, "101", 50000)
+        s1 = subscribe(li, "101", 50000, opportunity=self.o1)
         self.c1 = services.contract_create(
             actor=li, subscription=s1, plan_kind="full", signed_on=day,
             lines=[services.LineIn("full", day, s1.total)])

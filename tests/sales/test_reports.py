@@ -27,7 +27,6 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from linli.directory.services import people as people_services
 from linli.sales import services
 from linli.sales.models import SaleUnit
 from linli.sales.reports import selectors as reports
@@ -54,13 +53,13 @@ def _strangers(world):
         sales = make_deal_sales(world, org_unit=unit, floors=1, name=name)
         opportunity = services.opportunity_create(
             actor=rep, lead=make_lead(sales, rep, phone="13700000001", name="外人"))
-        walk(rep, opportunity, "visited", "viewing", "negotiating", "won")
+        walk(rep, opportunity, "visited", "viewing", "negotiating")
         unit_on_sale = SaleUnit.objects.filter(project=sales.project).order_by("pk").first()
-        buyer = people_services.person_create(actor=None, tenant=tenant, org_unit=unit,
-                                              name="外人买受人", phones=[])
+        # The subscription wins the opportunity.
         subscription = services.subscription_create(
-            actor=rep, sale_unit=unit_on_sale, person=buyer, deposit=Decimal(10000),
-            on=timezone.localdate())
+            actor=rep, sale_unit=unit_on_sale, person=opportunity.person,
+            buyer_name="外人买受人", deposit=Decimal(10000), on=timezone.localdate(),
+            opportunity=opportunity)
         services.contract_create(actor=rep, subscription=subscription, plan_kind="full",
                                  signed_on=timezone.localdate(),
                                  lines=[services.LineIn("full", timezone.localdate(),
