@@ -16,6 +16,7 @@ from linli.accounts.selectors import units_where
 from linli.core.personal_data.masking import mask_phone
 from linli.core.restapi.errors import invalid as _invalid
 from linli.core.restapi.pagination import PagePagination
+from linli.core.restapi.patch import sent_fields
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
 from linli.directory.choices import ContactRole, OrganizationKind
@@ -221,12 +222,6 @@ def _detail(actor, pk: int) -> Organization:
     return organization
 
 
-def _changes(payload, nullable: set[str]) -> dict:
-    """The fields a PATCH sent; null is a value only for ``nullable`` fields."""
-    return {name: value for name, value in payload.dict(exclude_unset=True).items()
-            if value is not None or name in nullable}
-
-
 # --- organisations --------------------------------------------------------------------------
 
 @router.get("/organizations", response=list[OrganizationOut], summary="Organisations")
@@ -264,7 +259,7 @@ def organization_create(request, payload: OrganizationIn):
 def organization_patch(request, organization_id: PathId, payload: OrganizationPatch):
     actor = request.auth
     organization = selectors.organization_get(actor, organization_id)
-    changes = _changes(payload, nullable={"parent_id"})
+    changes = sent_fields(payload, nullable={"parent_id"})
     if "org_unit_id" in changes:
         changes["org_unit"] = _org_unit(actor, changes.pop("org_unit_id"),
                                         "directory.change_organization")
@@ -301,7 +296,7 @@ def contact_add(request, organization_id: PathId, payload: ContactIn):
 def contact_patch(request, contact_id: PathId, payload: ContactPatch):
     actor = request.auth
     contact = selectors.contact_get(actor, contact_id)
-    changes = _changes(payload, nullable={"person_id"})
+    changes = sent_fields(payload, nullable={"person_id"})
     if "person_id" in changes:
         changes["person"] = _person(actor, changes.pop("person_id"))
     if "role" in changes:

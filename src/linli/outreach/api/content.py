@@ -8,10 +8,11 @@ from ninja.pagination import paginate
 
 from linli.accounts.selectors import visible_users
 from linli.core.restapi.pagination import PagePagination
+from linli.core.restapi.patch import sent_fields
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
 from linli.outreach import selectors, services
-from linli.outreach.api.registry import _call, _changes, _invalid, _org_unit
+from linli.outreach.api.registry import _call, _invalid, _org_unit
 from linli.outreach.choices import ContentChannel, ContentKind, ContentStatus
 from linli.outreach.models import ContentItem
 
@@ -109,7 +110,7 @@ def content_create(request, payload: ContentItemIn):
 def content_patch(request, item_id: PathId, payload: ContentItemPatch):
     actor = request.auth
     item = selectors.content_get(actor, item_id)
-    changes = _changes(payload, frozenset({"owner_id"}))
+    changes = sent_fields(payload, frozenset({"owner_id"}))
     if "owner_id" in changes:
         changes["owner"] = _owner(actor, changes.pop("owner_id"))
     return _call(services.content_update, actor=actor, item=item, **changes)

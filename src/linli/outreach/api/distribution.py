@@ -13,10 +13,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from linli.core.restapi.pagination import PagePagination
+from linli.core.restapi.patch import sent_fields
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
 from linli.outreach import services
-from linli.outreach.api.registry import _agent, _call, _changes, _invalid, _org_unit
+from linli.outreach.api.registry import _agent, _call, _invalid, _org_unit
 from linli.outreach.choices import ChannelMedium, DeclineReason, EditionKind, Rollout
 from linli.outreach.distribution import selectors
 from linli.outreach.models import (
@@ -128,7 +129,7 @@ def channel_patch(request, channel_id: PathId, payload: DistributionChannelPatch
     actor = request.auth
     channel = selectors.channel_get(actor, channel_id)
     return _call(services.channel_update, actor=actor, channel=channel,
-                 **_changes(payload, frozenset({"day_of_month"})))
+                 **sent_fields(payload, frozenset({"day_of_month"})))
 
 
 # --- distributions --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from linli.accounts.selectors import units_where, visible_users
 from linli.core.personal_data.masking import mask_phone
 from linli.core.restapi.errors import invalid as _invalid
 from linli.core.restapi.pagination import PagePagination
+from linli.core.restapi.patch import sent_fields
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
 from linli.outreach import selectors, services
@@ -45,12 +46,6 @@ def _call(service, **kwargs):
             raise
         raise ValidationError({_PAYLOAD_NAMES.get(k, k): v
                                for k, v in exc.error_dict.items()}) from exc
-
-
-def _changes(payload, nullable: frozenset[str] = frozenset()) -> dict:
-    """The fields a PATCH sent; null is a value only for the ``nullable`` fields."""
-    return {name: value for name, value in payload.dict(exclude_unset=True).items()
-            if value is not None or name in nullable}
 
 
 def _org_unit(actor, pk: int, permission: str):
@@ -259,7 +254,7 @@ def partner_create(request, payload: OutreachPartnerIn):
 def partner_patch(request, partner_id: PathId, payload: OutreachPartnerPatch):
     actor = request.auth
     partner = selectors.partner_get(actor, partner_id)
-    changes = _changes(payload, frozenset({"agent_id", "households", "occupancy_rate"}))
+    changes = sent_fields(payload, frozenset({"agent_id", "households", "occupancy_rate"}))
     if "agent_id" in changes:
         changes["agent"] = _agent(actor, changes.pop("agent_id"))
     _call(services.partner_update, actor=actor, partner=partner, **changes)
@@ -310,7 +305,7 @@ def agent_create(request, payload: OutreachAgentIn):
 def agent_patch(request, agent_id: PathId, payload: OutreachAgentPatch):
     actor = request.auth
     agent = selectors.agent_get(actor, agent_id)
-    changes = _changes(payload)
+    changes = sent_fields(payload)
     _call(services.agent_update, actor=actor, agent=agent, **changes)
     return selectors.agent_get(actor, agent_id)
 

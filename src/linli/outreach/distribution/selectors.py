@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from linli.core.calendar.selectors import calendar_for
+from linli.core.filtering import filtered
 from linli.outreach.choices import (
     QUALITY_UNSIGNED,
     QUALITY_UNSIGNED_PARAMS,
@@ -29,7 +30,6 @@ from linli.outreach.models import (
     SubsidyRule,
     SubsidyStatement,
 )
-from linli.outreach.selectors.filtering import filtered
 from linli.outreach.selectors.registry import partner_criteria
 from linli.outreach.states import FUNNEL, DistributionStatus, PromotionStage
 

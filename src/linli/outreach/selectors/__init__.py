@@ -54,7 +54,6 @@ from linli.outreach.selectors.corrections import (  # noqa: F401
     spot_checks,
     update_reminder_targets,
 )
-from linli.outreach.selectors.filtering import filtered  # noqa: F401
 from linli.outreach.selectors.registry import (  # noqa: F401
     AGENT_FILTERS,
     CRITERIA_LOOKUPS,

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.filtering import filtered
 from linli.outreach.choices import AgentStatus, CallOutcome, CallTaskStatus
 from linli.outreach.models import CallAttempt, CallTask, Campaign
-from linli.outreach.selectors.filtering import filtered
 
 TASK_FILTERS = {"status": "status", "outcome": "outcome", "caller": "caller_id"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from linli.core.filtering import filtered
 from linli.outreach.models import ContentItem
-from linli.outreach.selectors.filtering import filtered
 
 CONTENT_FILTERS = {"kind": "kind", "channel": "channel", "status": "status",
                    "owner": "owner_id", "topic": "topic__icontains"}

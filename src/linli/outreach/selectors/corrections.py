@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from linli.accounts.models import Membership, User
+from linli.core.filtering import filtered
 from linli.outreach.choices import CorrectionStatus, ReviewPhase, SigningStatus
 from linli.outreach.models import Agent, ContactCorrection, ContactReview, Partner, SpotCheck
 from linli.outreach.selectors.campaigns import campaign_find
-from linli.outreach.selectors.filtering import filtered
 from linli.outreach.selectors.registry import partner_list, partners_visible
 
 REVIEW_FILTERS = {"q": "partner__organization__name__icontains",

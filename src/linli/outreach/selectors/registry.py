@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.filtering import filtered
 from linli.outreach.choices import (
     QUALITY_UNSIGNED,
     QUALITY_UNSIGNED_PARAMS,
@@ -16,7 +17,6 @@ from linli.outreach.choices import (
     SigningStatus,
 )
 from linli.outreach.models import Agent, Partner, PartnerFilter
-from linli.outreach.selectors.filtering import filtered
 
 PARTNER_SORTS = {"name": "organization__name_pinyin", "city": "organization__city",
                  "households": "households", "occupancy": "occupancy_rate",
