@@ -41,6 +41,7 @@ BUDGET = {"small": (60, 4, 5_000), "full": (200, 10, 100_000)}
 
 SERVER_ENV = {
     "DATABASE_URL": f"{PG}/{DB}", "LINLI_ENV": "production", "ALLOWED_HOSTS": HOST,
+    "LINLI_SITE_URL": f"http://{HOST}",
     "SECRET_KEY": secrets.token_urlsafe(50), "SECURE_SSL_REDIRECT": "0",
     "LINLI_BENCH_VIEWS": "1", "REDIS_URL": REDIS, "LINLI_VAR_DIR": str(VAR),
     "DB_CONN_MAX_AGE": "600", "DJANGO_SETTINGS_MODULE": "linli.settings",

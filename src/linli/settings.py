@@ -37,6 +37,8 @@ if PRODUCTION and not os.environ.get("SECRET_KEY"):
 SECRET_KEY = os.environ.get(
     "SECRET_KEY", "linli-development-only-key-never-use-in-production-3b1f9c7a5e2d4f60"
 )
+# Keys retired from SECRET_KEY: what they signed (sessions, e-mailed download links) still holds.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The benchmark's bare ceiling view (bench/); never on in a deployment.
@@ -240,6 +242,9 @@ WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
 # --- links from outside ---------------------------------------------------------------------
 # The product's public address, for the links of e-mails: a background job has no request to
 # take the host from, and the companies that get a handbook open it from their own mailbox.
+if PRODUCTION and not os.environ.get("LINLI_SITE_URL"):
+    raise RuntimeError("LINLI_SITE_URL must be set when LINLI_ENV=production (the public "
+                       "address e-mailed links point to)")
 LINLI_SITE_URL = os.environ.get("LINLI_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 if not LINLI_SITE_URL.startswith(("http://", "https://")):
     raise RuntimeError("LINLI_SITE_URL must start with http:// or https://")

@@ -109,7 +109,7 @@ def test_an_expired_link_gets_a_clear_page(world, operator, settings,
                                            django_capture_on_commit_callbacks):
     make_targets(world)
     distribution, links = _send(world, operator, django_capture_on_commit_callbacks)
-    later = time.time() + (settings.OUTREACH_DOWNLOAD_LINK_DAYS + 1) * 86400
+    later = time.time() + (settings.OUTREACH_DOWNLOAD_LINK_DAYS + 2) * 86400
     with mock.patch("django.core.signing.time.time", return_value=later):
         response = Client().get(links["pm0@example.cn"])
     assert response.status_code == 410
@@ -120,6 +120,10 @@ def test_an_expired_link_gets_a_clear_page(world, operator, settings,
     within = time.time() + (settings.OUTREACH_DOWNLOAD_LINK_DAYS - 1) * 86400
     with mock.patch("django.core.signing.time.time", return_value=within):
         assert Client().get(links["pm0@example.cn"]).status_code == 200
+    # The e-mail promises the link until the end of a local day: an hour past the days works.
+    last_day = time.time() + settings.OUTREACH_DOWNLOAD_LINK_DAYS * 86400 + 3600
+    with mock.patch("django.core.signing.time.time", return_value=last_day):
+        assert Client().get(links["pm1@example.cn"]).status_code == 200
 
 
 def test_a_link_serves_only_its_own_edition_once_sent(
@@ -141,11 +145,13 @@ def test_a_link_serves_only_its_own_edition_once_sent(
 def test_an_edition_without_a_document_says_so(world, operator,
                                                django_capture_on_commit_callbacks):
     make_targets(world)
-    _distribution, links = _send(world, operator, django_capture_on_commit_callbacks,
-                                 edition=make_edition(world, "无附件月报", kind="newsletter"))
+    distribution, links = _send(world, operator, django_capture_on_commit_callbacks,
+                                edition=make_edition(world, "无附件月报", kind="newsletter"))
     response = Client().get(links["pm0@example.cn"])
     assert response.status_code == 404
     assert "There is no document to download" in response.content.decode()
+    # Nothing was served, so nothing is recorded as downloaded.
+    assert _recipient(distribution, "pm0@example.cn").downloaded_at is None
 
 
 def test_the_scheduled_job_sends_absolute_links(world, operator,

@@ -29,6 +29,10 @@ class LinkInvalid(Exception):
     """The link was not signed by this site, or was changed."""
 
 
+class NoDocument(Exception):
+    """The link is good but its edition has no document to serve."""
+
+
 def site_url(path: str) -> str:
     """``path`` (from ``reverse``) as an absolute address on the site's public base URL."""
     return settings.LINLI_SITE_URL + path
@@ -51,8 +55,10 @@ def download_url(recipient_id: int, edition_id: int) -> str:
 
 def read(token: str) -> tuple[int, int]:
     """(recipient id, edition id) of a link's token; LinkExpired or LinkInvalid otherwise."""
+    # A day more than the validity: the e-mail promises the link until the end of
+    # ``valid_until()``, a local date, not to the hour it was sent.
     try:
-        data = signing.loads(token, salt=SALT, max_age=validity())
+        data = signing.loads(token, salt=SALT, max_age=validity() + dt.timedelta(days=1))
     except signing.SignatureExpired:
         raise LinkExpired from None
     except signing.BadSignature:

@@ -366,13 +366,17 @@ def distributions_send_due(today: dt.date | None = None) -> list[Distribution]:
 def recipient_download(*, token: str) -> DistributionRecipient:
     """The recipient (with its edition) a company's signed download link names: the link's
     signature and age are checked here (``download_links.LinkInvalid`` for a changed link or
-    one not for a sent edition, ``download_links.LinkExpired`` for an old one), as the holder
+    one not for a sent edition, ``download_links.LinkExpired`` for an old one,
+    ``download_links.NoDocument`` for an edition without its document), as the holder
     has no account. The first download is recorded on the recipient's delivery, once however
     many downloads run at once (one conditional update)."""
     recipient_id, edition_id = download_links.read(token)
     recipient = selectors.download_recipient(recipient_id, edition_id)
     if recipient is None:
         raise download_links.LinkInvalid
+    # Nothing served, nothing recorded.
+    if not recipient.distribution.edition.file:
+        raise download_links.NoDocument
     now = timezone.now()
     if DistributionRecipient.objects.filter(pk=recipient.pk, downloaded_at__isnull=True).update(
             downloaded_at=now):

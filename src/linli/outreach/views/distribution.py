@@ -119,12 +119,11 @@ def edition_download(request, token):
         return _link_page(request, 404, _("This download link is not valid"), _(
             "The link is incomplete or was changed. Open it again from the e-mail, copying "
             "the whole address, or ask the platform's customer service for a new copy."))
-    try:
-        return _document(recipient.distribution.edition)
-    except Http404:
+    except download_links.NoDocument:
         return _link_page(request, 404, _("There is no document to download"), _(
             "This edition has no document yet. Ask the platform's customer service for a "
             "copy."))
+    return _document(recipient.distribution.edition)
 
 
 def _link_page(request, status: int, title: str, text: str):
