@@ -306,6 +306,19 @@ def test_a_report_needs_its_permission(book, world):
     assert client.get("/sales/reports/funnel/").status_code == 403
     assert client.get("/sales/reports/sell-through/").status_code == 200
     assert client.get("/sales/reports/nothing/").status_code == 404
+    # The API keeps the same rule.
+    api = Api(rep_only)
+    assert api.get("/sales-reports/funnel").status_code == 403
+    assert api.get("/sales-reports/sell-through").status_code == 200
+
+
+def test_a_rep_who_signs_but_works_no_leads_is_a_filter_on_the_page_as_in_the_api(book, world):
+    """The page's rep filter is judged by the same check as the API's, not by its list."""
+    signer = make_user(world.tenant, world.branch_a, ["sales.view_contract"],
+                       username="signer.only")
+    page = _client(book.viewer).get(f"/sales/reports/reps/?rep={signer.pk}")
+    assert page.status_code == 200
+    assert Api(book.viewer).get("/sales-reports/reps", {"rep": signer.pk}).status_code == 200
 
 
 def test_exports_of_the_reports(book):

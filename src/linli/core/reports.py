@@ -130,10 +130,6 @@ class Section:
     chart_columns: tuple[str, ...] = ()
     paging: Page | None = None  # a listing section's page of rows; None: every row
 
-    @property
-    def total(self) -> int:
-        return sum(c.value for r in self.rows for c in r.cells if isinstance(c.value, int))
-
 
 @dataclass
 class Report:
@@ -142,7 +138,11 @@ class Report:
     period: Any  # the module's checked filters: a Period or one that extends it
     sections: list[Section]
     figures: list[tuple[str | Promise, Any]] = field(default_factory=list)  # headline numbers
-    paging: Page | None = None  # a listing report's page of rows; None: every row
+
+    @property
+    def paging(self) -> Page | None:
+        """A listing report's page of rows (its listing section's); None: every row."""
+        return next((s.paging for s in self.sections if s.paging is not None), None)
 
 
 def run(readers: dict[str, Callable[..., Report]], paged: set[str], user, key: str, period,
@@ -184,7 +184,11 @@ def export_rows(report: Report) -> list[dict]:
     return rows
 
 
-def chart_data(report: Report, link: Callable[[dict | None], str]) -> list[dict]:
+def _no_link(drill: dict | None) -> str:
+    return ""
+
+
+def chart_data(report: Report, link: Callable[[dict | None], str] = _no_link) -> list[dict]:
     """What the page's charts read: per section its labels, its series and the link of every
     point (``link(cell.drill)``: the drill-down on click)."""
     charts = []
@@ -208,7 +212,7 @@ def _plain(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def tables(report: Report, link: Callable[[dict | None], str]) -> list[dict]:
+def tables(report: Report, link: Callable[[dict | None], str] = _no_link) -> list[dict]:
     """The sections as the page's tables: each cell with the link of its drill-down."""
     return [{"section": section,
              "rows": [{"label": row.label,

@@ -477,9 +477,9 @@ class SalesReportForm(forms.Form):
                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(label=_("Until"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    project = forms.TypedChoiceField(label=_("Project"), required=False, coerce=int,
-                                     empty_value=None)
-    rep = forms.TypedChoiceField(label=_("Rep"), required=False, coerce=int, empty_value=None)
+    # Offered as lists, judged by ``filters_check`` alone (as the API's are).
+    project = forms.IntegerField(label=_("Project"), required=False, widget=forms.Select)
+    rep = forms.IntegerField(label=_("Rep"), required=False, widget=forms.Select)
     as_of = forms.DateField(label=_("As of"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
@@ -489,10 +489,10 @@ class SalesReportForm(forms.Form):
             if name not in fields:
                 del self.fields[name]
         if "project" in self.fields:
-            self.fields["project"].choices = [("", _("All projects")), *projects]
+            self.fields["project"].widget.choices = [("", _("All projects")), *projects]
         if "rep" in self.fields:
-            self.fields["rep"].choices = [("", _("All reps")),
-                                          *((u.pk, u.display_name or u.username) for u in reps)]
+            self.fields["rep"].widget.choices = [("", _("All reps")),
+                                                 *((u.pk, str(u)) for u in reps)]
         self.actor = actor
         self.filters = None
 

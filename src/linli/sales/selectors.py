@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import Membership, OrgUnit, User
+from linli.core.filtering import filtered
 from linli.directory.models import Building
 from linli.directory.selectors.property import natural_key
 from linli.sales import settlement
@@ -44,6 +45,7 @@ from linli.sales.services.leads import may_work_here
 from linli.sales.services.prices import in_force, price_list_in_force
 from linli.sales.states import (
     DEAL_HELD,
+    DEAL_STAGES,
     LIVE_SUBSCRIPTION,
     OPEN_STAGES,
     SALE_STATUS_BADGES,
@@ -305,18 +307,10 @@ def quote_steps(quote: Quote) -> list[StepLine]:
 
 # --- deals: queue numbers, subscriptions, contracts, payments (SAL-3) -----------------------
 
-def _filtered(qs, filters: dict | None, lookups: dict[str, str]):
-    for key, lookup in lookups.items():
-        value = (filters or {}).get(key)
-        if value not in (None, ""):
-            qs = qs.filter(**{lookup: value})
-    return qs
-
-
 def queue_number_list(actor, filters: dict | None = None) -> QuerySet[QueueNumber]:
     """Visible queue numbers in number order; ``filters``: project, status."""
     qs = QueueNumber.objects.restrict(actor, "view").select_related("project", "person")
-    return _filtered(qs, filters, {"project": "project_id", "status": "status"}).order_by(
+    return filtered(qs, {"project": "project_id", "status": "status"}, filters).order_by(
         "project__name", "number", "pk")
 
 
@@ -329,9 +323,8 @@ def subscription_list(actor, filters: dict | None = None) -> QuerySet[Subscripti
     or buyer name)."""
     qs = Subscription.objects.restrict(actor, "view").select_related(
         "sale_unit__unit", "sale_unit__project", "person", "quote", "created_by")
-    qs = _filtered(qs, filters, {"project": "sale_unit__project_id",
-                                 "sale_unit": "sale_unit_id", "status": "status",
-                                 "opportunity": "opportunity_id"})
+    qs = filtered(qs, {"project": "sale_unit__project_id", "sale_unit": "sale_unit_id",
+                       "status": "status", "opportunity": "opportunity_id"}, filters)
     if (filters or {}).get("q"):
         qs = qs.filter(Q(number__startswith=filters["q"])
                        | Q(buyer_name__icontains=filters["q"]))
@@ -370,9 +363,8 @@ def contract_list(actor, filters: dict | None = None) -> QuerySet[Contract]:
     qs = (Contract.objects.restrict(actor, "view")
           .select_related("sale_unit__unit", "sale_unit__project", "subscription", "person")
           .annotate(received=Sum("lines__paid")))
-    qs = _filtered(qs, filters, {"project": "sale_unit__project_id",
-                                 "sale_unit": "sale_unit_id", "status": "status",
-                                 "plan_kind": "plan_kind"})
+    qs = filtered(qs, {"project": "sale_unit__project_id", "sale_unit": "sale_unit_id",
+                       "status": "status", "plan_kind": "plan_kind"}, filters)
     if (filters or {}).get("q"):
         qs = qs.filter(Q(number__startswith=filters["q"])
                        | Q(buyer_name__icontains=filters["q"]))
@@ -396,7 +388,7 @@ def payment_list(actor, filters: dict | None = None) -> QuerySet[Payment]:
     """Visible payments, newest first; ``filters``: contract, method."""
     qs = Payment.objects.restrict(actor, "view").select_related("contract", "line",
                                                                  "created_by")
-    return _filtered(qs, filters, {"contract": "contract_id", "method": "method"}).order_by(
+    return filtered(qs, {"contract": "contract_id", "method": "method"}, filters).order_by(
         "-paid_on", "-pk")
 
 
@@ -503,8 +495,27 @@ def opportunity_rights(actor, opportunity: Opportunity) -> OpportunityRights:
              and s not in (Stage.LOST, Stage.WON)] if may_move else []
     return OpportunityRights(
         may_move=may_move, moves=moves,
-        may_subscribe=opportunity.stage in (Stage.NEGOTIATING, Stage.WON)
+        may_subscribe=opportunity.stage in DEAL_STAGES
         and actor.has_perm("sales.add_subscription", opportunity))
+
+
+def opportunity_subscriptions(actor, opportunity: Opportunity):
+    """The subscriptions credited to ``opportunity``; only a won one has any (subscribing wins
+    it), so no query for the others."""
+    if opportunity.stage != Stage.WON:
+        return []
+    return subscription_list(actor, {"opportunity": opportunity.pk})
+
+
+def appointment_of(actor, opportunity: Opportunity, pk) -> Appointment | None:
+    """The visible viewing ``pk`` of ``opportunity``, or None (also for a malformed id)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return appointment_list(actor, {"opportunity": opportunity.pk}).filter(pk=pk).first()
 
 
 def deal_choices(actor, opportunity: Opportunity) -> tuple[QuerySet[SaleUnit], QuerySet[Quote]]:
@@ -525,7 +536,7 @@ class LeadRights:
     can_claim: bool  # nobody's, new or pooled, and the actor sells in its office
     can_convert: bool  # open, owned, and the actor is the owner or the manager
     can_close: bool
-    can_decide: bool  # the sales manager: assigns and decides disputes
+    can_assign: bool  # the sales manager, until the lead is an opportunity
 
 
 def lead_rights(actor, lead: Lead) -> LeadRights:
@@ -540,7 +551,7 @@ def lead_rights(actor, lead: Lead) -> LeadRights:
                          and (is_owner or can_decide)
                          and actor.has_perm("sales.add_opportunity", lead)),
         can_close=open_ and (is_owner or can_decide),
-        can_decide=can_decide)
+        can_assign=can_decide and lead.status != LeadStatus.CONVERTED)
 
 
 @dataclass(frozen=True)
@@ -687,6 +698,13 @@ def colleague_find(actor, pk) -> User | None:
     if not str(pk).isdigit():
         return None
     return User.objects.filter(tenant_id=actor.tenant_id, is_active=True, pk=pk).first()
+
+
+def colleague_names(actor, ids) -> dict[int, str]:
+    """The names of the actor's tenant's users among ``ids`` (as a user shows: display name,
+    else full name, else username)."""
+    return {u.pk: str(u) for u in User.objects.filter(tenant_id=actor.tenant_id,
+                                                      pk__in=[pk for pk in ids if pk])}
 
 
 def sales_staff(actor) -> list:

@@ -112,6 +112,8 @@ CONTRACT_TRANSITIONS: dict[str, frozenset[str]] = {
     ContractStatus.FILED: frozenset({ContractStatus.CANCELLED}),
     ContractStatus.CANCELLED: frozenset(),
 }
+# An opportunity is credited with a subscription from negotiating on; a won one may buy more.
+DEAL_STAGES = ("negotiating", "won")
 # Units that can be subscribed: free, or reserved (for the reserving buyer).
 SUBSCRIBABLE = (S.AVAILABLE, S.RESERVED)
 # A subscription in these statuses holds its unit; one per unit at most.

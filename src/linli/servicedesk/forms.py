@@ -17,6 +17,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import reports as core_reports
 from linli.core.restapi.types import MAX_ID
 from linli.directory.selectors import people as people_selectors
 from linli.directory.selectors import property as property_selectors
@@ -716,7 +717,7 @@ class MonthForm(forms.Form):
         try:
             # The first day alone first: a month beyond the allowed days has no last day here.
             report_selectors.period_check(month, month)
-            start, end = report_selectors.month_period(month.year, month.month)
+            start, end = core_reports.month_period(month.year, month.month)
             return report_selectors.period_check(start, end, data.get("community"))
         except ValidationError as exc:
             for messages in exc.message_dict.values():

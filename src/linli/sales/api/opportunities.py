@@ -318,9 +318,8 @@ class AppointmentCloseIn(Schema):
 def appointment_close(request, opportunity_id: PathId, appointment_id: PathId,
                       payload: AppointmentCloseIn):
     actor = request.auth
-    opportunity = _detail(actor, opportunity_id)
-    appointment = selectors.appointment_get(actor, appointment_id)
-    if appointment.opportunity_id != opportunity.pk:
+    appointment = selectors.appointment_of(actor, _detail(actor, opportunity_id), appointment_id)
+    if appointment is None:
         raise Http404
     services.appointment_close(actor=actor, appointment=appointment, done=payload.done)
     return selectors.appointment_get(actor, appointment.pk)

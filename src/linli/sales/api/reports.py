@@ -6,8 +6,6 @@ with a 422 naming the field."""
 from datetime import date
 from enum import Enum
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
@@ -61,8 +59,7 @@ def sales_report(request, report: SalesReportKey, filters: Query[SalesReportQuer
     sense to it and ignores the others (sell-through: project only; receivables: project and
     as_of)."""
     user = request.auth
-    if not user.has_perm(selectors.PERMISSIONS[report.value]):
-        raise PermissionDenied(_("You may not see this report."))
+    selectors.require_report(user, report.value)
     fields = selectors.FIELDS[report.value]
     checked = selectors.filters_check(user, **{
         name: getattr(filters, name) for name in fields})

@@ -45,6 +45,7 @@ from linli.sales.services.shared import (
     require,
 )
 from linli.sales.states import (
+    DEAL_STAGES,
     QUEUE_TRANSITIONS,
     SUBSCRIBABLE,
     SUBSCRIPTION_TRANSITIONS,
@@ -180,10 +181,6 @@ def _lock_subscribable(sale_unit: SaleUnit, errors, field: str = "sale_unit_id")
                   % {"unit": locked.unit.room_code,
                      "status": SaleStatus(locked.status).label})
     return locked
-
-
-# An opportunity is credited with a subscription from negotiating on; a won one may buy more.
-DEAL_STAGES = (Stage.NEGOTIATING, Stage.WON)
 
 
 def _deal_opportunity(opportunity: Opportunity | None, sale_unit: SaleUnit,

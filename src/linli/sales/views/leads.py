@@ -125,7 +125,7 @@ class LeadDetailView(ScopedDetailView):
             "can_convert": rights.can_convert,
             "can_close": rights.can_close,
             "assign_form": AssignForm(reps=selectors.reps_of(user, lead))
-            if rights.can_decide and lead.status != LeadStatus.CONVERTED else None,
+            if rights.can_assign else None,
             "timeline": timeline_for(user, lead, limit=30),
         })
         return context

@@ -95,9 +95,7 @@ class OpportunityDetailView(ScopedDetailView):
             "visits": selectors.visit_list(user, opportunity)[:20],
             "appointments": selectors.appointment_list(user, {"opportunity": opportunity.pk}),
             "units_shown": opportunity.units_shown.select_related("unit"),
-            # Only a won opportunity has subscriptions: subscribing wins it.
-            "subscriptions": selectors.subscription_list(user, {"opportunity": opportunity.pk})
-            if opportunity.stage == Stage.WON else [],
+            "subscriptions": selectors.opportunity_subscriptions(user, opportunity),
             "moves": rights.moves,
             "may_move": may_move,
             "may_subscribe": rights.may_subscribe,
@@ -200,9 +198,8 @@ def opportunity_action(request, pk):
 
 
 def _appointment_close(request, opportunity, done: bool):
-    raw = request.POST.get("appointment", "")
-    appointment = selectors.appointment_list(request.user, {"opportunity": opportunity.pk}).filter(
-        pk=int(raw)).first() if raw.isdigit() and len(raw) < 18 else None
+    appointment = selectors.appointment_of(request.user, opportunity,
+                                           request.POST.get("appointment"))
     if appointment is None:
         messages.error(request, _("Choose a viewing of this opportunity."))
         return _back(request, opportunity)

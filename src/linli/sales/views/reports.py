@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -34,11 +33,6 @@ DESCRIPTIONS = {
     "receivables": gettext_lazy("Deposits held and what the payment plans have due, paid, "
                                 "outstanding and overdue."),
 }
-SNAPSHOTS = {"sell-through"}
-
-
-def _no_link(drill: dict | None) -> str:
-    return ""
 
 
 @login_required
@@ -53,8 +47,7 @@ def report_page(request, key: str):
     """One report with its filters, or its figures as a download (?export=xlsx or csv)."""
     if key not in selectors.REPORTS:
         raise Http404
-    if not request.user.has_perm(selectors.PERMISSIONS[key]):
-        raise PermissionDenied(_("You may not see this report."))
+    selectors.require_report(request.user, key)
     fields = selectors.FIELDS[key]
     form = SalesReportForm(
         request.GET or None, actor=request.user, fields=fields,
@@ -68,7 +61,7 @@ def report_page(request, key: str):
                "tabs": [(k, selectors.REPORT_TITLES[k])
                         for k in selectors.reports_for(request.user)],
                "description": DESCRIPTIONS[key], "report": None,
-               "snapshot": key in SNAPSHOTS}
+               "snapshot": key in selectors.SNAPSHOTS, "dated": "as_of" in fields}
     if filters is None:
         if fmt is not None:
             errors = "; ".join(str(m) for messages in form.errors.values() for m in messages)
@@ -81,8 +74,8 @@ def report_page(request, key: str):
         return export_response(export_rows(report), EXPORT_COLUMNS, name, fmt)
     query = {k: v for k, v in request.GET.items() if k in fields}
     return render(request, "sales/reports/report.html", {
-        **context, "report": report, "tables": tables(report, _no_link),
-        "charts": chart_data(report, _no_link), "query": urlencode(query)})
+        **context, "report": report, "tables": tables(report),
+        "charts": chart_data(report), "query": urlencode(query)})
 
 
 urlpatterns = [

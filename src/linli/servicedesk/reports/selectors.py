@@ -30,14 +30,12 @@ from django.utils.translation import gettext_lazy as _
 from linli.accounts.models import OrgUnit, User
 from linli.core import reports
 from linli.core.personal_data.masking import mask_phone
-from linli.core.reports import (  # noqa: F401 (the report's shape, read by the views and API)
+from linli.core.reports import (
     Cell,
     Report,
     Row,
     Section,
-    default_period,
     midnight,
-    month_period,
     percent,
 )
 from linli.core.scope import scope_for
@@ -626,7 +624,7 @@ def register(user, period: Period, page: int | str | None = 1) -> Report:
     paging.object_list = section.rows
     section.paging = paging
     return Report("register", _("Complaint register"), period, [section],
-                  [(_("Complaints"), paging.paginator.count)], paging=paging)
+                  [(_("Complaints"), paging.paginator.count)])
 
 
 REPORTS = {

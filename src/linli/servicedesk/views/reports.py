@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import reports
 from linli.core.exchange.exports import FORMATS, export_response
 from linli.core.reports import EXPORT_COLUMNS, chart_data, export_rows, tables
 from linli.servicedesk.forms import MonthForm, ReportForm
@@ -106,7 +107,7 @@ ROLE_TITLES = {"frontdesk": _("Front desk"), "dispatcher": _("Dispatcher"),
 def _tiles(role: str, counts: dict) -> list[selectors.Tile]:
     """What each role acts on, the most pressing first, each with the list it leads to."""
     orders = reverse("servicedesk:work_order_list")
-    today = selectors.default_period()[1].isoformat()
+    today = reports.default_period()[1].isoformat()
 
     def tile(key, label, url, colour):
         return selectors.Tile(key, label, counts[key], url, colour)

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from linli.core import reports
@@ -17,8 +19,8 @@ from linli.sales.reports.selectors.receivables import receivables
 from linli.sales.reports.selectors.reps import reps
 from linli.sales.reports.selectors.sell_through import sell_through
 
-__all__ = ["FIELDS", "PERMISSIONS", "REPORTS", "REPORT_TITLES", "Filters", "filters_check",
-           "report", "reports_for"]
+__all__ = ["FIELDS", "PERMISSIONS", "REPORTS", "REPORT_TITLES", "SNAPSHOTS", "Filters",
+           "filters_check", "report", "reports_for", "require_report"]
 
 REPORTS = {"funnel": funnel, "lost": lost, "reps": reps, "sell-through": sell_through,
            "receivables": receivables}
@@ -31,6 +33,15 @@ PERMISSIONS = {"funnel": "sales.view_opportunity", "lost": "sales.view_opportuni
                "receivables": "sales.view_contract"}
 # The reports that list rows rather than count them, read a page at a time.
 PAGED = {"receivables"}
+# The reports of the state today rather than of a period or a day.
+SNAPSHOTS = {key for key, fields in FIELDS.items() if "start" not in fields
+             and "as_of" not in fields}
+
+
+def require_report(user, key: str) -> None:
+    """PermissionDenied unless ``user`` may open report ``key``."""
+    if not user.has_perm(PERMISSIONS[key]):
+        raise PermissionDenied(gettext("You may not see this report."))
 
 
 def reports_for(user) -> list[str]:

@@ -2,14 +2,14 @@
 kind of record is counted when it began in the period — leads registered, opportunities
 opened, subscriptions made, contracts signed — in the viewer's scope, of the chosen project and
 rep. A lead and an opportunity belong to their owner; a subscription and a contract to the user
-who made them (they carry no owner nor opportunity of their own).
+who made them (a deal made for an opportunity is linked to it, but many deals have none).
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from linli.sales.models import Contract, Lead, Opportunity, SalesProject, StageMove, Subscription
+from linli.sales.models import Contract, Lead, Opportunity, StageMove, Subscription
 from linli.sales.reports.selectors.filters import Filters
 from linli.sales.states import ContractStatus, Stage, SubscriptionStatus
 
@@ -46,13 +46,7 @@ def reached(actor, stage: str) -> Q:
     moved to it or beyond at some time (an opportunity reopened after a loss keeps the stages
     it had reached)."""
     later = WALK[WALK.index(stage):]
-    moved = (StageMove.objects.restrict(actor, "view").filter(to_stage__in=later)
-             .values("opportunity_id"))
-    return (Q(stage__in=later) | Q(stage=Stage.LOST, lost_stage__in=later)
-            | Q(pk__in=moved))
-
-
-def project_names(actor, ids) -> dict[int, str]:
-    """The names of the visible projects among ``ids``."""
-    return dict(SalesProject.objects.restrict(actor, "view").filter(pk__in=list(ids))
-                .values_list("pk", "name"))
+    # Correlated to each counted opportunity: its own moves only, not every move of the tenant.
+    moved = Exists(StageMove.objects.restrict(actor, "view").filter(
+        opportunity=OuterRef("pk"), to_stage__in=later))
+    return Q(stage__in=later) | Q(stage=Stage.LOST, lost_stage__in=later) | Q(moved)

@@ -84,5 +84,6 @@ def yuan(amount: Decimal | int | None) -> Decimal:
 
 def project_choices(actor) -> list[tuple[int, str]]:
     """The projects the viewer sees, for the filter."""
+    # Not ``project_list``: its unit counts would be read for a list of names.
     return list(SalesProject.objects.restrict(actor, "view").order_by("name", "pk")
                 .values_list("pk", "name"))

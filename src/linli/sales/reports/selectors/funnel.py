@@ -2,9 +2,10 @@
 → subscriptions → contracts → filed contracts, with the conversion from each step to the next
 and from lead to contract.
 
-Every step counts the records of ``cohorts`` (begun in the period). Subscriptions are not
-linked to the opportunity they came from, so the steps from "won" on compare the counts of the
-period, project and rep rather than follow the same customers.
+Every step counts the records of ``cohorts`` (begun in the period). A subscription made for an
+opportunity keeps its link, but many are sold without one (walk-in buyers, queue numbers), so
+the steps from "won" on compare the counts of the period, project and rep rather than follow
+the same customers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.reports import Cell, Report, Row, Section, percent
 from linli.sales.reports.selectors import cohorts
-from linli.sales.reports.selectors.filters import Filters
+from linli.sales.reports.selectors.filters import Filters, project_choices
 from linli.sales.states import Stage
 
 STAGES = (Stage.VISITED, Stage.VIEWING, Stage.NEGOTIATING, Stage.WON)
@@ -47,7 +48,7 @@ def step_counts(actor, f: Filters) -> dict[int, dict[str, int]]:
 
 def funnel(actor, f: Filters) -> Report:
     counts = step_counts(actor, f)
-    names = cohorts.project_names(actor, counts)
+    names = dict(project_choices(actor))
     total = {key: sum(c[key] for c in counts.values()) for key, _label in STEPS}
     steps = Section("steps", _("Funnel"), [
         ("count", _("Count")), ("step", _("From the step before")),
@@ -59,8 +60,9 @@ def funnel(actor, f: Filters) -> Report:
             Cell(percent(total[key], total[before]) if before else "—"),
             Cell(percent(total[key], total["leads"]))]))
         before = key
-    steps.note = _("Subscriptions and contracts are not linked to opportunities: from won on, "
-                   "each step compares the counts of the same period.")
+    steps.note = _("From won on, each step counts every deal of the same period, also those "
+                   "sold without an opportunity: the funnel does not follow the same customers "
+                   "through the opportunity link.")
     projects = Section("projects", _("Per project"), [
         *STEPS, ("conversion", _("Lead → contract"))], chart="")
     for pk, found in sorted(counts.items(), key=lambda kv: (names.get(kv[0], ""), kv[0])):

@@ -13,16 +13,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.reports import Cell, Report, Row, Section
 from linli.sales.models import Contract, Payment, PlanLine, Subscription
 from linli.sales.reports.selectors import cohorts
-from linli.sales.reports.selectors.filters import Filters, yuan
+from linli.sales.reports.selectors.filters import Filters, project_choices, yuan
 from linli.sales.states import SubscriptionStatus
 
 CONTRACT_PAGE_SIZE = 100
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
 MONEY = ("planned", "due", "paid", "outstanding", "overdue")
 COLUMNS = [("planned", _("Payment plan")), ("due", _("Due")), ("paid", _("Paid")),
            ("outstanding", _("Outstanding")), ("overdue", _("Overdue"))]
@@ -40,41 +42,20 @@ def receivables(actor, f: Filters, page: int | str | None = 1) -> Report:
         Subscription.objects.restrict(actor, "view").filter(status=SubscriptionStatus.ACTIVE),
         "sale_unit__project_id").order_by().values(project=F("sale_unit__project_id")).annotate(
         n=Count("pk"), held=Sum("deposit"))}
-    contracts = f.of_project(Contract.objects.restrict(actor, "view").exclude(
-        cohorts.LOST_CONTRACT), "sale_unit__project_id").order_by()
-    plans = {row["contract_id"]: row for row in PlanLine.objects.restrict(actor, "view").filter(
-        contract__in=contracts.values("pk")).order_by().values("contract_id").annotate(
-        planned=Sum("amount"), due=Sum("amount", filter=Q(due_on__lte=day)),
-        late=Sum("amount", filter=Q(due_on__lt=day)))}
-    paid = {row["contract_id"]: row for row in Payment.objects.restrict(actor, "view").filter(
-        contract__in=contracts.values("pk"), paid_on__lte=day).order_by().values(
-        "contract_id").annotate(paid=Sum("amount"), paid_late=Sum(
-            "amount", filter=Q(line__due_on__lt=day)))}
-    per_contract = []
-    for pk, number, buyer, project_id in contracts.values_list(
-            "pk", "number", "buyer_name", "sale_unit__project_id").order_by("number", "pk"):
-        plan, payments = plans.get(pk, {}), paid.get(pk, {})
-        figures = {"planned": plan.get("planned") or Decimal(0),
-                   "due": plan.get("due") or Decimal(0),
-                   "paid": payments.get("paid") or Decimal(0)}
-        figures["outstanding"] = figures["planned"] - figures["paid"]
-        figures["overdue"] = (plan.get("late") or Decimal(0)) - (payments.get("paid_late")
-                                                                 or Decimal(0))
-        per_contract.append((pk, f"{number} · {buyer}", project_id, figures))
-
-    names = cohorts.project_names(actor, {row[2] for row in per_contract} | set(deposits))
+    contracts = _with_figures(actor, f.of_project(
+        Contract.objects.restrict(actor, "view").exclude(cohorts.LOST_CONTRACT),
+        "sale_unit__project_id").order_by(), day)
+    sums = {row["project"]: {key: row[f"sum_{key}"] for key in MONEY}
+            for row in contracts.values(project=F("sale_unit__project_id")).annotate(
+                **{f"sum_{key}": Sum(key) for key in MONEY})}
+    names = dict(project_choices(actor))
     projects = Section("projects", _("Per project"), [
         ("subscriptions", _("Active subscriptions")), ("deposits", _("Deposits held")),
         *COLUMNS], chart="bar", chart_columns=("due", "paid", "overdue"))
-    sums: dict[int, dict] = {}
-    for _pk, _label, project_id, figures in per_contract:
-        found = sums.setdefault(project_id, _zero())
-        for key in MONEY:
-            found[key] += figures[key]
     total = {**_zero(), "subscriptions": 0, "deposits": Decimal(0)}
     for project_id in sorted(set(sums) | set(deposits),
                              key=lambda pk: (names.get(pk, ""), pk)):
-        found = {**sums.get(project_id, _zero()),
+        found = {**_zero(), **sums.get(project_id, {}),
                  "subscriptions": deposits.get(project_id, {}).get("n", 0),
                  "deposits": deposits.get(project_id, {}).get("held") or Decimal(0)}
         for key, value in found.items():
@@ -85,16 +66,17 @@ def receivables(actor, f: Filters, page: int | str | None = 1) -> Report:
     projects.note = _("Deposits: held on active subscriptions, before their contract. The "
                       "payment plans are those of the contracts standing.")
 
-    owing = sorted((row for row in per_contract if row[3]["outstanding"] > 0),
-                   key=lambda row: (-row[3]["overdue"], -row[3]["outstanding"], row[1]))
+    owing = contracts.filter(outstanding__gt=0).order_by(
+        "-overdue", "-outstanding", "number", "pk").values("pk", "number", "buyer_name", *MONEY)
     listing = Section("contracts", _("Per contract"), COLUMNS, chart="")
     listing.note = _("Contracts with something outstanding, the most overdue first.")
     paging = None
     if page is not None:
         paging = Paginator(owing, CONTRACT_PAGE_SIZE).get_page(page)
         owing = paging.object_list
-    for pk, label, _project_id, figures in owing:
-        listing.rows.append(Row(str(pk), label, [Cell(yuan(figures[key])) for key in MONEY]))
+    for row in owing:
+        listing.rows.append(Row(str(row["pk"]), f"{row['number']} · {row['buyer_name']}",
+                                [Cell(yuan(row[key])) for key in MONEY]))
     if paging is not None:
         paging.object_list = listing.rows
         listing.paging = paging
@@ -103,4 +85,23 @@ def receivables(actor, f: Filters, page: int | str | None = 1) -> Report:
         (_("Due"), yuan(total["due"])),
         (_("Paid"), yuan(total["paid"])),
         (_("Outstanding"), yuan(total["outstanding"])),
-        (_("Overdue"), yuan(total["overdue"]))], paging=paging)
+        (_("Overdue"), yuan(total["overdue"]))])
+
+
+def _with_figures(actor, contracts, day):
+    """``contracts`` with each one's figures on ``day`` (``MONEY``), read by the database:
+    one sum of its plan lines or payments per figure, so that the listing is sorted and paged
+    there rather than in memory."""
+    lines = PlanLine.objects.restrict(actor, "view").filter(contract=OuterRef("pk"))
+    payments = Payment.objects.restrict(actor, "view").filter(contract=OuterRef("pk"),
+                                                              paid_on__lte=day)
+
+    def total(qs):
+        return Coalesce(Subquery(qs.order_by().values("contract").annotate(
+            s=Sum("amount")).values("s")), ZERO)
+
+    return contracts.annotate(
+        planned=total(lines), due=total(lines.filter(due_on__lte=day)),
+        late=total(lines.filter(due_on__lt=day)), paid=total(payments),
+        paid_late=total(payments.filter(line__due_on__lt=day)),
+    ).annotate(outstanding=F("planned") - F("paid"), overdue=F("late") - F("paid_late"))

@@ -4,7 +4,8 @@ of their contracts still standing and the payments received in the period on the
 they signed.
 
 Leads and opportunities count for their owner; subscriptions and contracts for the user who
-made them (``created_by``: the models link a deal to no opportunity nor owner), and payments
+made them (``created_by``; a deal made for an opportunity is linked to it, but a deal need not
+have one, so the maker is who every deal has), and payments
 for the user who signed their contract, whoever recorded them; a cancelled contract counts
 neither its amount nor its payments (they are refunded).
 """
@@ -16,8 +17,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.models import User
 from linli.core.reports import Cell, Report, Row, Section, percent
+from linli.sales import selectors as sales_selectors
 from linli.sales.models import Payment
 from linli.sales.reports.selectors import cohorts
 from linli.sales.reports.selectors.filters import Filters, yuan
@@ -59,10 +60,7 @@ def reps(actor, f: Filters) -> Report:
         amount=Sum("total", filter=~Q(status=ContractStatus.CANCELLED))), "created_by_id")
     add(payments(actor, f).values("contract__created_by_id").annotate(received=Sum("amount")),
         "contract__created_by_id")
-    # The names of the users counted (of the viewer's tenant, as the rows are).
-    people = User.objects.filter(tenant_id=actor.tenant_id, pk__in=[pk for pk in found if pk])
-    names = {pk: display or username
-             for pk, display, username in people.values_list("pk", "display_name", "username")}
+    names = sales_selectors.colleague_names(actor, found)
     section = Section("reps", _("Per rep"), COLUMNS, chart_columns=("opportunities", "won",
                                                                      "contracts"))
     nobody = str(_("Not assigned"))
