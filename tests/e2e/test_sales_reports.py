@@ -55,7 +55,7 @@ def test_read_the_reports_and_download_one(browser, live_server, book, screensho
     page.get_by_role("link", name="Sales reports").first.click()
     expect(page).to_have_url(f"{live_server.url}/sales/reports/funnel/")
     expect(page.locator("[data-figure='1']")).to_have_text("8")
-    expect(page.locator("[data-figure='4']")).to_have_text("37.5%")
+    expect(page.locator("[data-figure='4']")).to_have_text("12.5%")
     steps = page.locator("[data-section='steps']")
     expect(steps.locator("tr[data-row='Won'] td")).to_have_text(["Won", "1", "50.0%", "12.5%"])
     expect(page.locator("#chart-steps canvas")).to_have_count(1)

@@ -95,23 +95,27 @@ def test_funnel_counts_each_step_and_its_conversion(book):
         "Viewing units": [3, "75.0%", "37.5%"],
         "Negotiating": [2, "66.7%", "25.0%"],
         "Won": [1, "50.0%", "12.5%"],
-        "Subscriptions": [5, "500.0%", "62.5%"],
-        "Contracts": [3, "60.0%", "37.5%"],
-        "Filed online": [1, "33.3%", "12.5%"],
+        # o1 was won by the subscription of unit 101, whose contract was filed.
+        "Subscribed": [1, "100.0%", "12.5%"],
+        "Signed a contract": [1, "100.0%", "12.5%"],
+        "Filed online": [1, "100.0%", "12.5%"],
     }
     assert _section(report, "projects") == {
-        "翠湖苑一期": [7, 5, 4, 3, 2, 1, 5, 3, 1, "42.9%"],
+        "翠湖苑一期": [7, 5, 4, 3, 2, 1, 1, 1, 1, "14.3%"],
         "翠湖苑二期楼一期": [1, 0, 0, 0, 0, 0, 0, 0, 0, "0.0%"],
     }
+    # Every deal of the period, the four sold to buyers without an opportunity too.
+    assert _section(report, "deals") == {"翠湖苑一期": [5, 1, 3, 1], "All projects": [5, 1, 3, 1]}
     assert _figures(report) == {"Leads": 8, "Won among opportunities": "20.0%",
-                                "Contracts": 3, "Lead → contract": "37.5%"}
+                                "Contracts of the period": 3, "Lead → contract": "12.5%"}
 
 
 def test_funnel_of_one_project_and_one_rep(book):
     report = _report(book, "funnel", project=book.phase2.project.pk)
     assert [row[0] for row in _section(report, "steps").values()] == [1, 0, 0, 0, 0, 0, 0, 0, 0]
     report = _report(book, "funnel", rep=book.zhou.pk)
-    assert [row[0] for row in _section(report, "steps").values()] == [3, 1, 1, 1, 0, 0, 2, 0, 0]
+    assert [row[0] for row in _section(report, "steps").values()] == [3, 1, 1, 1, 0, 0, 0, 0, 0]
+    assert _section(report, "deals") == {"翠湖苑一期": [2, 0, 0, 0], "All projects": [2, 0, 0, 0]}
 
 
 def test_a_reopened_opportunity_keeps_the_stages_it_reached(book):
@@ -129,6 +133,7 @@ def test_a_period_without_records_is_empty(book):
     report = _report(book, "funnel", start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 31))
     assert [row[0] for row in _section(report, "steps").values()] == [0] * 9
     assert _section(report, "projects") == {}
+    assert _section(report, "deals") == {}
     assert _figures(report)["Lead → contract"] == "—"
 
 
@@ -251,7 +256,7 @@ def test_another_offices_or_companys_project_and_rep_are_refused(world):
 
 def test_another_office_and_another_company_are_never_counted(book):
     _strangers(book.world)
-    assert _section(_report(book, "funnel"), "steps")["Contracts"][0] == 3
+    assert _section(_report(book, "funnel"), "deals")["All projects"][2] == 3
     assert set(_section(_report(book, "funnel"), "projects")) == {"翠湖苑一期", "翠湖苑二期楼一期"}
     assert _figures(_report(book, "lost"))["Lost opportunities"] == 2
     assert set(_section(_report(book, "reps"), "reps")) == {"李娜", "周强"}
@@ -277,7 +282,7 @@ def test_the_pages_show_each_report(book):
         assert page.status_code == 200, key
         assert 'id="report-data"' in page.content.decode()
     page = client.get("/sales/reports/funnel/").content.decode()
-    assert '<div class="h2 mb-0" data-figure="4">37.5%</div>' in page
+    assert '<div class="h2 mb-0" data-figure="4">12.5%</div>' in page
     page = client.get("/sales/reports/receivables/").content.decode()
     assert f"{book.c2.number} · 买受人102" in page
 
@@ -340,7 +345,7 @@ def test_the_api_answers_each_report(book):
     client = Api(book.viewer)
     answer = client.get("/sales-reports/funnel").json()
     assert answer["start"] == (book.today - dt.timedelta(days=365)).isoformat()
-    assert answer["figures"][3] == {"label": "Lead → contract", "value": "37.5%"}
+    assert answer["figures"][3] == {"label": "Lead → contract", "value": "12.5%"}
     answer = client.get("/sales-reports/receivables",
                         {"as_of": (book.today + dt.timedelta(days=40)).isoformat()}).json()
     assert answer["figures"][4] == {"label": "Overdue", "value": "1302850"}

@@ -3,6 +3,9 @@ kind of record is counted when it began in the period — leads registered, oppo
 opened, subscriptions made, contracts signed — in the viewer's scope, of the chosen project and
 rep. A lead and an opportunity belong to their owner; a subscription and a contract to the user
 who made them (a deal made for an opportunity is linked to it, but many deals have none).
+
+The funnel follows its opportunities on through that link (``dealt``); the deals of the period,
+walk-in buyers included, are counted apart.
 """
 
 from __future__ import annotations
@@ -50,3 +53,18 @@ def reached(actor, stage: str) -> Q:
     moved = Exists(StageMove.objects.restrict(actor, "view").filter(
         opportunity=OuterRef("pk"), to_stage__in=later))
     return Q(stage__in=later) | Q(stage=Stage.LOST, lost_stage__in=later) | Q(moved)
+
+
+def dealt(actor, step: str) -> Q:
+    """Opportunities whose customer went on to ``step`` through a deal made for them:
+    "subscribed" (a subscription credited to the opportunity), "contracted" (a contract signed
+    on such a subscription) or "filed" (that contract filed online) — whatever became of the
+    deal since, as a stage reached stays reached."""
+    if step == "subscribed":
+        deals = Subscription.objects.restrict(actor, "view").filter(opportunity=OuterRef("pk"))
+    else:
+        deals = Contract.objects.restrict(actor, "view").filter(
+            subscription__opportunity=OuterRef("pk"))
+        if step == "filed":
+            deals = deals.filter(filed_on__isnull=False)
+    return Q(Exists(deals))
