@@ -60,6 +60,7 @@ NOT_PAGES = {
                                        "company's signed link (no sign-in)",
     "/outreach/recipients/<int:pk>/callback/": "logs the callback of one recipient (POST)",
     "/sales/quotes/<int:pk>/decision/": "approves or rejects a quote (POST)",
+    "/sales/price-rules/<int:pk>/revise/": "the form of a rule's new version (and its end)",
     "/sales/units/<int:pk>/subscribe/": "the subscription form (its buyer search lists at "
                                         "most 10 people)",
     "/sales/opportunities/<int:pk>/subscribe/": "the subscription form of an opportunity "

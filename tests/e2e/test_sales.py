@@ -46,18 +46,23 @@ def sales(transactional_db):
     return sales
 
 
-def test_chart_quote_and_reservation(browser, live_server, sales, screenshot_dir):
-    page = browser.new_page(viewport=DESKTOP)
-    console_errors = []
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+def _signed_in_sales_menu(page, live_server):
+    """Signs the manager in and opens the sidebar's sales menu."""
     page.goto(f"{live_server.url}{reverse('login')}")
     page.fill("input[name=username]", "sun.wei")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     expect(page).to_have_url(f"{live_server.url}{reverse('home')}")
-
     sidebar = page.locator("aside.navbar-vertical")
     sidebar.locator("[data-module='sales'] .dropdown-toggle").click()
+    return sidebar
+
+
+def test_chart_quote_and_reservation(browser, live_server, sales, screenshot_dir):
+    page = browser.new_page(viewport=DESKTOP)
+    console_errors = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    sidebar = _signed_in_sales_menu(page, live_server)
     sidebar.get_by_role("link", name="Sales-control chart").click()
     expect(page.locator("h1.page-title")).to_have_text("Sales-control chart")
     main = page.locator("main")
@@ -90,3 +95,32 @@ def test_chart_quote_and_reservation(browser, live_server, sales, screenshot_dir
     assert tile.evaluate("el => getComputedStyle(el).backgroundColor") != green
     expect(page.locator("main [data-legend=reserved]")).to_have_text("Reserved · 1")
     assert console_errors == []
+
+
+def test_a_rule_revised_on_screen_reprices_the_building(browser, live_server, sales,
+                                                        screenshot_dir):
+    """The manager raises the full-south coefficient from today, re-prices the building after
+    the preview, and the chart's price on hover follows."""
+    from linli.sales.models import PriceRule
+
+    south = PriceRule.objects.get(price_list=sales.price_list, orientation="south")
+    page = browser.new_page(viewport=DESKTOP)
+    sidebar = _signed_in_sales_menu(page, live_server)
+    sidebar.get_by_role("link", name="Price lists").click()
+    page.locator("main [data-price-list] a").first.click()
+    page.locator(f"[data-revise='{south.pk}']").click()
+    expect(page.locator("input[name=factor]")).to_have_value("1.1000")
+    page.fill("input[name=factor]", "1.15")
+    page.screenshot(path=str(screenshot_dir / "sales-rule-revise.png"), full_page=True)
+    page.get_by_role("button", name="Save the new version").click()
+    expect(page.locator("#linli-toasts")).to_contain_text("Rule revised")
+    expect(page.locator(f"[data-revise='{south.pk}']")).to_have_count(0)
+    expect(page.locator("main tr[data-rule]", has_text="v2")).to_have_count(1)
+
+    page.get_by_role("link", name="Re-price the building").click()
+    expect(page.locator("[data-testid=reprice-summary]")).to_have_text("12 prices change.")
+    page.get_by_role("button", name="Apply these prices").click()
+    page.goto(f"{live_server.url}/sales/chart/")
+    # 85 m², floor 12, full south: 17,500 × 1.15 = 20,125/m²; × 85 × 0.9 = 1,539,562.5 → yuan.
+    expect(page.locator("main [data-room='1-1201']")).to_have_attribute(
+        "title", "1-1201 · Available · 85.00 m² · South · List price 1,539,563 (20,125.00/m²)")

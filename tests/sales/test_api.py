@@ -1,5 +1,6 @@
 """API of sales: /api/v1/sales-projects, /sale-units, /price-lists, /price-rules, /quotes."""
 
+import datetime as dt
 import json
 from decimal import Decimal as D
 
@@ -87,6 +88,27 @@ def test_bad_input_gets_clear_messages_and_writes_nothing(world):
     assert PriceList.objects.count() == 1 and not Quote.objects.exists()
     su.refresh_from_db()
     assert (su.status, su.built_area) == ("available", D(85))
+
+
+def test_a_rule_is_revised_and_ended_through_the_api(world):
+    sales = make_small_sales(world)
+    api = Api(make_user(world.tenant, world.branch_a, MANAGE))
+    south = PriceRule.objects.get(price_list=sales.price_list, orientation="south")
+    revised = api.post(f"/price-rules/{south.pk}/revise",
+                       {"effective": "2026-04-01", "factor": "1.15"})
+    assert revised.status_code == 201, revised.content
+    newer = revised.json()
+    assert (newer["version"], newer["valid_from"]) == (2, "2026-04-01")
+    stale = api.post(f"/price-rules/{south.pk}/end", {"last_day": "2026-02-01"})
+    assert stale.status_code == 422
+    early = api.post(f"/price-rules/{newer['id']}/end", {"last_day": "2026-03-01"})
+    assert early.status_code == 422 and "last_day" in early.json()["fields"]
+    ended = api.post(f"/price-rules/{newer['id']}/end", {"last_day": "2026-09-30"})
+    assert ended.status_code == 200 and ended.json()["valid_to"] == "2026-09-30"
+    stranger = Api(make_user(world.tenant, world.branch_b, MANAGE))
+    assert stranger.post(f"/price-rules/{newer['id']}/end",
+                         {"last_day": "2026-10-31"}).status_code == 404
+    assert PriceRule.objects.get(pk=newer["id"]).valid_to == dt.date(2026, 9, 30)
 
 
 def test_projects_enlisting_transitions_and_repricing_through_the_api(world):

@@ -192,6 +192,43 @@ def test_a_revised_rule_is_a_new_version_from_its_day_and_old_quotes_keep_their_
     assert kept["orientation"]["operand"] == "×1.1"
 
 
+def test_an_ended_rule_prices_no_unit_from_the_day_after(world):
+    sales = make_small_sales(world)
+    su = SaleUnit.objects.get(project=sales.project)
+    south = PriceRule.objects.get(price_list=sales.price_list, orientation="south")
+    with pytest.raises(ValidationError) as exc:  # before the rule took effect
+        services.rule_end(actor=None, rule=south, last_day=dt.date(2025, 12, 31))
+    assert exc.value.message_dict == {"last_day": [
+        "A rule cannot end before 2026-01-01, when it took effect."]}
+    services.rule_end(actor=None, rule=south, last_day=dt.date(2026, 6, 30))
+    south.refresh_from_db()
+    assert south.valid_to == dt.date(2026, 6, 30)
+    # Floor 1, 85 m²: 11,000 × 1.1 while the rule holds, 11,000 after.
+    june = services.quote_create(actor=None, sale_unit=su, on=dt.date(2026, 6, 30))
+    july = services.quote_create(actor=None, sale_unit=su, on=dt.date(2026, 7, 1))
+    assert (june.unit_price, july.unit_price) == (D("12100.00"), D("11000.00"))
+    # A new south rule from July on; stretching the ended one over it is refused, unchanged.
+    services.rule_add(actor=None, price_list=sales.price_list, kind="orientation",
+                      orientation="south", factor=D("1.05"), valid_from=dt.date(2026, 7, 1))
+    with pytest.raises(ValidationError) as exc:
+        services.rule_end(actor=None, rule=south, last_day=dt.date(2026, 12, 31))
+    assert "overlaps" in exc.value.messages[0]
+    south.refresh_from_db()
+    assert south.valid_to == dt.date(2026, 6, 30)
+
+
+def test_only_the_latest_version_of_a_rule_is_ended(world):
+    sales = make_small_sales(world)
+    south = PriceRule.objects.get(price_list=sales.price_list, orientation="south")
+    services.rule_revise(actor=None, rule=south, effective=dt.date(2026, 4, 1),
+                         factor=D("1.15"))
+    with pytest.raises(ValidationError) as exc:
+        services.rule_end(actor=None, rule=south, last_day=dt.date(2026, 2, 1))
+    assert exc.value.messages == ["This version was already revised; end the latest version."]
+    south.refresh_from_db()
+    assert south.valid_to == dt.date(2026, 3, 31)
+
+
 # --- quotes ---------------------------------------------------------------------------------
 
 def test_quotes_are_refused_for_taken_units_and_foreign_discounts(world):

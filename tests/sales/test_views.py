@@ -1,6 +1,7 @@
 """Sales screens: the sales-control chart (colours, price on hover, filters, Excel export),
 units, price lists, re-pricing preview, quotes and their approval; other offices see nothing."""
 
+import datetime as dt
 import io
 from decimal import Decimal as D
 
@@ -9,7 +10,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from linli.sales import services
-from linli.sales.models import Quote, SaleUnit
+from linli.sales.models import PriceRule, Quote, SaleUnit
 from tests.builders import make_user
 from tests.sales.builders import START, make_sales
 from tests.sales.test_api import MANAGE
@@ -99,6 +100,70 @@ def test_moving_a_unit_and_repricing_from_the_screens(world, sales):
     assert sales.unit(1, 2).list_total == D(547200)
     manager.post(f"/sales/price-lists/{sales.price_list.pk}/reprice/")
     assert sales.unit(1, 2).list_total == D(601920)  # 13,200 × 1.2 × 38
+
+
+def test_a_price_list_is_edited_and_ended_on_its_page(world, sales):
+    manager = _client(make_user(world.tenant, world.branch_a, MANAGE))
+    url = f"/sales/price-lists/{sales.price_list.pk}/edit/"
+    form = manager.get(url).content.decode()
+    assert 'name="base_price" value="10000.00"' in form
+    terms = {"name": "一号楼价目表", "batch": "", "valid_from": "2026-01-01",
+             "valid_to": "2025-12-01", "base_price": "10500", "floor_price": "9000",
+             "reference_floor": "1"}
+    refused = manager.post(url, terms)
+    assert "The last day cannot come before the first." in refused.content.decode()
+    sales.price_list.refresh_from_db()
+    assert (sales.price_list.valid_to, sales.price_list.base_price) == (None, D(10000))
+    done = manager.post(url, {**terms, "valid_to": "2026-12-31"})
+    assert done.status_code == 302
+    sales.price_list.refresh_from_db()
+    assert (sales.price_list.valid_to, sales.price_list.base_price) == (
+        dt.date(2026, 12, 31), D(10500))
+    page = manager.get(f"/sales/price-lists/{sales.price_list.pk}/").content.decode()
+    assert "2026年12月31日" in page or "Dec. 31, 2026" in page
+    rep = _client(make_user(world.tenant, world.branch_a, ["sales.view_pricelist"]))
+    assert rep.get(url).status_code == 403
+    assert "/edit/" not in rep.get(f"/sales/price-lists/{sales.price_list.pk}/").content.decode()
+
+
+def test_a_rule_is_revised_and_ended_on_its_page(world, sales):
+    manager = _client(make_user(world.tenant, world.branch_a, MANAGE))
+    south = PriceRule.objects.get(price_list=sales.price_list, orientation="south")
+    listing = manager.get(f"/sales/price-lists/{sales.price_list.pk}/").content.decode()
+    assert f'data-revise="{south.pk}"' in listing
+    url = f"/sales/price-rules/{south.pk}/revise/"
+    page = manager.get(url).content.decode()
+    assert 'name="factor" value="1.1000"' in page
+    values = {"name": south.name, "orientation": "south", "factor": "1.15",
+              "lower": "", "upper": "", "amount": "", "valid_to": ""}
+    refused = manager.post(url, {**values, "effective": "2026-01-01"})
+    assert "A new version must take effect after 2026-01-01" in refused.content.decode()
+    assert PriceRule.objects.filter(previous=south).count() == 0
+    done = manager.post(url, {**values, "effective": "2026-04-01"})
+    assert done.status_code == 302
+    newer = PriceRule.objects.get(previous=south)
+    assert (newer.version, newer.factor, newer.valid_from) == (2, D("1.15"), dt.date(2026, 4, 1))
+    listing = manager.get(f"/sales/price-lists/{sales.price_list.pk}/").content.decode()
+    assert f'data-revise="{south.pk}"' not in listing and f'data-revise="{newer.pk}"' in listing
+    # Ending: the older version is refused, the latest ends.
+    old_end = manager.post(f"/sales/price-rules/{south.pk}/end/", {"last_day": "2026-02-01"})
+    assert old_end.status_code == 400
+    assert "already revised" in old_end.content.decode()
+    manager.post(f"/sales/price-rules/{newer.pk}/end/", {"last_day": "2026-09-30"})
+    newer.refresh_from_db()
+    assert newer.valid_to == dt.date(2026, 9, 30)
+    # Without the right to change price lists, or from another office: nothing.
+    reader = _client(make_user(world.tenant, world.branch_a, ["sales.view_pricelist",
+                                                              "sales.view_pricerule"]))
+    assert reader.get(f"/sales/price-rules/{newer.pk}/revise/").status_code == 403
+    assert reader.post(f"/sales/price-rules/{newer.pk}/end/",
+                       {"last_day": "2026-10-31"}).status_code == 403
+    lonely = _client(make_user(world.tenant, world.branch_b, MANAGE))
+    assert lonely.get(f"/sales/price-rules/{newer.pk}/revise/").status_code == 404
+    assert lonely.post(f"/sales/price-rules/{newer.pk}/end/",
+                       {"last_day": "2026-10-31"}).status_code == 404
+    newer.refresh_from_db()
+    assert newer.valid_to == dt.date(2026, 9, 30)
 
 
 def test_empty_pages_and_other_offices(world, sales):

@@ -91,14 +91,15 @@ class ChartFilterForm(forms.Form):
         return data
 
 
-class PriceListForm(forms.Form):
-    project = forms.ModelChoiceField(None, label=_("Project"))
-    building = forms.ModelChoiceField(None, label=_("Building"))
+class PriceListTermsForm(forms.Form):
+    """What a price list says, as it is created and edited (ending it: its last day)."""
+
     name = forms.CharField(label=_("Name"), max_length=200)
     batch = forms.CharField(label=_("Batch"), max_length=50, required=False,
                             help_text=_("Leave empty for the whole building."))
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
-    valid_to = forms.DateField(label=_("Valid until"), required=False, widget=DATE)
+    valid_to = forms.DateField(label=_("Valid until"), required=False, widget=DATE,
+                               help_text=_("Leave empty while the list has no end."))
     base_price = forms.DecimalField(label=_("Base price per m²"), max_digits=14,
                                     decimal_places=2, min_value=1, max_value=MAX_UNIT_PRICE)
     floor_price = forms.DecimalField(label=_("Floor price per m²"), max_digits=14,
@@ -106,9 +107,15 @@ class PriceListForm(forms.Form):
                                      required=False)
     reference_floor = forms.IntegerField(label=_("Reference floor"), initial=1, min_value=-10,
                                          max_value=200)
+
+
+class PriceListForm(PriceListTermsForm):
+    project = forms.ModelChoiceField(None, label=_("Project"))
+    building = forms.ModelChoiceField(None, label=_("Building"))
     seed_rules = forms.BooleanField(
         label=_("Start with the standard rules (area, floor, orientation, contract total)"),
         required=False, initial=True)
+    field_order = ["project", "building"]
 
     def __init__(self, *args, projects=None, buildings=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,8 +123,9 @@ class PriceListForm(forms.Form):
         self.fields["building"].queryset = buildings
 
 
-class RuleForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=RuleKind.choices)
+class RuleTermsForm(forms.Form):
+    """What a rule says, as it is added and as a new version of it is made."""
+
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
     lower = forms.DecimalField(label=_("From (m², floor or total)"), required=False,
                                max_digits=14, decimal_places=2)
@@ -129,8 +137,35 @@ class RuleForm(forms.Form):
                                 decimal_places=4)
     amount = forms.DecimalField(label=_("Step per m² per floor"), required=False,
                                 max_digits=14, decimal_places=2)
-    valid_from = forms.DateField(label=_("Effective from"), required=False, widget=DATE)
     valid_to = forms.DateField(label=_("Effective until"), required=False, widget=DATE)
+
+
+class RuleForm(RuleTermsForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=RuleKind.choices)
+    valid_from = forms.DateField(label=_("Effective from"), required=False, widget=DATE)
+    field_order = ["kind", "name", "lower", "upper", "orientation", "factor", "amount",
+                   "valid_from", "valid_to"]
+
+
+class RuleRevisionForm(RuleTermsForm):
+    """A new version of a rule from a day on, starting from the values of the one it follows."""
+
+    effective = forms.DateField(label=_("New version effective from"), widget=DATE,
+                                help_text=_("The current version ends the day before."))
+    field_order = ["effective"]
+
+    @classmethod
+    def of(cls, rule, data=None, *, today):
+        initial = {field: getattr(rule, field) for field in cls.base_fields
+                   if field != "effective"}
+        initial["effective"] = max(today, rule.valid_from + dt.timedelta(days=1))
+        return cls(data, initial=initial)
+
+
+class RuleEndForm(forms.Form):
+    last_day = forms.DateField(label=_("Last day"), widget=DATE,
+                               help_text=_("From the day after, the rule no longer prices any "
+                                           "unit."))
 
 
 class QuoteForm(forms.Form):

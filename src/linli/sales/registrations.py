@@ -106,6 +106,8 @@ def register() -> None:
         "price_list.created": _("Price list created"),
         "price_list.rule_added": _("Price rule added"),
         "price_list.rule_revised": _("Price rule revised"),
+        "price_list.rule_ended": _("Price rule ended"),
+        "price_list.changed": _("Price list changed"),
         "price_list.repriced": _("Building re-priced"),
         "quote.created": _("Quote made"),
         "quote.approval_requested": _("Approval requested: below the floor price"),

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -238,9 +238,12 @@ def price_list_for(actor, sale_unit: SaleUnit, on: dt.date) -> PriceList | None:
 
 
 def rule_list(actor, filters: dict | None = None) -> QuerySet[PriceRule]:
-    """Visible rules; ``filters``: price_list, kind, on (in force that day)."""
+    """Visible rules, each marked ``latest`` unless a newer version follows it; ``filters``:
+    price_list, kind, on (in force that day)."""
     filters = filters or {}
-    qs = PriceRule.objects.restrict(actor, "view").select_related("price_list")
+    qs = (PriceRule.objects.restrict(actor, "view").select_related("price_list")
+          .annotate(latest=~Exists(PriceRule.objects.restrict(actor, "view").filter(
+              previous=OuterRef("pk")))))
     if filters.get("price_list"):
         qs = qs.filter(price_list_id=filters["price_list"])
     if filters.get("kind"):

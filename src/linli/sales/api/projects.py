@@ -286,6 +286,10 @@ class PriceRuleRevision(Schema):
     valid_to: dt.date | None = None
 
 
+class PriceRuleEndIn(Schema):
+    last_day: dt.date = Field(..., description="The rule's last day in force")
+
+
 class PriceListRepriceIn(Schema):
     on: dt.date | None = Field(None, description="The day whose rules apply (default today)")
     apply: bool = Field(False, description="False: preview only; true: write the prices")
@@ -360,19 +364,32 @@ def price_rule_add(request, price_list_id: PathId, payload: PriceRuleIn):
     return Status(201, services.rule_add(actor=actor, price_list=price_list, **data))
 
 
+def _rule(actor, rule_id: int):
+    rule = selectors.rule_find(actor, rule_id)
+    if rule is None:
+        raise ApiError(404, "not_found", _("Not found."))
+    return rule
+
+
 @router.post("/price-rules/{rule_id}/revise", response={201: PriceRuleOut},
              summary="A new version of a rule from a day on")
 def price_rule_revise(request, rule_id: PathId, payload: PriceRuleRevision):
     actor = request.auth
-    rule = selectors.rule_find(actor, rule_id)
-    if rule is None:
-        raise ApiError(404, "not_found", _("Not found."))
+    rule = _rule(actor, rule_id)
     changes = payload.dict(exclude_unset=True)
     effective = changes.pop("effective")
     if "orientation" in changes:
         changes["orientation"] = payload.orientation.value if payload.orientation else ""
     return Status(201, services.rule_revise(actor=actor, rule=rule, effective=effective,
                                             **changes))
+
+
+@router.post("/price-rules/{rule_id}/end", response=PriceRuleOut,
+             summary="End a rule (its latest version) on a day")
+def price_rule_end(request, rule_id: PathId, payload: PriceRuleEndIn):
+    actor = request.auth
+    rule = _rule(actor, rule_id)
+    return services.rule_end(actor=actor, rule=rule, last_day=payload.last_day)
 
 
 @router.post("/price-lists/{price_list_id}/reprice", response=PriceListRepriceOut,

@@ -49,6 +49,7 @@ from linli.sales.services.prices import (  # noqa: F401
     reprice_changed,
     reprice_preview,
     rule_add,
+    rule_end,
     rule_revise,
 )
 from linli.sales.services.projects import (  # noqa: F401

@@ -113,12 +113,18 @@ def price_list_create(*, actor, project: SalesProject, building: Building,
 def price_list_update(*, actor, price_list: PriceList, **changes) -> PriceList:
     require(actor, "sales.change_pricelist", price_list)
     reject_unknown(changes, PRICE_LIST_FIELDS)
+    before = {field: getattr(price_list, field) for field in changes}
     for field, value in changes.items():
         setattr(price_list, field, value)
     errors: dict[str, list[str]] = {}
     _price_list_checks(price_list, errors)
     raise_errors(errors)
     price_list.save()
+    changed = sorted(f for f in changes if getattr(price_list, f) != before[f])
+    if changed:
+        record_event(price_list, "price_list.changed", actor=actor, note=", ".join(changed),
+                     old=_day(before["valid_to"]) if "valid_to" in changed else "",
+                     new=_day(price_list.valid_to) if "valid_to" in changed else "")
     return price_list
 
 
@@ -291,6 +297,31 @@ def rule_revise(*, actor, rule: PriceRule, effective: dt.date, **changes) -> Pri
     record_event(rule.price_list, "price_list.rule_revised", actor=actor, old=_band_text(rule),
                  new=_band_text(successor), note=f"v{successor.version}")
     return successor
+
+
+@transaction.atomic
+def rule_end(*, actor, rule: PriceRule, last_day: dt.date) -> PriceRule:
+    """End ``rule`` (its latest version) on ``last_day``: from the day after it no longer
+    prices any unit. A later last day than it had, or none before, is checked against the
+    list's other rules like a new one."""
+    require(actor, "sales.change_pricelist", rule)
+    rule = PriceRule.objects.select_for_update().get(pk=rule.pk)
+    if hasattr(rule, "next_version"):
+        raise ValidationError({"__all__": [_("This version was already revised; end the "
+                                             "latest version.")]})
+    if last_day is None or last_day < rule.valid_from:
+        raise ValidationError({"last_day": [_(
+            "A rule cannot end before %(start)s, when it took effect.")
+            % {"start": _day(rule.valid_from)}]})
+    old = rule.valid_to
+    rule.valid_to = last_day
+    errors: dict[str, list[str]] = {}
+    _rule_checks(rule, errors)
+    raise_errors(errors)
+    rule.save(update_fields=["valid_to"])
+    record_event(rule.price_list, "price_list.rule_ended", actor=actor, old=_day(old),
+                 new=_day(last_day), note=_band_text(rule))
+    return rule
 
 
 # --- calculating ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -30,9 +31,12 @@ from linli.sales.forms import (
     DecisionForm,
     EnlistForm,
     PriceListForm,
+    PriceListTermsForm,
     ProjectForm,
     QuoteForm,
+    RuleEndForm,
     RuleForm,
+    RuleRevisionForm,
 )
 from linli.sales.models import PriceList, Quote, SalesProject, SaleUnit
 from linli.sales.services.shared import require
@@ -301,6 +305,77 @@ def rule_add(request, pk):
 
 
 @login_required
+def price_list_update(request, pk):
+    """Edit a price list: its terms, and ending it by giving its last day."""
+    price_list = selectors.price_list_get(request.user, pk)
+    require(request.user, "sales.change_pricelist", price_list)
+    fields = list(PriceListTermsForm.base_fields)
+    form = PriceListTermsForm(request.POST or None,
+                              initial={f: getattr(price_list, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.price_list_update(actor=request.user, price_list=price_list,
+                                       **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Price list “%(name)s” saved.") % {
+                "name": price_list.name})
+            return redirect("sales:price_list_detail", pk=price_list.pk)
+    return form_page(request, form, _("Edit %(list)s") % {"list": price_list.name},
+                     reverse("sales:price_list_detail", args=[price_list.pk]))
+
+
+def _rule_of(request, pk):
+    rule = selectors.rule_find(request.user, pk)
+    if rule is None:
+        raise Http404
+    require(request.user, "sales.change_pricelist", rule)
+    return rule
+
+
+@login_required
+def rule_revise(request, pk):
+    """A new version of a rule from a day on; the page also ends the rule."""
+    rule = _rule_of(request, pk)
+    form = RuleRevisionForm.of(rule, request.POST or None, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        effective = data.pop("effective")
+        try:
+            services.rule_revise(actor=request.user, rule=rule, effective=effective, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"valid_from": "effective"})
+        else:
+            messages.success(request, _("Rule revised: the new version takes effect on "
+                                        "%(day)s.") % {"day": effective})
+            return redirect("sales:price_list_detail", pk=rule.price_list_id)
+    return render(request, "sales/rule_revise.html", {
+        "rule": rule, "form": form,
+        "end_form": RuleEndForm(initial={"last_day": rule.valid_to or timezone.localdate()})})
+
+
+@login_required
+@require_POST
+def rule_end(request, pk):
+    rule = _rule_of(request, pk)
+    form = RuleEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rule_end(actor=request.user, rule=rule,
+                              last_day=form.cleaned_data["last_day"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Rule ended: its last day is %(day)s.") % {
+                "day": form.cleaned_data["last_day"]})
+            return redirect("sales:price_list_detail", pk=rule.price_list_id)
+    return render(request, "sales/rule_revise.html", {
+        "rule": rule, "end_form": form,
+        "form": RuleRevisionForm.of(rule, today=timezone.localdate())}, status=400)
+
+
+@login_required
 def price_list_reprice(request, pk):
     """GET: what re-pricing the building would change; POST: do it, all in one go."""
     price_list = selectors.price_list_get(request.user, pk)
@@ -380,7 +455,10 @@ urlpatterns = [
     path("price-lists/", PriceListListView.as_view(), name="price_lists"),
     path("price-lists/new/", price_list_create, name="price_list_create"),
     path("price-lists/<int:pk>/", PriceListDetailView.as_view(), name="price_list_detail"),
+    path("price-lists/<int:pk>/edit/", price_list_update, name="price_list_update"),
     path("price-lists/<int:pk>/rules/add/", rule_add, name="rule_add"),
+    path("price-rules/<int:pk>/revise/", rule_revise, name="rule_revise"),
+    path("price-rules/<int:pk>/end/", rule_end, name="rule_end"),
     path("price-lists/<int:pk>/reprice/", price_list_reprice, name="price_list_reprice"),
     path("quotes/", QuoteListView.as_view(), name="quotes"),
     path("quotes/<int:pk>/", QuoteDetailView.as_view(), name="quote_detail"),
