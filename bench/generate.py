@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
 
-from bench import partners
+from bench import partners, sales
 from bench.bulk import Copier, DeferredIndexes, Ids
 from linli.accounts import services as accounts
 from linli.accounts.models import Membership, OrgUnit, Role, User
@@ -120,11 +120,13 @@ class Scale:
     agents: int = 150          # the platform's agents, over the companies' cities
     campaigns: int = 8         # callback campaigns over every company, a month apart
     days: int = 330            # the orders spread over this many days before ``now``
+    leads: int = 20_000        # leads of the developer tenant, over ``days``
+    sales_projects: int = 10   # its projects on sale, a sales office each
 
 
 SCALES = {
     "small": Scale("small", tenants=2, communities=10, orders=20_000, companies=400,
-                   agents=15),
+                   agents=15, leads=2_000, sales_projects=2),
     "full": Scale("full", tenants=10, communities=100, orders=1_000_000, companies=4_000),
 }
 
@@ -377,7 +379,7 @@ def _mobile(rng: random.Random) -> str:
     return normalize_phone(rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}")
 
 
-def _person(ts, org, rng, names, ids, person_rows, phone_rows, now) -> tuple[int, str, str]:
+def person_row(ts, org, rng, names, ids, person_rows, phone_rows, now) -> tuple[int, str, str]:
     pid = ids["person"].take()
     name, pinyin, initials = names.person()
     number = id_number(rng) if rng.random() < 0.6 else ""
@@ -404,20 +406,20 @@ def _household(ts, org, rng, names, ids, person_rows, phone_rows, relation_rows,
     if roll < 0.05:
         return UnitStatus.VACANT, [], "", ""
     since = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3500))
-    owner, phone, name = _person(ts, org, rng, names, ids, person_rows, phone_rows, now)
+    owner, phone, name = person_row(ts, org, rng, names, ids, person_rows, phone_rows, now)
     people = [owner]
     relation_rows.append((ids["relation"].take(), ts.tenant.pk, org, owner, unit_id,
                           UnitRole.OWNER, since))
     status = UnitStatus.OCCUPIED
     if rng.random() < 0.3:
-        spouse, _p, _n = _person(ts, org, rng, names, ids, person_rows, phone_rows, now)
+        spouse, _p, _n = person_row(ts, org, rng, names, ids, person_rows, phone_rows, now)
         people.append(spouse)
         relation_rows.append((ids["relation"].take(), ts.tenant.pk, org, spouse, unit_id,
                               UnitRole.CO_OWNER, since))
         family_rows.append((ids["family"].take(), ts.tenant.pk, org, spouse, owner,
                             FamilyRelation.SPOUSE))
     if rng.random() < 0.2:
-        renter, phone, name = _person(ts, org, rng, names, ids, person_rows, phone_rows, now)
+        renter, phone, name = person_row(ts, org, rng, names, ids, person_rows, phone_rows, now)
         people.append(renter)
         relation_rows.append((ids["relation"].take(), ts.tenant.pk, org, renter, unit_id,
                               UnitRole.RENTER, since + dt.timedelta(days=400)))
@@ -772,10 +774,12 @@ def generate(scale: Scale, out: Callable[[str], None] = print) -> Generated:
             log(f"{ts.tenant.code}: {cp['order'].count:,} orders, "
                 f"{cp['event'].count:,} events so far")
         log("building the indexes")
+    developer = sales.write(leads=scale.leads, projects=scale.sales_projects, days=scale.days,
+                            ids=ids, directory=cp, names=names, rng=rng, now=now, log=log)
     for counter in ids.values():
         counter.sync()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    counts = {key: c.count for key, c in cp.items()} | outreach
+    counts = {key: c.count for key, c in cp.items()} | outreach | developer
     log(f"done: {counts}")
     return Generated(tenants, counts, time.monotonic() - log.started)

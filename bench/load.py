@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import statistics
 import threading
 import time
@@ -55,9 +56,11 @@ class Measured:
         n = len(values)
 
         def pct(p: float) -> float | None:
+            """The nearest-rank percentile: the smallest value with at least ``p`` of the
+            values at or below it (of 20, p95 is the 19th)."""
             if not values:
                 return None
-            return round(values[min(n - 1, max(0, round(p * n + 0.5) - 1))], 2)
+            return round(values[min(n - 1, max(0, math.ceil(p * n) - 1))], 2)
 
         return {
             "requests": n + self.errors, "errors": self.errors,

@@ -140,6 +140,27 @@ class Cast:
         orders = WorkOrder.objects.filter(  # scoped-query-ok: bench setup
             tenant=self.tenant, org_unit__path__startswith=community.path)
         self.orders = list(orders.order_by("-pk").values_list("pk", flat=True)[:3000])
+        self._sales(accounts, Client)
+
+    def _sales(self, accounts, client_class) -> None:
+        """The developer's administrator (every project) and the first sales office's
+        manager and rep, when the data set has the developer (bench/sales.py)."""
+        from bench.sales import CODE
+        from linli.accounts.models import User
+        from linli.sales.models import SalesProject
+
+        self.sales_users = {u.username: u for u in User.objects.filter(  # scoped-query-ok
+            username__in=[f"{CODE}-admin", f"{CODE}-001-manager", f"{CODE}-001-rep1"])}
+        for name, user in self.sales_users.items():
+            self.tokens[name] = accounts.api_token_create(actor=None, user=user, name="bench",
+                                                          days=2)[1]
+            client = client_class()
+            client.force_login(user)
+            self.cookies[name] = client.cookies["sessionid"].value
+        manager = self.sales_users.get(f"{CODE}-001-manager")
+        project = (SalesProject.objects.filter(  # scoped-query-ok: bench setup
+            org_unit__memberships__user=manager).order_by("pk").first() if manager else None)
+        self.sales_project = project.pk if project else None
 
     def headers(self, user: str, kind: str) -> dict[str, str]:
         if kind == "token":
@@ -252,6 +273,7 @@ def scenarios(cast: Cast, tenant_pk: int):
                  cast.headers(desk, "token"), expect=(201,), p95_target_ms=15,
                  rps_target=300),
         *report_scenarios(cast),
+        *sales_scenarios(cast),
     ]
 
 
@@ -284,6 +306,40 @@ def report_scenarios(cast: Cast):
                        cast.headers(user, "session"), p95_target_ms=150, rps_target=None,
                        requests=50)
               for role, user in DASHBOARDS]
+    return found
+
+
+SALES_REPORTS = ("funnel", "lost", "reps", "sell-through", "receivables")
+
+
+def sales_scenarios(cast: Cast):
+    """The sales reports (SAL-6) of the developer's whole tenant, a year of leads and deals
+    (funnel, lost, reps; sell-through today, receivables as of today), as JSON and the funnel
+    as its page; a rep's lead list and a manager's sales-control chart of a project."""
+    from bench.load import Scenario
+    from bench.sales import CODE
+
+    if not cast.sales_users:
+        return []
+    admin, manager, rep = f"{CODE}-admin", f"{CODE}-001-manager", f"{CODE}-001-rep1"
+    found = [Scenario(f"sales_report_{key}", f"sales report: {key}, a year of the developer (API)",
+                      lambda n, key=key: ("GET", f"/api/v1/sales-reports/{key}", None),
+                      cast.headers(admin, "token"), p95_target_ms=300, throughput=False,
+                      requests=20)
+             for key in SALES_REPORTS]
+    found += [
+        Scenario("sales_report_funnel_page", "sales report page: funnel, a year of the developer",
+                 lambda n: ("GET", "/sales/reports/funnel/", None),
+                 cast.headers(admin, "session"), p95_target_ms=300, throughput=False,
+                 requests=20),
+        Scenario("sales_leads_api", "leads API of a rep, 50 rows with count",
+                 lambda n: ("GET", "/api/v1/leads?size=50" + ["", "&status=working",
+                                                               "&channel=web"][n % 3], None),
+                 cast.headers(rep, "token")),
+        Scenario("sales_chart", "sales-control chart page of a 288-unit project",
+                 lambda n: ("GET", f"/sales/chart/?project={cast.sales_project}", None),
+                 cast.headers(manager, "session")),
+    ]
     return found
 
 

@@ -24,7 +24,7 @@ pytestmark = [
 ]
 
 TINY = dataclasses.replace(SCALES["small"], name="tiny", tenants=1, communities=2, orders=400,
-                           companies=5, articles=62)
+                           companies=5, articles=62, leads=300, sales_projects=2)
 
 
 @pytest.fixture
@@ -121,3 +121,40 @@ def test_generated_campaigns_are_what_the_callers_screen_would_have_left(generat
     admin = User.objects.get(username="bench01-admin")
     table = outreach.call_statistics(admin, group_by="campaign")
     assert table.total.total == CallTask.objects.exclude(outcome="").count()
+
+
+def test_generated_sales_are_what_the_sales_desk_would_have_left(generated):
+    """The developer's leads and opportunities: each stage move one the pipeline allows, each
+    won opportunity won by its subscription, and the sales reports count them."""
+    from linli.core.personal_data.phones import normalize_phone
+    from linli.sales.models import Lead, Opportunity, StageMove, Subscription
+    from linli.sales.reports import selectors as reports
+    from linli.sales.states import STAGE_TRANSITIONS
+
+    # Two projects of 150 leads; 19 opportunities in every 100 leads (the first 19): 3 new,
+    # 4 visited, 3 viewing, 2 negotiating, 2 won and 5 lost.
+    assert (generated.counts["lead"], generated.counts["opportunity"]) == (300, 76)
+    assert Lead.objects.filter(status="converted").count() == 76
+    for lead in Lead.objects.select_related("person")[:100]:
+        assert lead.phone == normalize_phone(lead.phone)
+        assert lead.person.phones.filter(number=lead.phone).exists()
+        assert (lead.person.name_pinyin, lead.person.name_initials) == keys.name_keys(
+            lead.person.name)
+    for opportunity in Opportunity.objects.all():
+        moves = list(StageMove.objects.filter(opportunity=opportunity).order_by("moved_at",
+                                                                               "pk"))
+        assert moves[0].from_stage == "" and moves[0].to_stage == "new"
+        for move in moves[1:]:
+            assert move.to_stage in STAGE_TRANSITIONS[move.from_stage]
+        assert moves[-1].to_stage == opportunity.stage
+    won = Opportunity.objects.filter(stage="won")
+    assert won.count() == 8
+    assert set(Subscription.objects.values_list("opportunity", flat=True)) == set(
+        won.values_list("pk", flat=True))
+    assert Opportunity.objects.filter(stage="lost", lost_reason__isnull=False).count() == 20
+
+    admin = User.objects.get(username="benchdev-admin")
+    funnel = reports.report(admin, "funnel", reports.filters_check(admin))
+    steps = {row.key: row.cells[0].value for row in funnel.sections[0].rows}
+    assert (steps["leads"], steps["opportunities"], steps["won"], steps["subscribed"]) == (
+        300, 76, 8, 8)

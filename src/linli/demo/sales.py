@@ -15,7 +15,7 @@ from linli.demo.sales_deals import deals_build
 from linli.directory.models import Community
 from linli.directory.services import property as property_services
 from linli.sales import services
-from linli.sales.models import SaleUnit
+from linli.sales.models import PriceList, SalesProject, SaleUnit
 from linli.sales.states import SaleStatus
 
 NAME = "华庭·翠湖苑"
@@ -25,6 +25,29 @@ PLAN = {"01": (Decimal(118), "south"), "02": (Decimal(89), "north_south"),
         "03": (Decimal(72), "south"), "04": (Decimal(36), "east")}
 # How many units are moved by hand (the deals take subscribed, contracted and filed ones).
 COUNTS = {SaleStatus.RESERVED: 12, SaleStatus.HELD: 8}
+
+
+def tower_on_sale(project: SalesProject, number: int, *, name: str, valid_from: dt.date,
+                  base_price: Decimal, floor_price: Decimal) -> PriceList:
+    """Tower ``number`` of the project's community, ``FLOORS`` floors of the four homes of
+    ``PLAN``, put on sale in ``project`` and priced by a new price list with the seed's rules
+    (not applied yet)."""
+    building = property_services.building_create(actor=None, community=project.community,
+                                                  number=str(number), floors_above=FLOORS)
+    property_services.units_generate(actor=None, building=building, floors=(1, FLOORS),
+                                     units_per_floor=len(PLAN))
+    services.units_enlist(actor=None, project=project, building=building,
+                          built_area=Decimal(89))
+    units = list(SaleUnit.objects.filter(building=building)  # scoped-query-ok: setup
+                 .select_related("unit"))
+    for su in units:
+        su.built_area, su.orientation = PLAN[su.unit.number[-2:]]
+    SaleUnit.objects.bulk_update(units, ["built_area", "orientation"])  # scoped-query-ok: setup
+    price_list = services.price_list_create(
+        actor=None, project=project, building=building, name=name, valid_from=valid_from,
+        base_price=base_price, floor_price=floor_price)
+    services.seed_rules_install(actor=None, price_list=price_list)
+    return price_list
 
 
 def sales_stage(ctx: DemoContext) -> None:
@@ -41,22 +64,9 @@ def sales_stage(ctx: DemoContext) -> None:
                                       presale_permit="杭售许字(2026)第0168号")
     valid_from = dt.date(2026, 5, 1)
     for number in range(1, 5):
-        building = property_services.building_create(actor=None, community=community,
-                                                      number=str(number), floors_above=FLOORS)
-        property_services.units_generate(actor=None, building=building, floors=(1, FLOORS),
-                                         units_per_floor=4)
-        services.units_enlist(actor=None, project=project, building=building,
-                              built_area=Decimal(89))
-        units = list(SaleUnit.objects.filter(building=building)  # scoped-query-ok: demo
-                     .select_related("unit"))
-        for su in units:
-            su.built_area, su.orientation = PLAN[su.unit.number[-2:]]
-        SaleUnit.objects.bulk_update(units, ["built_area", "orientation"])  # scoped-query-ok: demo
-        price_list = services.price_list_create(
-            actor=None, project=project, building=building, name=f"{number}号楼一批次价目表",
-            valid_from=valid_from, base_price=Decimal(16000 + 500 * number),
-            floor_price=Decimal(15000))
-        services.seed_rules_install(actor=None, price_list=price_list)
+        price_list = tower_on_sale(project, number, name=f"{number}号楼一批次价目表",
+                                   valid_from=valid_from, base_price=Decimal(16000 + 500 * number),
+                                   floor_price=Decimal(15000))
         services.rule_add(actor=None, price_list=price_list, kind="agreed",
                           name="一次性付款98折", factor=Decimal("0.98"))
         services.reprice_apply(actor=None, price_list=price_list, on=valid_from)

@@ -34,7 +34,7 @@ def _day(rng: random.Random, start: dt.date = START, days: int = 150) -> dt.date
     return start + dt.timedelta(days=rng.randrange(days))
 
 
-def _plan(rng: random.Random, total: Decimal, signed_on: dt.date):
+def payment_plan(rng: random.Random, total: Decimal, signed_on: dt.date):
     """A payment plan: 20% full payments, 25% instalments, the rest mortgages (30% down)."""
     roll = rng.random()
     if roll < 0.2:
@@ -54,7 +54,7 @@ def _plan(rng: random.Random, total: Decimal, signed_on: dt.date):
     ], {"loan_amount": total - down, "down_payment": down, "bank": rng.choice(BANKS)}
 
 
-def _pay(rng: random.Random, contract, until: dt.date) -> None:
+def pay_due_lines(rng: random.Random, contract, until: dt.date) -> None:
     """Pay each line due by ``until`` in full, the last one partly at times."""
     for line in contract.lines.order_by("seq"):
         if line.due_on > until or line.paid >= line.amount:
@@ -111,11 +111,11 @@ def deals_build(ctx: DemoContext, project: SalesProject, free: list[SaleUnit],
         su = next(units)
         sub = subscribe(su, _day(rng, START, 90))
         signed_on = sub.subscribed_on + dt.timedelta(days=rng.randrange(3, 15))
-        kind, lines, extra = _plan(rng, sub.total, signed_on)
+        kind, lines, extra = payment_plan(rng, sub.total, signed_on)
         contract = services.contract_create(actor=sub.created_by, subscription=sub,
                                             plan_kind=kind, lines=lines, signed_on=signed_on,
                                             **extra)
-        _pay(rng, contract, signed_on + dt.timedelta(days=rng.choice((0, 60, 200))))
+        pay_due_lines(rng, contract, signed_on + dt.timedelta(days=rng.choice((0, 60, 200))))
         if n >= SIGNED:
             services.contract_file(actor=None, contract=contract,
                                    filing_number=f"杭网备{signed_on:%Y}{contract.pk:06d}",
