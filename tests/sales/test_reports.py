@@ -339,6 +339,11 @@ def test_exports_of_the_reports(book):
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert ["Funnel", "Leads", "Count", "8"] in list(csv.reader(io.StringIO(text)))
     assert client.get("/sales/reports/funnel/?export=pdf").status_code == 400
+    # In Chinese the first column is the report's part (栏目), not a building's section (单元).
+    response = client.get("/sales/reports/funnel/?export=csv", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    header = next(csv.reader(io.StringIO(b"".join(response.streaming_content)
+                                         .decode("utf-8-sig"))))
+    assert header == ["栏目", "项目", "指标", "值"]
 
 
 def test_the_api_answers_each_report(book):

@@ -21,6 +21,7 @@ from django.core.paginator import Page
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.exchange.exports import ExportColumn
 from linli.core.planner import report_planning
@@ -164,7 +165,8 @@ def percent(part: int | Decimal, whole: int | Decimal) -> str:
 # --- presenting a report --------------------------------------------------------------------
 
 EXPORT_COLUMNS = [
-    ExportColumn(_("Section"), "section"),
+    # "Section" alone is a building's section (单元) in the directory's catalogue.
+    ExportColumn(pgettext_lazy("part of a report", "Section"), "section"),
     ExportColumn(_("Label"), "label"),
     ExportColumn(_("Measure"), "measure"),
     ExportColumn(_("Value"), "value"),
