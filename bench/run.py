@@ -116,7 +116,7 @@ class Cast:
         self.users = users
         self.tokens, self.cookies = {}, {}
         for name in ("bench01-admin", "bench01-001-desk", "bench01-001-dispatch",
-                     "bench01-001-manager", "bench01-002-desk"):
+                     "bench01-001-manager", "bench01-001-supervisor", "bench01-002-desk"):
             self.tokens[name] = accounts.api_token_create(actor=None, user=users[name],
                                                           name="bench", days=2)[1]
             client = Client()
@@ -279,7 +279,7 @@ def scenarios(cast: Cast, tenant_pk: int):
 
 REPORTS = ("volume", "sla", "times", "backlog", "callbacks", "repeats", "workload", "register")
 DASHBOARDS = (("manager", "bench01-001-manager"), ("dispatcher", "bench01-001-dispatch"),
-              ("frontdesk", "bench01-001-desk"))
+              ("supervisor", "bench01-001-supervisor"), ("frontdesk", "bench01-001-desk"))
 
 
 def report_scenarios(cast: Cast):

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from linli.core.events import DomainEvent
 from linli.sales import services
 from linli.sales.models import PriceRule, Quote, SaleUnit
 from tests.builders import make_user
@@ -119,6 +120,10 @@ def test_a_price_list_is_edited_and_ended_on_its_page(world, sales):
     sales.price_list.refresh_from_db()
     assert (sales.price_list.valid_to, sales.price_list.base_price) == (
         dt.date(2026, 12, 31), D(10500))
+    # The list's history says what changed, and the end it was given.
+    change = DomainEvent.objects.get(subject_id=sales.price_list.pk, verb="price_list.changed")
+    assert (change.note, change.old_value, change.new_value) == (
+        "base price per m², name, valid until", "…", "2026-12-31")
     page = manager.get(f"/sales/price-lists/{sales.price_list.pk}/").content.decode()
     assert "2026年12月31日" in page or "Dec. 31, 2026" in page
     rep = _client(make_user(world.tenant, world.branch_a, ["sales.view_pricelist"]))

@@ -122,7 +122,8 @@ def price_list_update(*, actor, price_list: PriceList, **changes) -> PriceList:
     price_list.save()
     changed = sorted(f for f in changes if getattr(price_list, f) != before[f])
     if changed:
-        record_event(price_list, "price_list.changed", actor=actor, note=", ".join(changed),
+        record_event(price_list, "price_list.changed", actor=actor, note=", ".join(
+                         str(PriceList._meta.get_field(f).verbose_name) for f in changed),
                      old=_day(before["valid_to"]) if "valid_to" in changed else "",
                      new=_day(price_list.valid_to) if "valid_to" in changed else "")
     return price_list
