@@ -461,6 +461,21 @@ def test_dashboard_counts_what_the_role_acts_on(month):
     assert sorted(o.number for o in listed) == sorted([month.r3.number, month.c2.number])
 
 
+def test_due_soon_counts_only_the_viewers_orders_near_their_due_time(month):
+    now = timezone.now()
+    for order, due in ((month.today, now + dt.timedelta(minutes=30)),
+                       (month.c1, now + dt.timedelta(hours=3)),  # later than two hours
+                       (month.sibling, now + dt.timedelta(minutes=30)),  # another office's
+                       (month.stranger, now + dt.timedelta(minutes=30))):  # another company's
+        WorkOrderClock.objects.create(
+            tenant_id=order.tenant_id, work_order=order, kind="resolution",
+            unit="calendar_hours", amount=4, state=ClockState.RUNNING, started_at=now,
+            due_at=due, warn_at=now)
+    assert reports.dashboard_counts(month.viewer)["due_soon"] == 1
+    listed = desk_selectors.work_order_list(month.viewer, {"due_soon": True})
+    assert [o.number for o in listed] == [month.today.number]
+
+
 def test_supervisor_sees_orders_without_a_worker(month):
     desk = month.desk
     # Dispatched to engineering without a worker: the department now holds it.

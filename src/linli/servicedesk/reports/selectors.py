@@ -175,10 +175,13 @@ def _breached_now(now: dt.datetime) -> Exists:
                   .filter(_clock_breached_now(now)))
 
 
-def _due_soon(now: dt.datetime) -> Exists:
-    return Exists(WorkOrderClock.objects.filter(
-        work_order=OuterRef("pk"), state=ClockState.RUNNING, breached_at__isnull=True,
-        due_at__gt=now, due_at__lte=now + DUE_SOON))
+def _due_soon(now: dt.datetime) -> Q:
+    # The orders among the few clocks due in the next hours (read once by the running-due
+    # index), not a search per order: correlated to each order, PostgreSQL scanned that
+    # index for every order of the page.
+    return Q(pk__in=WorkOrderClock.objects.filter(
+        state=ClockState.RUNNING, breached_at__isnull=True, due_at__gt=now,
+        due_at__lte=now + DUE_SOON).values("work_order_id"))
 
 
 def narrow(qs: QuerySet[WorkOrder], filters: dict) -> QuerySet[WorkOrder]:
@@ -689,7 +692,7 @@ def dashboard_counts(user, community: int | None = None) -> dict[str, int]:
     counts = orders.filter(Q(status__in=OPEN | AFTER_WORK) | Q(created_at__gte=midnight(today))
                            ).aggregate(
         breached=Count("pk", filter=live & Q(_breached_now(now))),
-        due_soon=Count("pk", filter=live & Q(_due_soon(now))),
+        due_soon=Count("pk", filter=live & _due_soon(now)),
         unassigned=Count("pk", filter=Q(status__in=OPEN - {Status.QUARANTINED},
                                         department__isnull=True)),
         no_handler=Count("pk", filter=Q(status__in=WORKING, department__isnull=False,
