@@ -257,6 +257,11 @@ def rule_find(actor, pk, action: str = "view") -> PriceRule | None:
     return PriceRule.objects.restrict(actor, action).filter(pk=pk).first()
 
 
+def rule_get(actor, pk) -> PriceRule:
+    """A visible rule, or Http404."""
+    return get_object_or_404(PriceRule.objects.restrict(actor, "view"), pk=pk)
+
+
 def rules_chosen(actor, pks: list[int]) -> list[PriceRule] | None:
     """The visible rules with ids ``pks``, in the order given; None if one is not visible."""
     rules = list(rule_list(actor).filter(pk__in=pks))

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from linli.core.restapi.errors import ApiError
 from linli.core.restapi.pagination import PagePagination
 from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
@@ -364,18 +363,11 @@ def price_rule_add(request, price_list_id: PathId, payload: PriceRuleIn):
     return Status(201, services.rule_add(actor=actor, price_list=price_list, **data))
 
 
-def _rule(actor, rule_id: int):
-    rule = selectors.rule_find(actor, rule_id)
-    if rule is None:
-        raise ApiError(404, "not_found", _("Not found."))
-    return rule
-
-
 @router.post("/price-rules/{rule_id}/revise", response={201: PriceRuleOut},
              summary="A new version of a rule from a day on")
 def price_rule_revise(request, rule_id: PathId, payload: PriceRuleRevision):
     actor = request.auth
-    rule = _rule(actor, rule_id)
+    rule = selectors.rule_get(actor, rule_id)
     changes = payload.dict(exclude_unset=True)
     effective = changes.pop("effective")
     if "orientation" in changes:
@@ -388,7 +380,7 @@ def price_rule_revise(request, rule_id: PathId, payload: PriceRuleRevision):
              summary="End a rule (its latest version) on a day")
 def price_rule_end(request, rule_id: PathId, payload: PriceRuleEndIn):
     actor = request.auth
-    rule = _rule(actor, rule_id)
+    rule = selectors.rule_get(actor, rule_id)
     return services.rule_end(actor=actor, rule=rule, last_day=payload.last_day)
 
 

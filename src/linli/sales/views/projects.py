@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -327,11 +326,15 @@ def price_list_update(request, pk):
 
 
 def _rule_of(request, pk):
-    rule = selectors.rule_find(request.user, pk)
-    if rule is None:
-        raise Http404
+    rule = selectors.rule_get(request.user, pk)
     require(request.user, "sales.change_pricelist", rule)
     return rule
+
+
+def _rule_page(request, rule, form, end_form, status: int = 200):
+    """The rule's page of change: its new-version form and its end form."""
+    return render(request, "sales/rule_revise.html",
+                  {"rule": rule, "form": form, "end_form": end_form}, status=status)
 
 
 @login_required
@@ -350,9 +353,8 @@ def rule_revise(request, pk):
             messages.success(request, _("Rule revised: the new version takes effect on "
                                         "%(day)s.") % {"day": effective})
             return redirect("sales:price_list_detail", pk=rule.price_list_id)
-    return render(request, "sales/rule_revise.html", {
-        "rule": rule, "form": form,
-        "end_form": RuleEndForm(initial={"last_day": rule.valid_to or timezone.localdate()})})
+    return _rule_page(request, rule, form, RuleEndForm(
+        initial={"last_day": rule.valid_to or timezone.localdate()}))
 
 
 @login_required
@@ -370,9 +372,8 @@ def rule_end(request, pk):
             messages.success(request, _("Rule ended: its last day is %(day)s.") % {
                 "day": form.cleaned_data["last_day"]})
             return redirect("sales:price_list_detail", pk=rule.price_list_id)
-    return render(request, "sales/rule_revise.html", {
-        "rule": rule, "end_form": form,
-        "form": RuleRevisionForm.of(rule, today=timezone.localdate())}, status=400)
+    return _rule_page(request, rule, RuleRevisionForm.of(rule, today=timezone.localdate()),
+                      form, status=400)
 
 
 @login_required
