@@ -53,3 +53,31 @@ def test_the_decorator_runs_the_whole_handler_under_the_hint():
 
     assert handler("x") == ("x", "1")
     assert _limit() != "1"
+
+
+def _show(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {name}")
+        return cursor.fetchone()[0]
+
+
+def test_an_export_is_planned_for_all_its_rows_and_only_while_it_is_read():
+    from linli.core.exchange.exports import ExportColumn, export_response
+    from linli.core.tenancy import Tenant
+    from tests.builders import make_tenant
+
+    make_tenant("物业甲")
+    make_tenant("物业乙")
+    seen = []
+
+    def settings_now(_tenant):
+        seen.append((_show("cursor_tuple_fraction"), _show("jit")))
+        return "x"
+
+    response = export_response(Tenant.objects.order_by("pk"),
+                               [ExportColumn("Code", settings_now)], "t", "csv")
+    assert _show("cursor_tuple_fraction") == "0.1"
+    b"".join(response.streaming_content)
+    assert seen == [("1", "off"), ("1", "off")]
+    assert (_show("cursor_tuple_fraction"), _show("jit")) == ("0.1", "on")
+    assert not connection.in_atomic_block

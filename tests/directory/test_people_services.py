@@ -58,6 +58,22 @@ def test_invalid_id_numbers(raw, message):
     assert exc_info.value.messages == [message]
 
 
+@pytest.mark.parametrize("utc, day, later", [
+    # 20:00 UTC on 6 December is 04:00 on 7 December in Shanghai.
+    ("2026-12-06T20:00:00", "2026-12-07", False),
+    ("2026-12-06T20:00:00", "2026-12-08", True),
+    ("2026-12-06T20:00:00", "2026-12-06", False),
+    ("2026-12-06T12:00:00", "2026-12-07", True),
+    ("2026-12-06T12:00:00", "2026-12-05", False),
+    ("2026-12-06T12:00:00", "1990-01-01", False),
+])
+def test_after_today_is_reckoned_by_the_sites_calendar(monkeypatch, settings, utc, day, later):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    now = datetime.datetime.fromisoformat(utc).replace(tzinfo=datetime.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: now)
+    assert services.after_today(datetime.date.fromisoformat(day)) is later
+
+
 def test_birthday_and_gender_come_from_the_id_number(world):
     woman = make_person(world, "王芳", id_number="11010519491231002X")  # 17th digit 2: even
     assert (woman.birthday, woman.gender) == (datetime.date(1949, 12, 31), "female")

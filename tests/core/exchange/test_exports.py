@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone, translation
@@ -124,6 +125,21 @@ def test_export_mixin_exports_the_current_filtered_list_unpaginated(client, worl
     # The view's ordering (name descending, by code point) is kept.
     assert [c.value for c in sheet["A"]] == ["Name", "物业甲", "工程部", "华南分公司",
                                              "华东分公司"]
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.core.exchange.urls")
+def test_choice_labels_are_written_in_each_exporters_language(client, world):
+    """A choice's label is looked up once per field and language, not once per row; each
+    export still speaks its own user's language, whichever language exported first."""
+    user = make_user(world.tenant, world.root, ["accounts.view_orgunit"])
+    client.force_login(user)
+    kinds = {}
+    for language in ("zh-hans", "en", "zh-hans"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        _text, rows = read_csv(client.get("/test/units/?q=华南&export=csv"))
+        kinds.setdefault(language, set()).add(rows[1][2])
+    assert kinds == {"zh-hans": {"分公司 / 区域"}, "en": {"Branch / region"}}
 
 
 @pytest.mark.django_db

@@ -63,3 +63,32 @@ def test_last4(e164, expected):
 ])
 def test_display_phone(e164, expected):
     assert display_phone(e164) == expected
+
+
+def _by_phonenumbers(typed: str) -> str | None:
+    import phonenumbers
+    try:
+        number = phonenumbers.parse(typed, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@pytest.mark.parametrize("prefix", [f"1{d:02d}" for d in range(100)])
+def test_mainland_mobiles_are_accepted_or_refused_exactly_as_phonenumbers_decides(prefix):
+    """Plain mobile numbers skip the parse (phones._mainland_mobile); every 1xx prefix, valid
+    or not, in the three ways they are typed, must come out as phonenumbers has it."""
+    from linli.core.personal_data.phones import _E164_CACHE
+
+    for tail in ("00000000", "12345678", "40012345", "99999999"):
+        national = prefix + tail
+        for typed in (national, "+86" + national, "0086" + national):
+            _E164_CACHE.clear()
+            expected = _by_phonenumbers(typed)
+            if expected is None:
+                with pytest.raises(ValidationError):
+                    normalize_phone(typed)
+            else:
+                assert normalize_phone(typed) == expected, typed

@@ -71,7 +71,36 @@ _E164_CACHE: dict[tuple[str, str], str | None] = {}
 _E164_CACHE_SIZE = 8192
 
 
+def _metadata_pattern(desc) -> re.Pattern:
+    return re.compile(desc.national_number_pattern)
+
+
+# A mainland mobile number as typed most of the time (11 digits, maybe after +86 or 0086),
+# checked against the very patterns of phonenumbers' own metadata that ``is_valid_number``
+# applies to it: the same answer without a parse, which is most of an import's checking time.
+_CN = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+_CN_NUMBER = _metadata_pattern(_CN.general_desc)
+_CN_MOBILE = _metadata_pattern(_CN.mobile)
+_CN_TYPED_MOBILE = re.compile(r"(?:\+86|0086)?(1\d{10})")
+
+
+def _mainland_mobile(cleaned: str, region: str) -> str | None:
+    """E.164 of a valid mainland mobile number typed plainly; None: ask phonenumbers."""
+    if region != "CN":
+        return None
+    typed = _CN_TYPED_MOBILE.fullmatch(cleaned)
+    if typed is None:
+        return None
+    national = typed.group(1)
+    if _CN_NUMBER.fullmatch(national) and _CN_MOBILE.fullmatch(national):
+        return "+86" + national
+    return None
+
+
 def _e164(cleaned: str, region: str) -> str | None:
+    mobile = _mainland_mobile(cleaned, region)
+    if mobile is not None:
+        return mobile
     key = (cleaned, region)
     if key in _E164_CACHE:
         return _E164_CACHE[key]

@@ -8,7 +8,6 @@ import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -113,7 +112,7 @@ def wechat(value: Any) -> str:
 
 def past_date(value: Any):
     day = date()(value)
-    if day > timezone.localdate():
+    if people_services.after_today(day):
         raise ValidationError(_("The date cannot be in the future."))
     return day
 

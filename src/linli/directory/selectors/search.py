@@ -120,26 +120,25 @@ def _person_whens(actor, query: SearchQuery) -> tuple[list[When], Q | None]:
     return _name_whens(query)
 
 
-def _current_homes(actor, people: list[Person]) -> dict[int, list[UnitRelation]]:
-    """Each person's current units the actor may view, by person id."""
-    homes: dict[int, list[UnitRelation]] = {}
+def _current_homes(actor, people: list[Person]) -> dict[int, list[str]]:
+    """Each person's current units the actor may view ("community room"), by person id."""
+    homes: dict[int, list[str]] = {}
     if not people:
         return homes
+    # Plain values, not relations with their units: a search reads this on every keystroke.
     current = UnitRelation.objects.filter(
         person_id__in=[p.pk for p in people], end_date__isnull=True,
         unit__in=Unit.objects.restrict(actor, "view"),
-    ).select_related("unit__community").only(
-        "person_id", "unit__room_code", "unit__community__name",
-    ).order_by("unit__room_code", "pk")
-    for relation in current:
-        homes.setdefault(relation.person_id, []).append(relation)
+    ).order_by("unit__room_code", "pk").values_list(
+        "person_id", "unit__community__name", "unit__room_code")
+    for person_id, community, room in current:
+        homes.setdefault(person_id, []).append(f"{community} {room}")
     return homes
 
 
-def _person_subtitle(person: Person, homes: list[UnitRelation]) -> str:
+def _person_subtitle(person: Person, homes: list[str]) -> str:
     parts = [mask_phone(person.first_phone)] if person.first_phone else []
-    parts += [f"{r.unit.community.name} {r.unit.room_code}" for r in homes]
-    return " · ".join(parts)
+    return " · ".join(parts + homes)
 
 
 def search_people(actor, query: SearchQuery, limit: int) -> list[SearchHit]:

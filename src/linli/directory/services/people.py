@@ -119,13 +119,21 @@ def validate_id_number(value: str) -> str:
     return number
 
 
+def after_today(day: datetime.date) -> bool:
+    """Whether ``day`` is later than today in the site's time zone. A day before yesterday by
+    UTC is before today in every zone, so only a day near today needs the time-zone lookup:
+    an import asks this several times a row."""
+    now = timezone.now()
+    return day >= now.date() - datetime.timedelta(days=1) and day > timezone.localdate(now)
+
+
 def id_birthday(number: str) -> datetime.date | None:
     """The birth date encoded in an 18-character ID number, or None if it is no real date."""
     try:
         born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return None
-    if born.year < EARLIEST_BIRTH_YEAR or born > timezone.localdate():
+    if born.year < EARLIEST_BIRTH_YEAR or after_today(born):
         return None
     return born
 
@@ -176,7 +184,7 @@ def _clean_person(person: Person, errors: dict[str, list[str]]) -> None:
                 person.gender = id_gender(person.id_number)
     else:
         person.id_number = ""
-    if person.birthday and person.birthday > timezone.localdate():
+    if person.birthday and after_today(person.birthday):
         errors["birthday"] = [_("The birthday cannot be in the future.")]
     person.tags, problem = _clean_tags(person.tags)
     if problem:
@@ -429,7 +437,7 @@ def _check_active_person(person: Person, field: str = "person") -> None:
 
 def check_relation_date(field: str, day: datetime.date | None) -> None:
     """A relation's date is neither in the future nor before 1900 (a typing error)."""
-    if day and day > timezone.localdate():
+    if day and after_today(day):
         message = {"start_date": _("The start date cannot be in the future."),
                    "end_date": _("The end date cannot be in the future.")}.get(
             field, _("The transfer date cannot be in the future."))
