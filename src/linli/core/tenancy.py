@@ -47,17 +47,19 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         meta = self.model._meta
         permission = f"{meta.app_label}.{action}_{meta.model_name}"
-        qs = self.filter(tenant_id=scope.tenant_id)
+        # One filter() of both conditions: every scoped read goes through here, and each
+        # filter() call clones the query.
+        where = {"tenant_id": scope.tenant_id}
         if scope.is_tenant_admin:
-            return qs
+            return self.filter(**where)
         org_units = scope.org_units_for(permission)
         if org_units is None:
-            return qs
+            return self.filter(**where)
         if not org_units:
             return self.none()
         if getattr(self.model, "scope_by_org_unit", False):
-            return qs.filter(**{f"{self.model.org_unit_field}__in": org_units})
-        return qs
+            where[f"{self.model.org_unit_field}__in"] = org_units
+        return self.filter(**where)
 
 
 class TenantOwned(models.Model):
