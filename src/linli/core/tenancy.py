@@ -8,7 +8,11 @@ same to callers (``get_object_or_404`` on a restricted queryset).
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.scope import scope_for
@@ -75,6 +79,21 @@ class TenantOwned(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):
+        """What every ``get_<field>_display()`` answers. Django rebuilds the field's whole
+        choice map on each call, hashing (and so translating) every lazy label; lists and
+        exports ask it for every row. The map is made once per field and language here."""
+        value = getattr(self, field.attname)
+        try:
+            return _choice_labels(field, translation.get_language()).get(value, value)
+        except TypeError:  # an unhashable value (a JSON field's list): Django's own way
+            return super()._get_FIELD_display(field)
+
+
+@functools.lru_cache(maxsize=1024)
+def _choice_labels(field, language: str | None) -> dict[Any, str]:
+    return {value: str(label) for value, label in field.flatchoices}
 
 
 class OrgScoped(TenantOwned):

@@ -253,10 +253,6 @@ def rule_list(actor, filters: dict | None = None) -> QuerySet[PriceRule]:
     return qs.order_by("price_list_id", "kind", "lower", "orientation", "name", "valid_from")
 
 
-def rule_find(actor, pk, action: str = "view") -> PriceRule | None:
-    return PriceRule.objects.restrict(actor, action).filter(pk=pk).first()
-
-
 def rule_get(actor, pk) -> PriceRule:
     """A visible rule, or Http404."""
     return get_object_or_404(PriceRule.objects.restrict(actor, "view"), pk=pk)

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
-import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone, translation
@@ -63,40 +61,8 @@ class ExportColumn:
         for part in self.accessor.split("."):
             if value is None:
                 return None
-            if isinstance(value, Mapping):
-                value = value.get(part)
-                continue
-            display = _DISPLAY.fullmatch(part)
-            if display and hasattr(value, "_meta"):
-                return _choice_label(value, display.group(1))
-            value = getattr(value, part)
+            value = value.get(part) if isinstance(value, Mapping) else getattr(value, part)
         return value() if callable(value) else value
-
-
-# "get_status_display": Django's method rebuilds the field's whole choice map (hashing each
-# lazy label, which translates it) on every call; an export calls it for every row.
-_DISPLAY = re.compile(r"get_(\w+)_display")
-
-
-def _choice_label(obj: Any, name: str) -> Any:
-    """What ``obj.get_<name>_display()`` returns, from a map made once per field and
-    language."""
-    try:
-        field = obj._meta.get_field(name)
-    except FieldDoesNotExist:  # a method of the model's own that merely has such a name
-        field = None
-    if field is None or not field.choices:
-        return getattr(obj, f"get_{name}_display")()
-    value = getattr(obj, field.attname)
-    try:
-        return _labels(field, translation.get_language()).get(value, value)
-    except TypeError:  # an unhashable value (a list of a JSON field): Django's own way
-        return getattr(obj, f"get_{name}_display")()
-
-
-@functools.lru_cache(maxsize=512)
-def _labels(field, language: str | None) -> dict[Any, str]:
-    return {value: str(label) for value, label in field.flatchoices}
 
 
 def inert(text: str) -> str:
