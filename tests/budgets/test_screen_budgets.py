@@ -76,12 +76,6 @@ def _engineering(path: str):
     return url
 
 
-# Known growth: the dispatch forms of the queue share the departments and staff of each office
-# (selectors.DeskChoices), but the routing suggestion (selectors.route_for) is still looked up
-# once for each kind of order on the page: type, category, area, community and building.
-QUEUE_ROUTING = {"known_growth": 4,
-                 "known_growth_why": "one routing lookup per kind of order on the page"}
-
 PAGES = [
     # --- the platform ---------------------------------------------------------------------
     Page("health", "/healthz", 0, user=None, grows=False),
@@ -194,9 +188,10 @@ PAGES = [
     Page("dispatch slips of a day", "/service/slips/", 13, url=_engineering("/service/slips/")),
     Page("dispatch slips of a day PDF", "/service/slips/pdf/", 13,
          url=_engineering("/service/slips/pdf/")),
-    Page("dispatcher queue", "/service/queue/", 25, **QUEUE_ROUTING),
-    Page("dispatcher queue by due", "/service/queue/", 25, url="/service/queue/?sort=-due",
-         **QUEUE_ROUTING),
+    # The dispatch forms share the departments and staff of each office and the routing rules
+    # of each community (selectors.DeskChoices), however many orders the page shows.
+    Page("dispatcher queue", "/service/queue/", 25),
+    Page("dispatcher queue by due", "/service/queue/", 25, url="/service/queue/?sort=-due"),
     Page("my orders", "/service/mine/", 10, user="technician"),
     Page("quarantine", "/service/quarantine/", 14),
     Page("callbacks", "/service/callbacks/", 10),

@@ -47,6 +47,29 @@ def test_a_building_rule_beats_the_category_rule(desk):
                                                  desk.security_chief)
 
 
+def test_a_rule_applies_only_when_each_of_its_conditions_is_blank_or_the_orders(desk):
+    """Each rule below is more specific than the seed rules and would win, but for one
+    condition that is not the order's; the one naming a parent category of the order's does."""
+    leak = desk.category("漏水")
+    assert leak.parent is not None
+    security, environment = desk.departments["security"], desk.departments["environment"]
+    other_building = make_building(desk.community, "9")
+    elsewhere = make_community(desk.world, "枫林湾")
+    here = {"tenant": desk.world.tenant, "actor": None, "department": environment,
+            "community": desk.community, "building": desk.unit.building}
+    for off in ({"order_type": "complaint"}, {"category": desk.category("停水")},
+                {"area": "public_area"}, {"community": elsewhere, "building": None},
+                {"building": other_building}):
+        services.routing_rule_save(**{**here, **off})
+    services.routing_rule_save(tenant=desk.world.tenant, actor=None, department=security,
+                               category=leak.parent, community=desk.community)
+    order = services.work_order_create(
+        actor=desk.frontdesk, community=desk.community, order_type="repair", category=leak,
+        unit=desk.unit, person=desk.owner, summary="漏水")
+    assert order.department == security
+    assert selectors.suggested_department(order) == security
+
+
 def _water_outage_at(desk, office):
     """A water outage in a community of ``office`` (a public facility: no unit, no person)."""
     community = make_community(desk.world, "枫林湾", org_unit=office)

@@ -420,6 +420,35 @@ def test_queue_by_due_time_with_breaches_red_and_warnings_amber(desk):
     assert 'data-due-state="warned" class="table-warning"' in html
 
 
+def test_queue_due_and_warning_times_are_those_of_the_earliest_running_clock(desk):
+    """A met clock, however early it was due, no longer sets the order's place; an order
+    with no running clock comes last."""
+    from linli.servicedesk import selectors
+
+    mixed, later, stopped = _leak(desk), _leak(desk), _leak(desk)
+    now = timezone.now().replace(microsecond=0)
+    first, second, *rest = WorkOrderClock.objects.filter(work_order=mixed).order_by("pk")
+    assert rest, "an urgent repair runs more than two clocks"
+    WorkOrderClock.objects.filter(pk=first.pk).update(
+        state="met", due_at=now - dt.timedelta(days=2), warn_at=now - dt.timedelta(days=3))
+    WorkOrderClock.objects.filter(pk=second.pk).update(
+        due_at=now + dt.timedelta(hours=2), warn_at=now + dt.timedelta(hours=1))
+    WorkOrderClock.objects.filter(pk__in=[c.pk for c in rest]).update(
+        due_at=now + dt.timedelta(hours=6), warn_at=now + dt.timedelta(minutes=30))
+    WorkOrderClock.objects.filter(work_order=later).update(
+        due_at=now + dt.timedelta(hours=3), warn_at=now + dt.timedelta(hours=2))
+    WorkOrderClock.objects.filter(work_order=stopped).update(state="met")
+    rows = [(o.pk, o.next_due, o.next_warn) for o in selectors.queue_list(desk.frontdesk)]
+    assert rows == [
+        (mixed.pk, now + dt.timedelta(hours=2), now + dt.timedelta(minutes=30)),
+        (later.pk, now + dt.timedelta(hours=3), now + dt.timedelta(hours=2)),
+        (stopped.pk, None, None)]
+    descending = selectors.queue_list(desk.frontdesk, {"sort": "-due"})
+    assert [o.pk for o in descending] == [later.pk, mixed.pk, stopped.pk]
+    assert [o.pk for o in selectors.dispatcher_queue(desk.frontdesk)] == [
+        mixed.pk, later.pk, stopped.pk]
+
+
 def test_queue_filters_and_one_click_dispatch_of_a_returned_order(desk):
     order = _leak(desk)
     _leak(desk)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from linli.core.planner import written_join_order
 from linli.core.scope import scope_for
 from linli.directory.models import Unit
 from linli.directory.selectors.property import zone_for_unit
-from linli.servicedesk.choices import CallbackStatus, Level, OrderType, Priority
+from linli.servicedesk.choices import CallbackStatus, ClockState, Level, OrderType, Priority
 from linli.servicedesk.models import (
     Callback,
     Category,
@@ -154,29 +154,48 @@ def _route(order: WorkOrder, rule: RoutingRule) -> Route | None:
     return Route(rule, department, team)
 
 
-def route_for(order: WorkOrder, day: dt.date | None = None) -> Route | None:
-    """The most specific active routing rule matching the order whose department serves the
-    order's office; None: the dispatcher queue."""
+def routing_rules_for(tenant_id: int, community_ids, day: dt.date | None = None
+                      ) -> list[RoutingRule]:
+    """The tenant's routing rules active on ``day`` that may apply to orders of these
+    communities: their own and the tenant-wide ones (``route_among`` picks an order's)."""
+    return list(RoutingRule.objects.filter(
+        _valid_on(day or _today()),
+        Q(community__isnull=True) | Q(community_id__in=list(community_ids)),
+        tenant_id=tenant_id,
+    ).select_related("department", "team"))
+
+
+def _applies(rule: RoutingRule, order: WorkOrder, categories: list[int]) -> bool:
+    """Whether each of the rule's conditions is blank or the order's (the category: the
+    order's or an ancestor of it)."""
+    return ((not rule.order_type or rule.order_type == order.order_type)
+            and (rule.category_id is None or rule.category_id in categories)
+            and (not rule.area or rule.area == order.area)
+            and (rule.community_id is None or rule.community_id == order.community_id)
+            and (rule.building_id is None or rule.building_id == order.building_id))
+
+
+def route_among(order: WorkOrder, rules: list[RoutingRule]) -> Route | None:
+    """The most specific of ``rules`` matching the order whose department serves the order's
+    office; None: the dispatcher queue."""
     categories = category_ancestors(order.category)
-    rules = (RoutingRule.objects.filter(tenant_id=order.tenant_id)
-             .filter(_valid_on(day or _today()))
-             .filter(Q(order_type="") | Q(order_type=order.order_type))
-             .filter(Q(category__isnull=True) | Q(category_id__in=categories))
-             .filter(Q(area="") | Q(area=order.area))
-             .filter(Q(community__isnull=True) | Q(community_id=order.community_id))
-             .filter(Q(building__isnull=True) | Q(building_id=order.building_id))
-             .select_related("department", "team"))
 
     def specificity(rule: RoutingRule) -> tuple:
         depth = (len(categories) - categories.index(rule.category_id)) if rule.category_id else 0
         return (bool(rule.building_id), bool(rule.community_id), depth, bool(rule.area),
                 bool(rule.order_type), -rule.position, -rule.pk)
 
-    for rule in sorted(rules, key=specificity, reverse=True):
+    matching = [rule for rule in rules if _applies(rule, order, categories)]
+    for rule in sorted(matching, key=specificity, reverse=True):
         route = _route(order, rule)
         if route is not None:
             return route
     return None
+
+
+def route_for(order: WorkOrder, day: dt.date | None = None) -> Route | None:
+    """The route of the rules active on ``day`` (default today); see ``route_among``."""
+    return route_among(order, routing_rules_for(order.tenant_id, [order.community_id], day))
 
 
 def housekeeper_of(unit: Unit | None) -> User | None:
@@ -326,14 +345,21 @@ def work_order_find(user, pk) -> WorkOrder | None:
     return WorkOrder.objects.restrict(user, "view").filter(pk=pk).first()
 
 
+def earliest_running(order_ref, field_name: str) -> Subquery:
+    """The earliest ``due_at`` or ``warn_at`` of the order's running clocks (None: none runs).
+
+    A subquery per order, not ``Min`` over joined clocks: the aggregate made PostgreSQL sort
+    and group every open order of an office, with all of a list's joined columns, before it
+    could pick a page of them."""
+    return Subquery(WorkOrderClock.objects.filter(work_order=order_ref, state=ClockState.RUNNING)
+                    .order_by(field_name).values(field_name)[:1])
+
+
 def dispatcher_queue(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
     """Open orders by due time of their earliest running clock (breaches first)."""
-    from django.db.models import Min
-
     qs = work_order_list(user, filters).filter(status__in=OPEN - {Status.QUARANTINED})
-    return qs.annotate(
-        next_due=Min("clocks__due_at", filter=Q(clocks__state="running")),
-    ).order_by("next_due", "created_at")
+    return qs.annotate(next_due=earliest_running(OuterRef("pk"), "due_at")).order_by(
+        F("next_due").asc(nulls_last=True), "created_at")
 
 
 def quarantine_list(user) -> QuerySet[WorkOrder]:
@@ -761,11 +787,15 @@ class DeskChoices:
         return self._once(("staff", unit.pk if unit else None),
                           lambda: list(self.staff_queryset(unit)))
 
+    def routing_rules(self, order: WorkOrder) -> list[RoutingRule]:
+        return self._once(("rules", order.tenant_id, order.community_id),
+                          lambda: routing_rules_for(order.tenant_id, [order.community_id]))
+
     def suggested(self, order: WorkOrder) -> OrgUnit | None:
         # Everything suggested_department reads of the order.
         key = ("suggested", order.tenant_id, order.order_type, order.category_id, order.area,
                order.community_id, order.building_id)
-        return self._once(key, lambda: suggested_department(order))
+        return self._once(key, lambda: suggested_department(order, self.routing_rules(order)))
 
 
 def departments_by_id(user, ids) -> dict[int, OrgUnit]:
@@ -778,11 +808,12 @@ def departments_by_id(user, ids) -> dict[int, OrgUnit]:
     return {unit.pk: unit for unit in OrgUnit.objects.filter(tenant_id=tenant_id, pk__in=ids)}
 
 
-def suggested_department(order: WorkOrder):
+def suggested_department(order: WorkOrder, rules: list[RoutingRule] | None = None):
     """Where a one-click dispatch sends an order: the matching routing rule's department,
     else the default department of the order's category (or of the nearest parent category
-    that has one) as it serves the order's office (None: the dispatcher chooses)."""
-    route = route_for(order)
+    that has one) as it serves the order's office (None: the dispatcher chooses).
+    ``rules``: the rules of the order's community as ``routing_rules_for`` reads them."""
+    route = route_for(order) if rules is None else route_among(order, rules)
     if route is not None:
         return route.department
     node = order.category
@@ -802,14 +833,12 @@ def queue_list(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
     """The dispatcher queue (or, with ``mine``, the user's own open orders) with the next
     due and warning times of the running clocks and whether a clock was breached;
     ``filters["sort"]``: a key of QUEUE_SORTS ("-" for descending), default next due."""
-    from django.db.models import Exists, F, Min, OuterRef
-
     filters = filters or {}
     breached = WorkOrderClock.objects.filter(work_order=OuterRef("pk")).filter(
         Q(breached_at__isnull=False) | Q(state="missed"))
     # The community's office too: a suggested department is the one serving that office.
     qs = dispatcher_queue(user, filters).select_related("community__org_unit").annotate(
-        next_warn=Min("clocks__warn_at", filter=Q(clocks__state="running")),
+        next_warn=earliest_running(OuterRef("pk"), "warn_at"),
         was_breached=Exists(breached))
     sort = str(filters.get("sort") or "")
     key = sort.lstrip("-")
