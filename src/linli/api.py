@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from linli.core.restapi import errors
 from linli.core.restapi.auth import api_auth
+from linli.core.restapi.rendering import UTCJSONRenderer
 
 api = NinjaAPI(
     title="Linli API",
@@ -15,6 +16,7 @@ api = NinjaAPI(
     description="邻里 Linli JSON API. Authenticate with a session cookie (plus CSRF token) or "
     "`Authorization: Bearer <token>`; tokens are created on the user's profile page.",
     auth=api_auth,
+    renderer=UTCJSONRenderer(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -20,7 +20,7 @@ from linli.core.restapi.scoping import scoped
 from linli.core.restapi.types import Id, PathId
 from linli.servicedesk import selectors, services
 from linli.servicedesk.api import lookups
-from linli.servicedesk.api.work_orders import WorkOrderDetailOut, answer
+from linli.servicedesk.api.work_orders import WorkOrderDetailOut
 from linli.servicedesk.choices import ArticleStatus
 from linli.servicedesk.knowledge import selectors as kb
 from linli.servicedesk.models import KnowledgeAnswer, KnowledgeArticle, KnowledgeCategory
@@ -316,8 +316,8 @@ def knowledge_article_answer(request, article_id: PathId, payload: ArticleAnswer
     actor = request.auth
     article = kb.article_get(actor, article_id)
     order = selectors.work_order_get(actor, payload.work_order_id)
-    return answer(actor, lookups.call(services.work_order_answer, order, actor=actor,
-                               article=article, note=payload.note))
+    return lookups.call(services.work_order_answer, order, actor=actor, article=article,
+                        note=payload.note)
 
 
 @router.get("/knowledge/answer-counts", response=list[CountOut],
