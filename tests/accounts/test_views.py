@@ -449,3 +449,11 @@ def test_user_detail_masks_the_mobile(world, admin):
     page = text(client_for(admin).get(reverse("accounts:user_detail", args=[member.pk])))
     assert "138****5678" in page
     assert "13812345678" not in page and "+8613812345678" not in page
+
+
+def test_a_session_ends_when_its_tenant_is_deactivated(world, manager):
+    client = client_for(manager)
+    assert client.get(reverse("accounts:users")).status_code == 200
+    Tenant.objects.filter(pk=world.tenant.pk).update(is_active=False)
+    response = client.get(reverse("accounts:users"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

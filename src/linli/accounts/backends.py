@@ -1,5 +1,6 @@
 """Authentication with permissions that come from role memberships, not user/group grants."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from linli.core.scope import scope_for
@@ -11,6 +12,15 @@ class MembershipBackend(ModelBackend):
     ``user.has_perm("app.change_model", obj)`` is true when a current membership's role
     grants the permission at the object's org unit (or anywhere, without an object).
     """
+
+    def get_user(self, user_id):
+        # With its tenant: every request of a session asks whether the tenant is active.
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("tenant").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and (

@@ -1,9 +1,12 @@
 """What every page of the shell needs: the sidebar, the current view, warnings, languages."""
 
+import functools
 import logging
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 
 from linli.core import modules
@@ -37,9 +40,22 @@ def linked_modules(user) -> list[tuple[modules.Module, list[modules.MenuItem]]]:
 
 def _resolves(module, item) -> bool:
     try:
-        reverse(item.url_name)
+        _menu_url(item.url_name, get_urlconf())
     except NoReverseMatch:
         logger.warning("Menu item %r of module %r: no URL is named %r",
                        str(item.label), module.key, item.url_name)
         return False
     return True
+
+
+@functools.lru_cache(maxsize=512)
+def _menu_url(url_name: str, urlconf) -> str:
+    """A menu item's URL: the same for every request of a URLconf, and every full page lists
+    the whole menu."""
+    return reverse(url_name, urlconf=urlconf)
+
+
+@receiver(setting_changed)
+def _forget_menu_urls(*, setting, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _menu_url.cache_clear()
