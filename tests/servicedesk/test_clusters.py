@@ -344,6 +344,21 @@ def test_suggestions_are_open_orders_of_the_building_and_category_within_the_win
     assert other_building.pk in {o.pk for o in found}
 
 
+def test_a_burst_of_reports_suggests_the_incident_then_the_newest(desk):
+    now = timezone.now()
+    reports = [_outage(desk, f"停水{n}", now=now - dt.timedelta(minutes=60 - n),
+                       phone=f"1391234{n:04d}") for n in range(6)]
+    incident = reports[0]
+    for child in reports[1:3]:
+        services.work_order_cluster_link(child, actor=desk.frontdesk, parent=incident)
+    found = selectors.duplicate_suggestions(desk.frontdesk, community=desk.community,
+                                            building=desk.unit.building,
+                                            category=desk.category("停水"), limit=3)
+    assert [(o.summary, o.children_count) for o in found] == [
+        ("停水0", 2), ("停水5", 0), ("停水4", 0)]
+    assert found[0].building == desk.unit.building
+
+
 def test_a_building_of_another_community_widens_the_suggestions_to_the_community(desk, world):
     outage = _outage(desk, "整栋停水")
     elsewhere = make_building(make_community(world, "南苑", org_unit=world.branch_b), "3")

@@ -1094,10 +1094,19 @@ def duplicate_suggestions(user, *, community=None, building=None, category=None,
         qs = qs.filter(category=category)
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    return list(qs.select_related("community", "building", "unit", "category__parent",
-                                  "department", "handler")
-                .annotate(children_count=_cluster_size())
-                .order_by("-children_count", "-created_at", "-pk")[:limit])
+    # The few suggestions are picked among the matching orders first, and only they are
+    # read with their joins: a burst of calls about one incident (hundreds of orders in a
+    # building) would otherwise be joined whole to be sorted. Picked in a query of its own:
+    # as a subquery, PostgreSQL expected one row of it and joined the whole table instead.
+    ordering = ("-children_count", "-created_at", "-pk")
+    picked = list(qs.annotate(children_count=_cluster_size()).order_by(*ordering)
+                  .values_list("pk", flat=True)[:limit])
+    if not picked:
+        return []
+    return list(WorkOrder.objects.filter(pk__in=picked)  # scoped-query-ok: picked in scope
+                .select_related("community", "building", "unit", "category__parent",
+                                "department", "handler")
+                .annotate(children_count=_cluster_size()).order_by(*ordering))
 
 
 def cluster_suggestions(user, order: WorkOrder, *, has_children: bool | None = None
