@@ -130,9 +130,11 @@ PAGES = [
          url=lambda e: f"{V1}/work-orders/{e.reworked_order.pk}"),
     Page("work order events", f"{V1}/work-orders/{{order_id}}/events", 9,
          url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/events?size=100"),
-    Page("cluster suggestions", f"{V1}/work-orders/{{order_id}}/cluster-suggestions", 10,
+    # The suggestions are picked (ids only), then read with their joins: two queries, so a
+    # burst of reports about one building is not joined whole (selectors.duplicate_suggestions).
+    Page("cluster suggestions", f"{V1}/work-orders/{{order_id}}/cluster-suggestions", 11,
          grows=False, url=lambda e: f"{V1}/work-orders/{e.hero_order.pk}/cluster-suggestions"),
-    Page("duplicate suggestions", f"{V1}/duplicate-suggestions", 10,
+    Page("duplicate suggestions", f"{V1}/duplicate-suggestions", 11,
          url=lambda e: f"{V1}/duplicate-suggestions?community_id={e.hero_community.pk}"
                        f"&category_id={e.desk.category('漏水').pk}"),
     Page("hot spots", f"{V1}/hot-spots", 9, url=f"{V1}/hot-spots?size=100"),
