@@ -154,13 +154,13 @@ def _route(order: WorkOrder, rule: RoutingRule) -> Route | None:
     return Route(rule, department, team)
 
 
-def routing_rules_for(tenant_id: int, community_ids, day: dt.date | None = None
+def routing_rules_for(tenant_id: int, community_id: int, day: dt.date | None = None
                       ) -> list[RoutingRule]:
-    """The tenant's routing rules active on ``day`` that may apply to orders of these
-    communities: their own and the tenant-wide ones (``route_among`` picks an order's)."""
+    """The tenant's routing rules active on ``day`` that may apply to orders of a community:
+    its own and the tenant-wide ones (``route_among`` picks an order's)."""
     return list(RoutingRule.objects.filter(
         _valid_on(day or _today()),
-        Q(community__isnull=True) | Q(community_id__in=list(community_ids)),
+        Q(community__isnull=True) | Q(community_id=community_id),
         tenant_id=tenant_id,
     ).select_related("department", "team"))
 
@@ -195,7 +195,7 @@ def route_among(order: WorkOrder, rules: list[RoutingRule]) -> Route | None:
 
 def route_for(order: WorkOrder, day: dt.date | None = None) -> Route | None:
     """The route of the rules active on ``day`` (default today); see ``route_among``."""
-    return route_among(order, routing_rules_for(order.tenant_id, [order.community_id], day))
+    return route_among(order, routing_rules_for(order.tenant_id, order.community_id, day))
 
 
 def housekeeper_of(unit: Unit | None) -> User | None:
@@ -345,20 +345,20 @@ def work_order_find(user, pk) -> WorkOrder | None:
     return WorkOrder.objects.restrict(user, "view").filter(pk=pk).first()
 
 
-def earliest_running(order_ref, field_name: str) -> Subquery:
+def earliest_running(field_name: str) -> Subquery:
     """The earliest ``due_at`` or ``warn_at`` of the order's running clocks (None: none runs).
 
     A subquery per order, not ``Min`` over joined clocks: the aggregate made PostgreSQL sort
     and group every open order of an office, with all of a list's joined columns, before it
     could pick a page of them."""
-    return Subquery(WorkOrderClock.objects.filter(work_order=order_ref, state=ClockState.RUNNING)
-                    .order_by(field_name).values(field_name)[:1])
+    running = WorkOrderClock.objects.filter(work_order=OuterRef("pk"), state=ClockState.RUNNING)
+    return Subquery(running.order_by(field_name).values(field_name)[:1])
 
 
 def dispatcher_queue(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
     """Open orders by due time of their earliest running clock (breaches first)."""
     qs = work_order_list(user, filters).filter(status__in=OPEN - {Status.QUARANTINED})
-    return qs.annotate(next_due=earliest_running(OuterRef("pk"), "due_at")).order_by(
+    return qs.annotate(next_due=earliest_running("due_at")).order_by(
         F("next_due").asc(nulls_last=True), "created_at")
 
 
@@ -789,7 +789,7 @@ class DeskChoices:
 
     def routing_rules(self, order: WorkOrder) -> list[RoutingRule]:
         return self._once(("rules", order.tenant_id, order.community_id),
-                          lambda: routing_rules_for(order.tenant_id, [order.community_id]))
+                          lambda: routing_rules_for(order.tenant_id, order.community_id))
 
     def suggested(self, order: WorkOrder) -> OrgUnit | None:
         # Everything suggested_department reads of the order.
@@ -838,7 +838,7 @@ def queue_list(user, filters: dict | None = None) -> QuerySet[WorkOrder]:
         Q(breached_at__isnull=False) | Q(state="missed"))
     # The community's office too: a suggested department is the one serving that office.
     qs = dispatcher_queue(user, filters).select_related("community__org_unit").annotate(
-        next_warn=earliest_running(OuterRef("pk"), "warn_at"),
+        next_warn=earliest_running("warn_at"),
         was_breached=Exists(breached))
     sort = str(filters.get("sort") or "")
     key = sort.lstrip("-")
