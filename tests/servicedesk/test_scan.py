@@ -207,12 +207,16 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(desk):
             category=desk.category("漏水"), unit=desk.unit, person=desk.owner,
             summary="主管道爆裂", urgency="high", impact="high", now=START + shift)
             for _n in range(size)]
+        for order in orders:  # so that the warnings go to someone too
+            services.work_order_assign(order, actor=desk.supervisor, handler=desk.technician)
         with CaptureQueriesContext(connection) as queries:
             result = services.sla_scan(now=START + shift + dt.timedelta(minutes=21))
         assert (result.breached, result.escalated) == (2 * size, 2 * size)
+        numbers = [o.number for o in orders]
         assert Message.objects.filter(event="servicedesk.work_order_escalated",
-                                      payload__number__in=[o.number for o in orders]
-                                      ).count() == 2 * size
+                                      payload__number__in=numbers).count() == 2 * size
+        assert Message.objects.filter(event="servicedesk.clock_warning", recipient=desk.technician,
+                                      payload__number__in=numbers).count() == result.warned > 0
         counts.append(len(queries))
     # The first round also reads what is cached afterwards (content types); the others cost
     # exactly the same whatever their size.
