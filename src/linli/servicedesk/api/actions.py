@@ -193,7 +193,7 @@ MOVES = [
 
 def _act(request, order_id: int, move: Move, payload: Schema | None):
     actor = request.auth
-    order = selectors.work_order_get(actor, order_id)
+    order = selectors.work_order_read(actor, order_id)
     # The answer is the service's copy (see "answers" in api/work_orders.py).
     return lookups.call(move.service, order, actor=actor, **_arguments(actor, payload))
 

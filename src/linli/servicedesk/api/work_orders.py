@@ -179,7 +179,7 @@ class WorkOrderDetailOut(WorkOrderOut):
 
     @staticmethod
     def resolve_cluster_child_ids(obj, context) -> list[int]:
-        return [o.pk for o in selectors.cluster_children(context["request"].auth, obj)]
+        return selectors.cluster_child_ids(context["request"].auth, obj)
 
     @staticmethod
     def resolve_allowed_actions(obj, context) -> list[str]:
@@ -338,7 +338,7 @@ def work_order_create(request, payload: WorkOrderIn):
 @router.get("/work-orders/{order_id}", response=WorkOrderDetailOut, summary="One work order")
 @scoped(WorkOrder, "detail")
 def work_order_detail(request, order_id: PathId):
-    return selectors.work_order_get(request.auth, order_id)
+    return selectors.work_order_read(request.auth, order_id)
 
 
 @router.get("/work-orders/{order_id}/events", response=list[EventOut],
@@ -346,4 +346,4 @@ def work_order_detail(request, order_id: PathId):
 @scoped(WorkOrder, "detail")
 @paginate(PagePagination)
 def work_order_events(request, order_id: PathId):
-    return events_for(selectors.work_order_get(request.auth, order_id))
+    return events_for(selectors.work_order_read(request.auth, order_id))
