@@ -590,8 +590,11 @@ def machine() -> dict:
                 "kernel": platform.release()}
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                           capture_output=True, text=True).stdout.strip()
+    # The results and their reading are not what is measured: a run made to record them
+    # anew is still a run of the commit.
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                            ":!bench/results", ":!bench/RESULTS.md", ":!bench/analysis.md"],
+                           cwd=ROOT, capture_output=True, text=True).stdout.strip()
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(int(mem) / 1024**2, 1),
             "versions": versions, "commit": commit + ("+changes" if dirty else "")}
 
