@@ -2,11 +2,12 @@
 
 import functools
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.urls import NoReverseMatch, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 
 from linli.core import modules
@@ -27,31 +28,41 @@ def shell(request):
     return context
 
 
-def linked_modules(user) -> list[tuple[modules.Module, list[modules.MenuItem]]]:
+@dataclass(frozen=True)
+class MenuLink:
+    """A menu item as the shell shows it: with its URL, reversed once per URLconf."""
+
+    label: str
+    url_name: str
+    icon: str
+    url: str
+
+
+def linked_modules(user) -> list[tuple[modules.Module, list[MenuLink]]]:
     """The user's modules with the menu items that lead somewhere; a module left without
     any item is not shown."""
     visible = []
     for module, items in modules.modules_for(user):
-        linked = [item for item in items if _resolves(module, item)]
+        linked = [link for link in (_link(module, item) for item in items) if link is not None]
         if linked:
             visible.append((module, linked))
     return visible
 
 
-def _resolves(module, item) -> bool:
+def _link(module, item) -> MenuLink | None:
     try:
-        _menu_url(item.url_name, get_urlconf())
+        url = _menu_url(item.url_name, get_urlconf(), get_script_prefix())
     except NoReverseMatch:
         logger.warning("Menu item %r of module %r: no URL is named %r",
                        str(item.label), module.key, item.url_name)
-        return False
-    return True
+        return None
+    return MenuLink(item.label, item.url_name, item.icon, url)
 
 
 @functools.lru_cache(maxsize=512)
-def _menu_url(url_name: str, urlconf) -> str:
-    """A menu item's URL: the same for every request of a URLconf, and every full page lists
-    the whole menu."""
+def _menu_url(url_name: str, urlconf, prefix: str) -> str:
+    """A menu item's URL: the same for every request of a URLconf (and script prefix), and
+    every full page lists the whole menu."""
     return reverse(url_name, urlconf=urlconf)
 
 

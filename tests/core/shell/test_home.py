@@ -1,6 +1,7 @@
 """The home page and the sidebar of the shell (PLAT-12)."""
 
 import pytest
+from django.test.utils import override_script_prefix
 from django.urls import reverse
 
 from linli.core import modules, selectors
@@ -89,6 +90,18 @@ def test_sidebar_lists_only_the_modules_the_user_may_use(client, world, register
     assert "Dashboards" not in html
     assert "Broken link" not in html
     assert 'data-testid="empty-state"' not in html
+
+
+def test_menu_links_follow_the_path_the_site_is_served_under(client, world, registered,
+                                                             no_counters):
+    user = make_user(world.tenant, world.branch_a, perms=["accounts.view_user"])
+    client.force_login(user)
+    home, people = reverse("home"), reverse("password_change")
+    for prefix in ("", "/linli", ""):
+        with override_script_prefix(f"{prefix}/"):
+            html = client.get(home).content.decode()
+        # The sidebar, the module's card on the home page and the account menu.
+        assert html.count(f'href="{prefix}{people}"') == 3, prefix
 
 
 def test_user_with_both_permissions_sees_both_modules(client, world, registered):
