@@ -113,13 +113,14 @@ def notify(*, tenant, event: str, recipients: Iterable, context: dict | None = N
         if key and Message.objects.filter(tenant_id=tenant_id, dedup_key=key).exists():
             continue
         message = _message(tenant_id, event, target, subject, body, payload, actor, key, now)
-        try:
-            with transaction.atomic():
-                message.save()
-        except IntegrityError:
-            if not key:
-                raise
-            continue  # a concurrent notify with the same key wrote it first
+        if not key:
+            message.save()
+        else:
+            try:
+                with transaction.atomic():  # so that a key taken meanwhile can be passed over
+                    message.save()
+            except IntegrityError:
+                continue  # a concurrent notify with the same key wrote it first
         written.append(message)
     _deliver_after_commit(written)
     return written

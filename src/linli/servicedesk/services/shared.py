@@ -50,9 +50,13 @@ def lock(order: WorkOrder) -> WorkOrder:
 
 def next_number(tenant_id: int, now: dt.datetime) -> str:
     day = timezone.localtime(now).date()
-    OrderSequence.objects.get_or_create(tenant_id=tenant_id, day=day)
-    OrderSequence.objects.filter(tenant_id=tenant_id, day=day).update(last=F("last") + 1)
-    last = OrderSequence.objects.get(tenant_id=tenant_id, day=day).last
+    counter = OrderSequence.objects.filter(tenant_id=tenant_id, day=day)
+    # The day's counter is raised where it stands (locking it until the order is written);
+    # only the first order of a day creates it.
+    if not counter.update(last=F("last") + 1):
+        OrderSequence.objects.get_or_create(tenant_id=tenant_id, day=day)
+        counter.update(last=F("last") + 1)
+    last = counter.get().last
     return order_number(day, last)
 
 
