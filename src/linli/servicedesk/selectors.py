@@ -311,26 +311,26 @@ def _as_list(value) -> list:
     return [v for v in str(value).split(",") if v]
 
 
-def work_order_get(user, pk, action: str = "view") -> WorkOrder:
-    """One order with what its page and the moves read of it. A dozen joins from one row:
-    PostgreSQL would spend longer ordering them than reading them."""
-    with written_join_order():
-        return get_object_or_404(
-            WorkOrder.objects.restrict(user, action).select_related(
-                "community__org_unit", "building", "unit", "person", "category__parent",
-                "department", "handler", "service_level", "registered_by",
-                "responsible_party"),
-            pk=pk)
+# What the API shows of an order's relations: few enough joins for PostgreSQL to order itself.
+API_RELATIONS = ("community", "unit", "category__parent", "department", "handler")
+# What the order's page shows and the moves read besides.
+PAGE_RELATIONS = ("community__org_unit", "building", "unit", "person", "category__parent",
+                  "department", "handler", "service_level", "registered_by", "responsible_party")
 
 
-def work_order_read(user, pk) -> WorkOrder:
-    """One order with just the relations the API names (community, room, category,
-    department, handler): building the page's dozen joins into SQL cost the API's read more
-    than running it. Few enough for PostgreSQL to order the joins itself."""
+def work_order_read(user, pk, action: str = "view", related=API_RELATIONS) -> WorkOrder:
+    """One order the user may see (404 otherwise) with ``related`` joined. Building the
+    page's dozen joins into SQL costs Django more than running them, so a read joins only
+    what its caller shows."""
     return get_object_or_404(
-        WorkOrder.objects.restrict(user, "view").select_related(
-            "community", "unit", "category__parent", "department", "handler"),
-        pk=pk)
+        WorkOrder.objects.restrict(user, action).select_related(*related), pk=pk)
+
+
+def work_order_get(user, pk, action: str = "view") -> WorkOrder:
+    """One order with what its page shows. A dozen joins from one row: PostgreSQL would
+    spend longer ordering them than reading them, so they are read in written order."""
+    with written_join_order():
+        return work_order_read(user, pk, action, PAGE_RELATIONS)
 
 
 def orders_about(user, where: dict, limit: int) -> QuerySet[WorkOrder]:

@@ -346,4 +346,4 @@ def work_order_detail(request, order_id: PathId):
 @scoped(WorkOrder, "detail")
 @paginate(PagePagination)
 def work_order_events(request, order_id: PathId):
-    return events_for(selectors.work_order_read(request.auth, order_id))
+    return events_for(selectors.work_order_read(request.auth, order_id, related=()))
