@@ -73,7 +73,11 @@ def _outsider(desk) -> Api:
 # --- intake ---------------------------------------------------------------------------------
 
 def test_create_registers_and_routes_the_order(desk, front):
-    response = front.post("/work-orders", _leak_payload(desk))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = front.post("/work-orders", _leak_payload(desk))
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["status"], body["priority"], body["department_id"], body["handler_id"],
@@ -91,7 +95,11 @@ def test_create_registers_and_routes_the_order(desk, front):
         ("resolution", "calendar_hours", "8.00", "running")]
     assert body["allowed_actions"] == ["dispatch", "assign", "transfer", "return", "accept",
                                        "resolve", "cancel", "escalate", "cluster-link"]
-    assert (body["callbacks"], body["rework_ids"]) == ([], [])
+    assert (body["callbacks"], body["rework_ids"], body["cluster_child_ids"]) == ([], [], [])
+    # A new order has none of them: the reply does not look.
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in reads if 'FROM "servicedesk_callback"' in sql
+                or '"rework_of_id" =' in sql or '"cluster_parent_id" =' in sql]
     order = WorkOrder.objects.get()
     assert order.caller_phone == "+8613812341502"
 

@@ -1,9 +1,13 @@
 """Intake (SVC-1, SVC-2, SVC-4): the contact log, routing rules as data with the unit's
 housekeeper, the dispatcher queue for unmatched orders, and refusals of bad input."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
+from linli.core.events import events_for
 from linli.directory.services.property import zone_save
 from linli.servicedesk import selectors, services
 from linli.servicedesk.models import ContactLog, RoutingRule, WorkOrder
@@ -25,6 +29,25 @@ def test_a_private_unit_consultation_goes_to_the_units_housekeeper(desk):
     assert (order.department, order.handler) == (desk.departments["service"], keeper)
 
 
+def test_an_order_routed_at_intake_is_written_once_with_its_dispatch_clock_met(desk):
+    registered = timezone.now() - dt.timedelta(minutes=5)
+    order = services.work_order_create(
+        actor=desk.frontdesk, community=desk.community, order_type="repair",
+        category=desk.category("漏水"), unit=desk.unit, person=desk.owner,
+        summary="卫生间漏水", now=registered)
+    order = WorkOrder.objects.get(pk=order.pk)
+    assert (order.department, order.handler) == (desk.departments["engineering"],
+                                                 desk.supervisor)
+    assert order.created_at == registered
+    assert [(h.history_type, h.handler_id) for h in order.history.all()] == [
+        ("+", desk.supervisor.pk)]
+    clocks = {c.kind: c for c in order.clocks.all()}
+    assert (clocks["dispatch"].state, clocks["dispatch"].stopped_at) == ("met", registered)
+    assert {c.state for kind, c in clocks.items() if kind != "dispatch"} == {"running"}
+    assert [e.verb for e in events_for(order).order_by("pk")] == [
+        "work_order.registered", "work_order.routed"]
+
+
 def test_an_order_no_rule_matches_waits_in_the_dispatcher_queue(desk):
     RoutingRule.objects.filter(tenant=desk.world.tenant).delete()
     order = services.work_order_create(
@@ -33,6 +56,10 @@ def test_an_order_no_rule_matches_waits_in_the_dispatcher_queue(desk):
     assert (order.department, order.handler) == (None, None)
     assert list(selectors.dispatcher_queue(desk.frontdesk)) == [order]
     assert list(selectors.dispatcher_queue(desk.supervisor)) == []
+    # Nobody has it, so its dispatch clock runs.
+    assert order.clocks.get(kind="dispatch").state == "running"
+    assert [e.verb for e in events_for(order).order_by("pk")] == [
+        "work_order.registered", "work_order.unrouted"]
 
 
 def test_a_building_rule_beats_the_category_rule(desk):

@@ -272,12 +272,14 @@ def test_order_page_tabs_timeline_and_history(desk):
     response = client.get(_detail(order), {"tab": "timeline"})
     assert [e.title for e in response.context["timeline"]] == [
         "Routed by the routing rules", "Registered"]
+    # Routed at intake, the order is written once, already with its handler.
     response = client.get(_detail(order), {"tab": "history"})
     assert response.context["tab"] == "history"
-    history = response.context["history"]
+    assert [e.action for e in response.context["history"]] == ["created"]
+    services.work_order_assign(order, actor=desk.supervisor, handler=desk.technician)
+    history = client.get(_detail(order), {"tab": "history"}).context["history"]
     assert [e.action for e in history] == ["changed", "created"]
-    assert [(c.field, c.new) for c in history[0].changes] == [
-        ("organisation unit", "工程部"), ("department", "工程部"), ("handler", "赵主管")]
+    assert [(c.field, c.new) for c in history[0].changes] == [("handler", "孙师傅")]
 
 
 def test_order_page_scope(desk, outsider, sibling):

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.audit import history
@@ -237,7 +238,17 @@ class OrderSequence(TenantOwned):
 
 # --- work orders ----------------------------------------------------------------------------
 
+def registered_now():
+    """``timezone.now()`` looked up when called: the demo's replay of a past year stands in
+    for ``timezone.now`` (linli.demo.servicedesk)."""
+    return timezone.now()
+
+
 class WorkOrder(OrgScoped, TimeStamped):
+    # Registered when intake says (the time its clocks start from), not when the row is
+    # written: a default, not ``auto_now_add``, so the order is written once.
+    created_at = models.DateTimeField(_("created at"), default=registered_now, db_index=True,
+                                      editable=False)
     number = models.CharField(_("number"), max_length=20, editable=False)
     order_type = models.CharField(_("type"), max_length=20, choices=OrderType.choices)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT,

@@ -495,15 +495,37 @@ def staff_find(user, pk) -> User | None:
     return User.objects.filter(tenant_id=tenant_id, is_active=True, pk=pk).first()
 
 
+NEW_ORDER_HAS_NONE = ("callbacks", "reworks", "cluster_children")
+
+
+def as_just_registered(order: WorkOrder) -> WorkOrder:
+    """``order``, known to have none of ``NEW_ORDER_HAS_NONE`` (it was registered by this
+    request and nothing else has touched it), so that the reply does not look for them."""
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache.update({relation: [] for relation in NEW_ORDER_HAS_NONE})
+    return order
+
+
+def known_empty(order: WorkOrder, relation: str) -> bool:
+    """Whether ``order`` is known to have no ``relation`` rows (``as_just_registered``). Only
+    an empty list is taken: rows would still need the user's scope."""
+    return getattr(order, "_prefetched_objects_cache", {}).get(relation) == []
+
+
 def callbacks_of(user, order: WorkOrder) -> QuerySet[Callback]:
     """Every callback of ``order`` the user may view, oldest first."""
-    return Callback.objects.restrict(user, "view").filter(work_order=order).select_related(
-        "called_by").order_by("pk")
+    if known_empty(order, "callbacks"):
+        return Callback.objects.none()
+    found = Callback.objects.restrict(user, "view")
+    return found.filter(work_order=order).select_related("called_by").order_by("pk")
 
 
 def rework_orders(user, order: WorkOrder) -> QuerySet[WorkOrder]:
     """The reworks of ``order`` the user may view, oldest first."""
-    return WorkOrder.objects.restrict(user, "view").filter(rework_of=order).order_by("pk")
+    if known_empty(order, "reworks"):
+        return WorkOrder.objects.none()
+    found = WorkOrder.objects.restrict(user, "view")
+    return found.filter(rework_of=order).order_by("pk")
 
 
 def reworks_of(user, order: WorkOrder) -> list[int]:
@@ -1136,7 +1158,10 @@ def cluster_suggestions(user, order: WorkOrder, *, has_children: bool | None = N
 
 def cluster_children(user, order: WorkOrder) -> QuerySet[WorkOrder]:
     """The orders linked under ``order`` that the user can see, oldest first."""
-    return (WorkOrder.objects.restrict(user, "view").filter(cluster_parent=order)
+    if known_empty(order, "cluster_children"):
+        return WorkOrder.objects.none()
+    found = WorkOrder.objects.restrict(user, "view")
+    return (found.filter(cluster_parent=order)
             .select_related("unit", "handler").order_by("created_at", "pk"))
 
 

@@ -332,7 +332,7 @@ def work_order_create(request, payload: WorkOrderIn):
         is_sensitive=payload.is_sensitive,
         contact_log=lookups.contact_log(actor, payload.contact_log_id),
     )
-    return Status(201, order)
+    return Status(201, selectors.as_just_registered(order))
 
 
 @router.get("/work-orders/{order_id}", response=WorkOrderDetailOut, summary="One work order")

@@ -134,9 +134,8 @@ def open_rework(original: WorkOrder, *, actor, reason: str) -> WorkOrder:
         number=new_order_number(original.tenant_id, now), verified_at=now,
     )
     rework.save()
-    shared.start_clocks(rework, now)
     # It goes straight back to the same handler: there is nothing left to dispatch.
-    shared.stop_clocks(rework, (ClockKind.DISPATCH,), now)
+    shared.start_clocks(rework, now, met=(ClockKind.DISPATCH,))
     record_event(rework, "work_order.rework_opened", actor=actor, old=original.number,
                  new=rework.number, note=reason)
     record_event(original, "work_order.rework_linked", actor=actor, new=rework.number,

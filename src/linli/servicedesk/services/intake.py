@@ -5,19 +5,22 @@ quarantine of orders from contacts nobody has identified yet."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.events import record_event
+from linli.accounts.models import OrgUnit, User
+from linli.core.events import DomainEvent, event_for, record_events
 from linli.core.personal_data.phones import normalize_phone
 from linli.directory.models import Building, Community, Person, Unit
 from linli.servicedesk import selectors
 from linli.servicedesk.choices import (
     SELF_SERVICE_CHANNELS,
     Area,
+    ClockKind,
     ComplaintSubject,
     ContactChannel,
     ContactDirection,
@@ -35,6 +38,7 @@ from linli.servicedesk.services.lifecycle import (
     announce_dispatch,
     default_handler,
     hand_over,
+    hand_over_fields,
     transition,
 )
 from linli.servicedesk.states import Action, Status
@@ -186,24 +190,34 @@ def work_order_create(
         order.status = Status.QUARANTINED if quarantine else Status.NEW
         order.verified_at = None if quarantine else now
         order.number = new_order_number(tenant_id, now)
+        # The route is decided before the order is written, so that the order is written once,
+        # already with its handler, and its dispatch clock starts met.
+        plan = None if quarantine else _route_plan(order, now)
+        handed = plan is not None and plan.handler is not None
+        if handed:
+            hand_over_fields(order, department=plan.department, handler=plan.handler,
+                             team=plan.team)
         order.save()
-        WorkOrder.objects.filter(pk=order.pk).update(created_at=now)  # scoped-query-ok: own row
         if not quarantine or policy.quarantine_clocks_from_intake:
-            shared.start_clocks(order, now)
-        record_event(order, "work_order.registered", actor=actor,
-                     new=Status(order.status).label,
-                     data={"priority": order.priority, "channel": channel})
+            shared.start_clocks(order, now, met=(ClockKind.DISPATCH,) if handed else ())
+        events = [event_for(order, "work_order.registered", actor=actor,
+                            new=Status(order.status).label,
+                            data={"priority": order.priority, "channel": channel})]
         if contact_log is not None:
             contact_log.work_order = order
             contact_log.save(update_fields=["work_order"])
         if order.is_formal:
-            record_event(order, "work_order.formal_complaint", actor=actor, old=earlier.number,
-                         note=_("Second complaint within %(hours)d hours.")
-                         % {"hours": policy.repeat_complaint_hours})
+            events.append(event_for(
+                order, "work_order.formal_complaint", actor=actor, old=earlier.number,
+                note=_("Second complaint within %(hours)d hours.")
+                % {"hours": policy.repeat_complaint_hours}))
+        if plan is not None:
+            events.append(plan.event(order, actor))
+        record_events(events)
         # The complainant hears of the registration first, then of the department.
         shared.tell_complainant(order, "registered", actor=actor)
-        if not quarantine:
-            route(order, actor=actor, now=now)
+        if handed:
+            announce_dispatch(order, actor)
         _alert_if_major(order, actor)
         if cluster_parent is not None:
             clusters.link(order, cluster_parent, actor=actor)
@@ -220,25 +234,50 @@ def _alert_if_major(order: WorkOrder, actor) -> None:
                           formal=order.is_formal)
 
 
-def route(order: WorkOrder, *, actor, now: dt.datetime) -> bool:
-    """Apply the routing rules: hand the order to the matched department's handler — with the
-    same notices as a dispatch — or leave it in the dispatcher queue (recorded either way)."""
+@dataclass
+class RoutePlan:
+    """What the routing rules make of an order: its department and handler, or why it waits
+    in the dispatcher queue (``handler`` None)."""
+
+    department: OrgUnit | None = None
+    team: OrgUnit | None = None
+    handler: User | None = None
+    rule_id: int | None = None
+
+    def event(self, order: WorkOrder, actor) -> DomainEvent:
+        if self.department is None:
+            return event_for(order, "work_order.unrouted", actor=actor, note=_(
+                "No routing rule matched; the order waits in the dispatcher queue."))
+        if self.handler is None:
+            return event_for(order, "work_order.unrouted", actor=actor,
+                             new=str(self.department),
+                             note=_("The department has nobody to hand the order to."))
+        return event_for(order, "work_order.routed", actor=actor,
+                         new=f"{self.department} · {self.handler}", data={"rule": self.rule_id})
+
+
+def _route_plan(order: WorkOrder, now: dt.datetime) -> RoutePlan:
     found = selectors.route_for(order, timezone.localtime(now).date())
     if found is None:
-        record_event(order, "work_order.unrouted", actor=actor,
-                     note=_("No routing rule matched; the order waits in the dispatcher queue."))
-        return False
-    department = found.department
-    handler = default_handler(order, department, team=found.team,
+        return RoutePlan()
+    handler = default_handler(order, found.department, team=found.team,
                               housekeeper=found.rule.to_housekeeper)
-    if handler is None:
-        record_event(order, "work_order.unrouted", actor=actor, new=str(department),
-                     note=_("The department has nobody to hand the order to."))
+    return RoutePlan(department=found.department, team=found.team, handler=handler,
+                     rule_id=found.rule.pk)
+
+
+def route(order: WorkOrder, *, actor, now: dt.datetime) -> bool:
+    """Apply the routing rules to a written order (one leaving quarantine): hand it to the
+    matched department's handler — with the same notices as a dispatch — or leave it in the
+    dispatcher queue (recorded either way)."""
+    plan = _route_plan(order, now)
+    if plan.handler is not None:
+        fields = hand_over(order, now, department=plan.department, handler=plan.handler,
+                           team=plan.team)
+        order.save(update_fields=sorted(fields))
+    plan.event(order, actor).save(force_insert=True)
+    if plan.handler is None:
         return False
-    fields = hand_over(order, now, department=department, handler=handler, team=found.team)
-    order.save(update_fields=sorted(fields))
-    record_event(order, "work_order.routed", actor=actor,
-                 new=f"{department} · {handler}", data={"rule": found.rule.pk})
     announce_dispatch(order, actor)
     return True
 

@@ -130,10 +130,17 @@ def hand_over(order: WorkOrder, now: dt.datetime, *, department: OrgUnit, handle
               team: OrgUnit | None = None) -> set[str]:
     """Make ``handler`` of ``department`` the order's one handler; the order moves into the
     department's scope and the dispatch clock stops."""
+    fields = hand_over_fields(order, department=department, handler=handler, team=team)
+    shared.stop_clocks(order, (ClockKind.DISPATCH,), now)
+    return fields
+
+
+def hand_over_fields(order: WorkOrder, *, department: OrgUnit, handler: User,
+                     team: OrgUnit | None = None) -> set[str]:
+    """The fields ``hand_over`` sets (on an order not written yet, all there is to do)."""
     order.department = department
     order.handler = handler
     order.org_unit = team or department
-    shared.stop_clocks(order, (ClockKind.DISPATCH,), now)
     return {"department", "handler", "org_unit"}
 
 

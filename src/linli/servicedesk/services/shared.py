@@ -67,8 +67,11 @@ def order_number(day: dt.date, sequence: int) -> str:
 
 # --- clocks ---------------------------------------------------------------------------------
 
-def start_clocks(order: WorkOrder, now: dt.datetime) -> list[WorkOrderClock]:
-    """Start every clock of the order's service level (none when it has no level)."""
+def start_clocks(order: WorkOrder, now: dt.datetime, *,
+                 met: tuple[str, ...] = ()) -> list[WorkOrderClock]:
+    """Start every clock of the order's service level (none when it has no level). Clocks of
+    the kinds in ``met`` are written as met at once: the order reached its handler as it was
+    registered, so there was nothing to wait for."""
     level = order.service_level
     if level is None:
         return []
@@ -76,9 +79,12 @@ def start_clocks(order: WorkOrder, now: dt.datetime) -> list[WorkOrderClock]:
     clocks = []
     for rule in selectors.clock_rules(level):
         times = sla.clock_times(calendar, rule.unit, rule.amount, now, level.warning_share)
-        clocks.append(WorkOrderClock(
+        clock = WorkOrderClock(
             tenant_id=order.tenant_id, work_order=order, kind=rule.kind, unit=rule.unit,
-            amount=rule.amount, started_at=now, due_at=times.due_at, warn_at=times.warn_at))
+            amount=rule.amount, started_at=now, due_at=times.due_at, warn_at=times.warn_at)
+        if rule.kind in met:
+            clock.state, clock.stopped_at = ClockState.MET, now
+        clocks.append(clock)
     WorkOrderClock.objects.bulk_create(clocks)
     return clocks
 
