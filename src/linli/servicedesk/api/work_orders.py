@@ -156,6 +156,13 @@ class OrderCallbackOut(Schema):
     called_at: datetime | None
 
 
+def _linked(order: WorkOrder, context) -> selectors.LinkedIds:
+    """Both lists of linked orders from one read, kept on the order while it is answered."""
+    if "_linked_ids" not in order.__dict__:
+        order._linked_ids = selectors.linked_order_ids(context["request"].auth, order)
+    return order._linked_ids
+
+
 class WorkOrderDetailOut(WorkOrderOut):
     clocks: list[ClockOut]
     callbacks: list[OrderCallbackOut]
@@ -175,11 +182,11 @@ class WorkOrderDetailOut(WorkOrderOut):
 
     @staticmethod
     def resolve_rework_ids(obj, context) -> list[int]:
-        return selectors.reworks_of(context["request"].auth, obj)
+        return _linked(obj, context).reworks
 
     @staticmethod
     def resolve_cluster_child_ids(obj, context) -> list[int]:
-        return selectors.cluster_child_ids(context["request"].auth, obj)
+        return _linked(obj, context).cluster_children
 
     @staticmethod
     def resolve_allowed_actions(obj, context) -> list[str]:
