@@ -69,3 +69,26 @@ def test_timeline_merges_registered_providers_newest_first(world):
 
         timeline._providers.pop("test-notes")
     assert titles == ["later", "moved", "earlier"]
+
+
+@pytest.mark.parametrize("copy_from", [1, 1000])
+def test_many_events_are_written_as_they_were_made(world, monkeypatch, copy_from):
+    """Many events at once go in by COPY on PostgreSQL (from ``COPY_FROM`` rows on), one
+    INSERT otherwise: either way with their keys, time and details."""
+    from django.utils import timezone
+
+    from linli.core import events
+
+    monkeypatch.setattr(events, "COPY_FROM", copy_from)
+    user = make_user(world.tenant, display_name="王五")
+    before = timezone.now()
+    with acting(user, Channel.JOB):
+        made = [events.event_for(user, "test.step", old=str(n), new=str(n + 1),
+                                 data={"n": n, "名": "值"}) for n in range(3)]
+    written = events.record_events(made)
+    assert [e.pk for e in written] == sorted(e.pk for e in written) and all(written)
+    rows = DomainEvent.objects.filter(pk__in=[e.pk for e in written]).order_by("pk")
+    assert [(e.verb, e.old_value, e.new_value, e.data, e.actor_id, e.channel, e.tenant_id)
+            for e in rows] == [("test.step", str(n), str(n + 1), {"n": n, "名": "值"}, user.pk,
+                                Channel.JOB, world.tenant.pk) for n in range(3)]
+    assert all(e.occurred_at >= before for e in rows)

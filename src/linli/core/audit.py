@@ -62,23 +62,8 @@ def insert_with_history(model: type[models.Model], objs: list[models.Model], *,
             default_user=user if user_id else None,
             custom_historical_attrs={"history_channel": context.channel})
         return
-    opts = model._meta
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                       "FROM generate_series(1, %s)", [opts.db_table, opts.pk.column, len(objs)])
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = pk
-    fields = opts.concrete_fields
-    # psycopg takes text, numbers, booleans, dates and None as they are; only the other
-    # fields (JSON above all) need Django's conversion, which costs a call chain per value.
-    plain = tuple(isinstance(f, _PLAIN_FIELDS) and not getattr(f, "auto_now_add", False)
-                  and not getattr(f, "auto_now", False) for f in fields)
-    rows = [tuple(getattr(obj, f.attname) if is_plain
-                  else f.get_db_prep_save(f.pre_save(obj, True), connection)
-                  for f, is_plain in zip(fields, plain, strict=True))
-            for obj in objs]
-    _copy(opts.db_table, [f.column for f in fields], rows)
-
+    rows = copy_insert(model, objs)
+    fields = model._meta.concrete_fields
     history = model.history.model
     now = timezone.now()
     stamps = {"history_date": now, "history_change_reason": None, "history_type": "+",
@@ -97,12 +82,42 @@ def insert_with_history(model: type[models.Model], objs: list[models.Model], *,
 
 _PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField,
                  models.BooleanField, models.ForeignKey, models.DateField)
+# Below this many rows one INSERT costs less than drawing the keys and a COPY.
+COPY_FROM = 100
+
+
+def copy_insert(model: type[models.Model], objs: list[models.Model]) -> list[tuple]:
+    """Insert the unsaved ``objs`` by COPY (PostgreSQL only), with primary keys drawn from the
+    table's own sequence first and set on them; returns the rows as written, a value per
+    concrete field. A unique key taken already raises ``IntegrityError``, as an INSERT would.
+    """
+    opts = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)", [opts.db_table, opts.pk.column, len(objs)])
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+    fields = opts.concrete_fields
+    # psycopg takes text, numbers, booleans, dates and None as they are; only the other
+    # fields (JSON above all) need Django's conversion, which costs a call chain per value.
+    plain = tuple(isinstance(f, _PLAIN_FIELDS) and not getattr(f, "auto_now_add", False)
+                  and not getattr(f, "auto_now", False) for f in fields)
+    rows = [tuple(getattr(obj, f.attname) if is_plain
+                  else f.get_db_prep_save(f.pre_save(obj, True), connection)
+                  for f, is_plain in zip(fields, plain, strict=True))
+            for obj in objs]
+    _copy(opts.db_table, [f.column for f in fields], rows)
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+    return rows
 
 
 def _copy(table: str, columns: list[str], rows) -> None:
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     # Table and column names come from model metadata, never from input.
     statement = f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    # Django's own errors (IntegrityError …) for what COPY runs into, as for any statement.
+    with (connection.wrap_database_errors, connection.cursor() as cursor,
+          cursor.cursor.copy(statement) as copy):
         for row in rows:
             copy.write_row(row)

@@ -8,9 +8,10 @@ events through ``record_event`` and render them on timelines through the timelin
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.audit import COPY_FROM, copy_insert
 from linli.core.request_context import Channel, current
 from linli.core.tenancy import TenantOwned
 
@@ -73,7 +74,11 @@ def event_for(
 
 
 def record_events(events: list[DomainEvent]) -> list[DomainEvent]:
-    """Write events made by ``event_for`` in one statement (a batch job's steps)."""
+    """Write events made by ``event_for`` in one statement (a batch job's steps): many of them
+    by COPY on PostgreSQL (``core.audit.copy_insert``)."""
+    if connection.vendor == "postgresql" and len(events) >= COPY_FROM:
+        copy_insert(DomainEvent, events)
+        return events
     return DomainEvent.objects.bulk_create(events)  # scoped-query-ok: the event writer service
 
 

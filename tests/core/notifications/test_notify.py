@@ -259,7 +259,17 @@ def _notify_all(notices, **kwargs):
     return notify_all(event="test.assigned", notices=notices, **kwargs)
 
 
-def test_notify_all_writes_what_notify_writes_for_each_notice(world):
+@pytest.fixture(params=[100, 1], ids=["insert", "copy"])
+def copy_from(request, monkeypatch):
+    """``notify_all`` writes a batch by COPY on PostgreSQL from ``COPY_FROM`` messages on: run
+    with the threshold at 1 as well, so the COPY path is taken by these small batches."""
+    from linli.core.notifications import services
+
+    monkeypatch.setattr(services, "COPY_FROM", request.param)
+    return request.param
+
+
+def test_notify_all_writes_what_notify_writes_for_each_notice(world, copy_from):
     ann = make_user(world.tenant, language="en", display_name="Ann", email="ann@example.com")
     li = make_user(world.tenant, language="zh-hans", display_name="李四")
     theirs = make_user(world.other_tenant, language="en", display_name="Bo")
@@ -303,7 +313,8 @@ def test_notify_all_skips_keys_written_before_or_repeated(world):
     assert again == []
 
 
-def test_notify_all_queues_each_delivery_after_commit(world, django_capture_on_commit_callbacks):
+def test_notify_all_queues_each_delivery_after_commit(world, django_capture_on_commit_callbacks,
+                                                     copy_from):
     users = [make_user(world.tenant, email=f"u{n}@example.com", language="en")
              for n in range(2)]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -334,7 +345,7 @@ def test_notify_all_costs_the_same_statements_for_one_notice_or_many(world):
     assert Message.objects.count() == 12
 
 
-def test_notify_all_steps_around_a_key_written_meanwhile(world, monkeypatch):
+def test_notify_all_steps_around_a_key_written_meanwhile(world, monkeypatch, copy_from):
     from linli.core.notifications import services
 
     user = make_user(world.tenant)

@@ -21,13 +21,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from linli.core.audit import COPY_FROM, copy_insert
 from linli.core.events import record_event
 from linli.core.notifications import channels as senders
 from linli.core.notifications import selectors
@@ -194,6 +195,9 @@ def _not_written_yet(messages: list[Message]) -> list[Message]:
 def _insert_new(messages: list[Message]) -> list[Message]:
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql" and len(messages) >= COPY_FROM:
+                copy_insert(Message, messages)
+                return messages
             return Message.objects.bulk_create(messages)  # scoped-query-ok: the outbox writer
     except IntegrityError:
         pass  # a concurrent notify wrote one of the keys first
