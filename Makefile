@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs in two processes (pytest-xdist), one per core of the machines it runs on.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test test-sqlite test-postgres setup locale lint migrations-check api-fuzz bench serve clean help
 
@@ -47,11 +49,11 @@ test: setup
 
 test-sqlite:
 	@echo "== test suite on SQLite"
-	env -u DATABASE_URL LINLI_TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
+	env -u DATABASE_URL LINLI_TESTING=1 $(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres:
 	@echo "== test suite on PostgreSQL ($${DATABASE_URL%%@*}@…)"
-	LINLI_TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
+	LINLI_TESTING=1 $(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check src tests bench
