@@ -522,10 +522,7 @@ def callbacks_of(user, order: WorkOrder) -> QuerySet[Callback]:
 
 def rework_orders(user, order: WorkOrder) -> QuerySet[WorkOrder]:
     """The reworks of ``order`` the user may view, oldest first."""
-    if known_empty(order, "reworks"):
-        return WorkOrder.objects.none()
-    found = WorkOrder.objects.restrict(user, "view")
-    return found.filter(rework_of=order).order_by("pk")
+    return WorkOrder.objects.restrict(user, "view").filter(rework_of=order).order_by("pk")
 
 
 @dataclass(frozen=True)
@@ -1175,10 +1172,7 @@ def cluster_suggestions(user, order: WorkOrder, *, has_children: bool | None = N
 
 def cluster_children(user, order: WorkOrder) -> QuerySet[WorkOrder]:
     """The orders linked under ``order`` that the user can see, oldest first."""
-    if known_empty(order, "cluster_children"):
-        return WorkOrder.objects.none()
-    found = WorkOrder.objects.restrict(user, "view")
-    return (found.filter(cluster_parent=order)
+    return (WorkOrder.objects.restrict(user, "view").filter(cluster_parent=order)
             .select_related("unit", "handler").order_by("created_at", "pk"))
 
 
